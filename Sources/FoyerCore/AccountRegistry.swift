@@ -1,0 +1,371 @@
+/// The live visitor state of one account: a pure state machine.
+///
+/// Every operation takes the current time and returns the ``RegistryEvent``s that
+/// dashboards must see, in order. Nothing here does I/O; the server persists the events
+/// and fans them out. The rules are SPEC section 2: one entry per tab, smallest free
+/// `Visitor N`, a disconnect grace, 30-minute retention, the returning rule and the limit
+/// with an arrival-ordered waiting line.
+public struct AccountRegistry: Sendable {
+    public private(set) var configuration: RegistryConfiguration
+    public private(set) var trackingEnabled: Bool
+
+    private var entries: [String: Entry] = [:]
+    private var entryIDByTab: [String: String] = [:]
+    private var live: [String: LiveState] = [:]
+    private var numbers = NumberPool()
+    private var waiting: [WaitingTab] = []
+    /// Tabs whose chat was archived: hidden until they chat again or stay gone for the
+    /// retention period, so an archived visitor does not pop back on the next click.
+    private var dismissed: [String: DismissedTab] = [:]
+
+    /// Socket-level state of a shown entry; never persisted.
+    private struct LiveState: Sendable {
+        var connections: [ConnectionID] = []
+        /// Set when the last connection closed; the grace runs from here.
+        var disconnectedAt: Int64?
+    }
+
+    private struct WaitingTab: Sendable {
+        var hello: TabHello
+        var connections: [ConnectionID]
+        var arrivedAt: Int64
+        var chatID: String?
+    }
+
+    private struct DismissedTab: Sendable {
+        var hello: TabHello
+        var connections: [ConnectionID]
+        var goneAt: Int64?
+    }
+
+    public init(configuration: RegistryConfiguration = .init(), trackingEnabled: Bool = true) {
+        self.configuration = configuration
+        self.trackingEnabled = trackingEnabled
+    }
+
+    // MARK: Reading
+
+    /// Entries shown, most recently connected first.
+    public var shownEntries: [Entry] {
+        entries.values.sorted { ($0.connectedAt, $0.number) > ($1.connectedAt, $1.number) }
+    }
+
+    public func entry(id: String) -> Entry? { entries[id] }
+
+    public func entry(tab: String) -> Entry? { entryIDByTab[tab].flatMap { entries[$0] } }
+
+    public var counters: Counters {
+        Counters(
+            live: entries.count,
+            chats: entries.values.reduce(0) { $0 + ($1.status == .chatting ? 1 : 0) },
+            waiting: waiting.count
+        )
+    }
+
+    /// Tabs waiting over the limit, in arrival order.
+    public var waitingTabs: [String] { waiting.map(\.hello.tab) }
+
+    /// Whether the tab's chat was archived and it is hidden.
+    public func isDismissed(tab: String) -> Bool { dismissed[tab] != nil }
+
+    /// Whether a shown entry has a live connection.
+    public func isConnected(entryID: String) -> Bool { !(live[entryID]?.connections.isEmpty ?? true) }
+
+    // MARK: Restoring
+
+    /// Loads persisted entries after a restart. Entries that were connected start their
+    /// disconnect grace now, so tabs that reconnect in time resume without flashing Offline.
+    public mutating func restore(_ saved: [Entry], now: Int64) {
+        for entry in saved where entryIDByTab[entry.tab] == nil {
+            entries[entry.id] = entry
+            entryIDByTab[entry.tab] = entry.id
+            live[entry.id] = LiveState(connections: [], disconnectedAt: entry.status == .offline ? nil : now)
+        }
+        numbers = NumberPool(inUse: entries.values.map(\.number))
+    }
+
+    // MARK: Tabs
+
+    /// A tab said hello on a new connection.
+    public mutating func connect(
+        _ hello: TabHello, connection: ConnectionID, now: Int64
+    ) -> (outcome: ConnectOutcome, events: [RegistryEvent]) {
+        guard trackingEnabled else { return (.trackingOff, []) }
+        let before = counters
+        var events: [RegistryEvent] = []
+        let outcome: ConnectOutcome
+        if let id = entryIDByTab[hello.tab], var entry = entries[id] {
+            live[id, default: LiveState()].connections.append(connection)
+            live[id]?.disconnectedAt = nil
+            let original = entry
+            if entry.status == .offline {
+                entry.status = entry.chatID == nil ? .online : .chatting
+                entry.leftAt = nil
+            }
+            if entry.url != hello.url {
+                visit(&entry, url: hello.url, title: hello.title, now: now)
+            } else if entry.title != hello.title {
+                retitle(&entry, title: hello.title)
+            }
+            if entry != original {
+                entries[id] = entry
+                events.append(.changed(entry))
+            }
+            outcome = .shown(entryID: id, resumed: true)
+        } else if let index = waiting.firstIndex(where: { $0.hello.tab == hello.tab }) {
+            waiting[index].hello = hello
+            waiting[index].connections.append(connection)
+            outcome = .waiting
+        } else if dismissed[hello.tab] != nil {
+            dismissed[hello.tab]?.hello = hello
+            dismissed[hello.tab]?.connections.append(connection)
+            dismissed[hello.tab]?.goneAt = nil
+            outcome = .hidden
+        } else if entries.count < configuration.entryLimit {
+            let entry = create(hello, connection: connection, arrivedAt: now, now: now)
+            events.append(.added(entry))
+            outcome = .shown(entryID: entry.id, resumed: false)
+        } else {
+            waiting.append(WaitingTab(hello: hello, connections: [connection], arrivedAt: now))
+            outcome = .waiting
+        }
+        appendCounters(before, to: &events)
+        return (outcome, events)
+    }
+
+    /// The tab now shows another page (link, reload, single-page-app route).
+    public mutating func navigate(tab: String, url: String, title: String, now: Int64) -> [RegistryEvent] {
+        if let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
+            waiting[index].hello.url = url
+            waiting[index].hello.title = title
+            return []
+        }
+        if dismissed[tab] != nil {
+            dismissed[tab]?.hello.url = url
+            dismissed[tab]?.hello.title = title
+            return []
+        }
+        guard let id = entryIDByTab[tab], var entry = entries[id] else { return [] }
+        if entry.url == url {
+            guard entry.title != title else { return [] }
+            retitle(&entry, title: title)
+        } else {
+            visit(&entry, url: url, title: title, now: now)
+        }
+        entries[id] = entry
+        return [.changed(entry)]
+    }
+
+    /// The current page's title changed.
+    public mutating func retitle(tab: String, title: String) -> [RegistryEvent] {
+        if let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
+            waiting[index].hello.title = title
+            return []
+        }
+        if dismissed[tab] != nil {
+            dismissed[tab]?.hello.title = title
+            return []
+        }
+        guard let id = entryIDByTab[tab], var entry = entries[id], entry.title != title else { return [] }
+        retitle(&entry, title: title)
+        entries[id] = entry
+        return [.changed(entry)]
+    }
+
+    /// A connection closed. The entry keeps its status during the grace period.
+    public mutating func disconnect(tab: String, connection: ConnectionID, now: Int64) -> [RegistryEvent] {
+        if let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
+            waiting[index].connections.removeAll { $0 == connection }
+            guard waiting[index].connections.isEmpty else { return [] }
+            let before = counters
+            waiting.remove(at: index)
+            var events: [RegistryEvent] = []
+            appendCounters(before, to: &events)
+            return events
+        }
+        if var hidden = dismissed[tab] {
+            hidden.connections.removeAll { $0 == connection }
+            if hidden.connections.isEmpty && hidden.goneAt == nil { hidden.goneAt = now }
+            dismissed[tab] = hidden
+            return []
+        }
+        guard let id = entryIDByTab[tab], var state = live[id] else { return [] }
+        state.connections.removeAll { $0 == connection }
+        if state.connections.isEmpty && state.disconnectedAt == nil && entries[id]?.status != .offline {
+            state.disconnectedAt = now
+        }
+        live[id] = state
+        return []
+    }
+
+    /// Applies the passage of time: grace periods that ran out turn entries Offline,
+    /// retention that ran out removes them and lets waiting tabs in.
+    public mutating func tick(now: Int64) -> [RegistryEvent] {
+        let before = counters
+        var events: [RegistryEvent] = []
+        for (id, state) in live {
+            guard state.connections.isEmpty, let gone = state.disconnectedAt,
+                now - gone >= configuration.disconnectGraceMillis, var entry = entries[id]
+            else { continue }
+            entry.status = .offline
+            entry.leftAt = gone
+            entries[id] = entry
+            live[id]?.disconnectedAt = nil
+            events.append(.changed(entry))
+        }
+        let expired = entries.values.filter { entry in
+            entry.status == .offline && now - (entry.leftAt ?? now) >= configuration.retentionMillis
+        }
+        for entry in expired.sorted(by: { $0.number < $1.number }) {
+            remove(entry.id, reason: .expired, events: &events)
+        }
+        dismissed = dismissed.filter { _, hidden in
+            hidden.goneAt.map { now - $0 < configuration.retentionMillis } ?? true
+        }
+        admitWaiting(now: now, events: &events)
+        appendCounters(before, to: &events)
+        return events
+    }
+
+    // MARK: Chats
+
+    /// The visitor of this tab started (or resumed) a chat.
+    /// An archived (hidden) tab that chats again comes back as a new entry.
+    public mutating func startChat(tab: String, chatID: String, now: Int64) -> [RegistryEvent] {
+        if let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
+            waiting[index].chatID = chatID
+            return []
+        }
+        if let hidden = dismissed.removeValue(forKey: tab), !hidden.connections.isEmpty {
+            let before = counters
+            var events: [RegistryEvent] = []
+            if entries.count < configuration.entryLimit {
+                var entry = create(hidden.hello, connection: hidden.connections[0], arrivedAt: now, now: now)
+                live[entry.id]?.connections = hidden.connections
+                entry.chatID = chatID
+                entry.status = .chatting
+                entries[entry.id] = entry
+                events.append(.added(entry))
+            } else {
+                waiting.append(WaitingTab(hello: hidden.hello, connections: hidden.connections, arrivedAt: now, chatID: chatID))
+            }
+            appendCounters(before, to: &events)
+            return events
+        }
+        guard let id = entryIDByTab[tab], var entry = entries[id] else { return [] }
+        let before = counters
+        entry.chatID = chatID
+        if entry.status == .online { entry.status = .chatting }
+        guard entry != entries[id] else { return [] }
+        entries[id] = entry
+        var events: [RegistryEvent] = [.changed(entry)]
+        appendCounters(before, to: &events)
+        return events
+    }
+
+    /// Archiving a chat removes its visitor's entry at once and frees the number.
+    public mutating func archive(entryID: String, now: Int64) -> [RegistryEvent] {
+        guard let entry = entries[entryID] else { return [] }
+        let before = counters
+        var events: [RegistryEvent] = []
+        let connections = live[entryID]?.connections ?? []
+        let hello = TabHello(
+            tab: entry.tab, url: entry.url, title: entry.title, referrer: entry.referrer,
+            language: entry.language, timezone: entry.timezone, location: entry.location)
+        dismissed[entry.tab] = DismissedTab(hello: hello, connections: connections, goneAt: connections.isEmpty ? now : nil)
+        remove(entryID, reason: .archived, events: &events)
+        admitWaiting(now: now, events: &events)
+        appendCounters(before, to: &events)
+        return events
+    }
+
+    // MARK: Settings
+
+    /// Switches tracking. Switching it off clears every entry and the waiting line.
+    /// Returns the events and the tabs whose connections must be told to stop.
+    public mutating func setTracking(_ enabled: Bool) -> (events: [RegistryEvent], stoppedTabs: [String]) {
+        guard enabled != trackingEnabled else { return ([], []) }
+        trackingEnabled = enabled
+        var events: [RegistryEvent] = [.tracking(enabled: enabled)]
+        guard !enabled else { return (events, []) }
+        let before = counters
+        let stopped = entries.values.map(\.tab) + waiting.map(\.hello.tab) + dismissed.keys
+        for entry in entries.values.sorted(by: { $0.number < $1.number }) {
+            remove(entry.id, reason: .cleared, events: &events)
+        }
+        waiting.removeAll()
+        dismissed.removeAll()
+        appendCounters(before, to: &events)
+        return (events, stopped)
+    }
+
+    /// Changes the limit; raising it lets waiting tabs in at once.
+    public mutating func setEntryLimit(_ limit: Int, now: Int64) -> [RegistryEvent] {
+        configuration.entryLimit = max(1, limit)
+        let before = counters
+        var events: [RegistryEvent] = []
+        admitWaiting(now: now, events: &events)
+        appendCounters(before, to: &events)
+        return events
+    }
+
+    // MARK: Internals
+
+    private mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {
+        let returning = hello.browserFirstSeen.map { arrivedAt - $0 > configuration.returningAfterMillis } ?? false
+        let entry = Entry(
+            id: Identifier.make(prefix: "e_", length: 16), tab: hello.tab, number: numbers.take(), status: .online,
+            connectedAt: arrivedAt, pageSince: now, url: hello.url, title: hello.title,
+            referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
+            returning: returning, location: hello.location,
+            pages: [PageView(url: hello.url, title: hello.title, at: now)]
+        )
+        entries[entry.id] = entry
+        entryIDByTab[entry.tab] = entry.id
+        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil)
+        return entry
+    }
+
+    private mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
+        guard let entry = entries.removeValue(forKey: id) else { return }
+        entryIDByTab[entry.tab] = nil
+        live[id] = nil
+        numbers.release(entry.number)
+        events.append(.removed(id: id, reason: reason))
+    }
+
+    /// Lets waiting tabs in, in arrival order, while there is room.
+    private mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
+        while entries.count < configuration.entryLimit, !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            var entry = create(next.hello, connection: next.connections[0], arrivedAt: next.arrivedAt, now: now)
+            live[entry.id]?.connections = next.connections
+            if let chatID = next.chatID {
+                entry.chatID = chatID
+                entry.status = .chatting
+                entries[entry.id] = entry
+            }
+            events.append(.added(entry))
+        }
+    }
+
+    private func visit(_ entry: inout Entry, url: String, title: String, now: Int64) {
+        entry.url = url
+        entry.title = title
+        entry.pageSince = now
+        entry.pages.append(PageView(url: url, title: title, at: now))
+        if entry.pages.count > configuration.historyLimit {
+            entry.pages.removeFirst(entry.pages.count - configuration.historyLimit)
+        }
+    }
+
+    private func retitle(_ entry: inout Entry, title: String) {
+        entry.title = title
+        if !entry.pages.isEmpty { entry.pages[entry.pages.count - 1].title = title }
+    }
+
+    private func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {
+        let after = counters
+        if after != before { events.append(.counters(after)) }
+    }
+}

@@ -1,0 +1,59 @@
+/// One browser tab shown on the Visitors page.
+///
+/// Everything here is safe to show an agent: URLs are sanitised and the visitor's IP
+/// address is never part of an entry. ``tab`` is the tab's own identity and is kept
+/// server-side only (the feed leaves it out).
+public struct Entry: Sendable, Codable, Hashable {
+    /// Server-generated identity, stable for the entry's life.
+    public var id: String
+    /// The tab identity sent by the tracker (kept in the tab's `sessionStorage`).
+    public var tab: String
+    /// `Visitor N`'s N: the smallest free number when the entry was created.
+    public var number: Int
+    public var status: EntryStatus
+    /// First arrival of the tab.
+    public var connectedAt: Int64
+    /// When the current page began.
+    public var pageSince: Int64
+    /// When the tab went; set while offline.
+    public var leftAt: Int64?
+    public var url: String
+    public var title: String
+    /// Sanitised referrer, or `""` for a direct visit.
+    public var referrer: String
+    public var language: String
+    public var timezone: String
+    public var returning: Bool
+    public var location: VisitorLocation?
+    /// Pages viewed in this tab, oldest first, bounded.
+    public var pages: [PageView]
+    /// The active chat, if any.
+    public var chatID: String?
+
+    public init(
+        id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
+        pageSince: Int64, leftAt: Int64? = nil, url: String, title: String, referrer: String,
+        language: String, timezone: String, returning: Bool, location: VisitorLocation?,
+        pages: [PageView], chatID: String? = nil
+    ) {
+        self.id = id
+        self.tab = tab
+        self.number = number
+        self.status = status
+        self.connectedAt = connectedAt
+        self.pageSince = pageSince
+        self.leftAt = leftAt
+        self.url = url
+        self.title = title
+        self.referrer = referrer
+        self.language = language
+        self.timezone = timezone
+        self.returning = returning
+        self.location = location
+        self.pages = pages
+        self.chatID = chatID
+    }
+
+    /// `Visitor N`, the name agents see.
+    public var name: String { "Visitor \(number)" }
+}

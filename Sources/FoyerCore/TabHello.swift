@@ -1,0 +1,27 @@
+/// A tab's validated greeting: what the tracker reported, sanitised, plus what the
+/// server looked up (location, when the browser was first seen).
+public struct TabHello: Sendable, Hashable {
+    public var tab: String
+    /// When this browser was first seen on the account, if ever.
+    public var browserFirstSeen: Int64?
+    public var url: String
+    public var title: String
+    public var referrer: String
+    public var language: String
+    public var timezone: String
+    public var location: VisitorLocation?
+
+    public init(
+        tab: String, browserFirstSeen: Int64? = nil, url: String, title: String, referrer: String = "",
+        language: String = "", timezone: String = "", location: VisitorLocation? = nil
+    ) {
+        self.tab = tab
+        self.browserFirstSeen = browserFirstSeen
+        self.url = url
+        self.title = title
+        self.referrer = referrer
+        self.language = language
+        self.timezone = timezone
+        self.location = location
+    }
+}

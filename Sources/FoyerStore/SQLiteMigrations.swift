@@ -1,0 +1,57 @@
+/// The SQLite schema as numbered migrations. Append new ones; never edit a shipped one.
+enum SQLiteMigrations {
+    static let all: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    site_key TEXT NOT NULL UNIQUE,
+                    tracking_enabled INTEGER NOT NULL DEFAULT 1,
+                    allowed_origins TEXT NOT NULL DEFAULT '',
+                    entry_limit INTEGER NOT NULL DEFAULT 500,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    email TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX users_account ON users(account_id)",
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE browsers (
+                    account_id TEXT NOT NULL,
+                    browser_hash TEXT NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    PRIMARY KEY (account_id, browser_hash)
+                ) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE entries (
+                    account_id TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    PRIMARY KEY (account_id, id)
+                ) WITHOUT ROWID
+                """,
+                "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        )
+    ]
+}

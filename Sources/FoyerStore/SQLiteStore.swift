@@ -1,0 +1,250 @@
+public import FoyerCore
+import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+
+/// The embedded default store: one SQLite file in WAL mode.
+///
+/// Two connections: one for the entry writer's batches (explicit transactions), one for
+/// everything else, so a batch never swallows an unrelated statement.
+public final class SQLiteStore: Store {
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    public let path: String
+
+    private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.path = path
+        self.writer = writer
+        self.reader = reader
+    }
+
+    /// Opens (creating if needed) `foyer.sqlite` in `directory`.
+    public static func open(directory: String, logger: Logger) async throws -> SQLiteStore {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.unavailable("cannot create data directory \(directory): \(error.localizedDescription)")
+        }
+        let path = (directory as NSString).appendingPathComponent("foyer.sqlite")
+        return try await open(path: path, logger: logger)
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteStore {
+        let pool = NIOThreadPool.singleton
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        do {
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: logger, on: loop)
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: logger, on: loop)
+            for connection in [writer, reader] {
+                _ = try await connection.query("PRAGMA busy_timeout = 5000")
+                _ = try await connection.query("PRAGMA journal_mode = WAL")
+                // WAL with NORMAL sync survives a process crash (kill -9); only an OS
+                // crash can lose the last transactions.
+                _ = try await connection.query("PRAGMA synchronous = NORMAL")
+                _ = try await connection.query("PRAGMA foreign_keys = ON")
+            }
+            return SQLiteStore(path: path, writer: writer, reader: reader)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unavailable("cannot open database \(path): \(error)")
+        }
+    }
+
+    public func migrate() async throws {
+        _ = try await writer.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        let applied = Set(try await writer.query("SELECT version FROM schema_migrations").compactMap { $0.column("version")?.integer })
+        for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
+            _ = try await writer.query("BEGIN IMMEDIATE")
+            do {
+                for statement in migration.statements { _ = try await writer.query(statement) }
+                _ = try await writer.query(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    [.integer(migration.version), .integer(Int(Date().timeIntervalSince1970))])
+                _ = try await writer.query("COMMIT")
+            } catch {
+                _ = try? await writer.query("ROLLBACK")
+                throw StoreError.unavailable("migration \(migration.version) failed on \(path): \(error)")
+            }
+        }
+    }
+
+    // MARK: Accounts
+
+    public func createAccount(name: String, siteKey: String, now: Int64) async throws -> Account {
+        let account = Account(id: Identifier.make(prefix: "a_"), name: name, siteKey: siteKey, createdAt: now)
+        do {
+            _ = try await reader.query(
+                "INSERT INTO accounts (id, name, site_key, tracking_enabled, allowed_origins, entry_limit, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.text(account.id), .text(name), .text(siteKey), .integer(1), .text(""), .integer(account.entryLimit), .integer(Int(now))])
+        } catch let error as SQLiteError where error.reason == .constraint || error.reason == .constraintUniqueFailed {
+            throw StoreError.duplicate("account \(name)")
+        }
+        return account
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await reader.query("SELECT * FROM accounts ORDER BY created_at, name").map(Self.account)
+    }
+
+    public func account(id: String) async throws -> Account? {
+        try await reader.query("SELECT * FROM accounts WHERE id = ?", [.text(id)]).first.map(Self.account)
+    }
+
+    public func account(name: String) async throws -> Account? {
+        try await reader.query("SELECT * FROM accounts WHERE name = ?", [.text(name)]).first.map(Self.account)
+    }
+
+    public func account(siteKey: String) async throws -> Account? {
+        try await reader.query("SELECT * FROM accounts WHERE site_key = ?", [.text(siteKey)]).first.map(Self.account)
+    }
+
+    public func updateAccount(_ account: Account) async throws {
+        _ = try await reader.query(
+            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, entry_limit = ? WHERE id = ?",
+            [
+                .text(account.name), .text(account.siteKey), .integer(account.trackingEnabled ? 1 : 0),
+                .text(account.allowedOrigins.joined(separator: "\n")), .integer(account.entryLimit), .text(account.id),
+            ])
+    }
+
+    private static func account(_ row: SQLiteRow) -> Account {
+        let origins = row.column("allowed_origins")?.string ?? ""
+        return Account(
+            id: row.column("id")?.string ?? "",
+            name: row.column("name")?.string ?? "",
+            siteKey: row.column("site_key")?.string ?? "",
+            trackingEnabled: (row.column("tracking_enabled")?.integer ?? 1) != 0,
+            allowedOrigins: origins.split(separator: "\n").map(String.init),
+            entryLimit: row.column("entry_limit")?.integer ?? 500,
+            createdAt: Int64(row.column("created_at")?.integer ?? 0)
+        )
+    }
+
+    // MARK: Team
+
+    public func createUser(accountID: String, email: String, passwordHash: String, role: Role, now: Int64) async throws -> User {
+        let user = User(id: Identifier.make(prefix: "u_"), accountID: accountID, email: email.lowercased(), passwordHash: passwordHash, role: role, createdAt: now)
+        do {
+            _ = try await reader.query(
+                "INSERT INTO users (id, account_id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(user.id), .text(accountID), .text(user.email), .text(passwordHash), .text(role.rawValue), .integer(Int(now))])
+        } catch let error as SQLiteError where error.reason == .constraint || error.reason == .constraintUniqueFailed {
+            throw StoreError.duplicate("user \(user.email)")
+        }
+        return user
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await reader.query("SELECT * FROM users WHERE id = ?", [.text(id)]).first.map(Self.user)
+    }
+
+    public func user(email: String) async throws -> User? {
+        try await reader.query("SELECT * FROM users WHERE email = ?", [.text(email.lowercased())]).first.map(Self.user)
+    }
+
+    public func users(accountID: String) async throws -> [User] {
+        try await reader.query("SELECT * FROM users WHERE account_id = ? ORDER BY created_at", [.text(accountID)]).map(Self.user)
+    }
+
+    private static func user(_ row: SQLiteRow) -> User {
+        User(
+            id: row.column("id")?.string ?? "",
+            accountID: row.column("account_id")?.string ?? "",
+            email: row.column("email")?.string ?? "",
+            passwordHash: row.column("password_hash")?.string ?? "",
+            role: Role(rawValue: row.column("role")?.string ?? "") ?? .agent,
+            createdAt: Int64(row.column("created_at")?.integer ?? 0)
+        )
+    }
+
+    // MARK: Sessions
+
+    public func createSession(_ session: Session) async throws {
+        _ = try await reader.query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            [.text(session.tokenHash), .text(session.userID), .integer(Int(session.createdAt)), .integer(Int(session.lastSeenAt))])
+    }
+
+    public func session(tokenHash: String) async throws -> Session? {
+        try await reader.query("SELECT * FROM sessions WHERE token_hash = ?", [.text(tokenHash)]).first.map { row in
+            Session(
+                tokenHash: row.column("token_hash")?.string ?? "",
+                userID: row.column("user_id")?.string ?? "",
+                createdAt: Int64(row.column("created_at")?.integer ?? 0),
+                lastSeenAt: Int64(row.column("last_seen_at")?.integer ?? 0))
+        }
+    }
+
+    public func touchSession(tokenHash: String, at: Int64) async throws {
+        _ = try await reader.query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(Int(at)), .text(tokenHash)])
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        _ = try await reader.query("DELETE FROM sessions WHERE token_hash = ?", [.text(tokenHash)])
+    }
+
+    public func deleteSessions(idleSince: Int64) async throws {
+        _ = try await reader.query("DELETE FROM sessions WHERE last_seen_at < ?", [.integer(Int(idleSince))])
+    }
+
+    // MARK: Visitors
+
+    public func browserFirstSeen(accountID: String, browserHash: String) async throws -> Int64? {
+        try await reader.query(
+            "SELECT first_seen FROM browsers WHERE account_id = ? AND browser_hash = ?", [.text(accountID), .text(browserHash)]
+        ).first?.column("first_seen")?.integer.map(Int64.init)
+    }
+
+    public func entries(accountID: String) async throws -> [Entry] {
+        let decoder = JSONDecoder()
+        return try await reader.query("SELECT data FROM entries WHERE account_id = ?", [.text(accountID)]).compactMap { row in
+            guard let text = row.column("data")?.string else { return nil }
+            return try decoder.decode(Entry.self, from: Data(text.utf8))
+        }
+    }
+
+    public func apply(_ changes: [EntryChange]) async throws {
+        guard !changes.isEmpty else { return }
+        let encoder = JSONEncoder()
+        _ = try await writer.query("BEGIN IMMEDIATE")
+        do {
+            for change in changes {
+                switch change {
+                case .save(let accountID, let entry):
+                    let json = String(decoding: try encoder.encode(entry), as: UTF8.self)
+                    _ = try await writer.query(
+                        "INSERT OR REPLACE INTO entries (account_id, id, data) VALUES (?, ?, ?)", [.text(accountID), .text(entry.id), .text(json)])
+                case .delete(let accountID, let entryID):
+                    _ = try await writer.query("DELETE FROM entries WHERE account_id = ? AND id = ?", [.text(accountID), .text(entryID)])
+                case .browserSeen(let accountID, let hash, let at):
+                    _ = try await writer.query(
+                        "INSERT OR IGNORE INTO browsers (account_id, browser_hash, first_seen) VALUES (?, ?, ?)",
+                        [.text(accountID), .text(hash), .integer(Int(at))])
+                case .clear(let accountID):
+                    _ = try await writer.query("DELETE FROM entries WHERE account_id = ?", [.text(accountID)])
+                }
+            }
+            _ = try await writer.query("COMMIT")
+        } catch {
+            _ = try? await writer.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String {
+        _ = try await reader.query("INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)", [.text(name), .text(make())])
+        guard let value = try await reader.query("SELECT value FROM secrets WHERE name = ?", [.text(name)]).first?.column("value")?.string else {
+            throw StoreError.notFound("secret \(name)")
+        }
+        return value
+    }
+
+    public func close() async throws {
+        try await writer.close()
+        try await reader.close()
+    }
+}

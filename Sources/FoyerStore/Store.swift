@@ -1,0 +1,42 @@
+public import FoyerCore
+
+/// Everything Foyer keeps durably. Implemented on SQLite (the embedded default).
+///
+/// Entries are written in ordered batches of ``EntryChange``s by one writer; everything
+/// else is small, rare and written directly.
+public protocol Store: Sendable {
+    /// Creates or upgrades the schema; numbered migrations run in order, once.
+    func migrate() async throws
+
+    // Accounts
+    func createAccount(name: String, siteKey: String, now: Int64) async throws -> Account
+    func accounts() async throws -> [Account]
+    func account(id: String) async throws -> Account?
+    func account(name: String) async throws -> Account?
+    func account(siteKey: String) async throws -> Account?
+    func updateAccount(_ account: Account) async throws
+
+    // Team
+    func createUser(accountID: String, email: String, passwordHash: String, role: Role, now: Int64) async throws -> User
+    func user(id: String) async throws -> User?
+    func user(email: String) async throws -> User?
+    func users(accountID: String) async throws -> [User]
+
+    // Sessions
+    func createSession(_ session: Session) async throws
+    func session(tokenHash: String) async throws -> Session?
+    func touchSession(tokenHash: String, at: Int64) async throws
+    func deleteSession(tokenHash: String) async throws
+    func deleteSessions(idleSince: Int64) async throws
+
+    // Visitors
+    func browserFirstSeen(accountID: String, browserHash: String) async throws -> Int64?
+    func entries(accountID: String) async throws -> [Entry]
+    /// Applies changes in order, atomically.
+    func apply(_ changes: [EntryChange]) async throws
+
+    /// A server-wide secret (e.g. the salt for browser hashes), created on first use.
+    func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String
+
+    func close() async throws
+}

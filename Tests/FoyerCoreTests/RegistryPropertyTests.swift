@@ -1,0 +1,123 @@
+import FoyerCore
+import PropertyBased
+import Testing
+
+/// Drives the registry with random sequences of connects, navigations, disconnects,
+/// resumes, chats, archives, restarts and the passage of time, and checks the
+/// invariants of SPEC section 2 after every step.
+@Suite("Registry invariants")
+struct RegistryPropertyTests {
+    static let tabs = 8
+    static let operations = 9
+    static let limit = 5
+
+    @Test func invariantsHoldForAnySequence() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...(Self.tabs * Self.operations * 4 - 1)).array(of: 1...120)) { steps in
+            var harness = Harness(limit: Self.limit)
+            for step in steps {
+                harness.apply(step)
+                harness.check()
+            }
+        }
+    }
+
+    struct Harness {
+        var registry: AccountRegistry
+        var now: Int64 = 1_764_000_000_000
+        var nextConnection: ConnectionID = 1
+        /// Live connections per tab, as the sockets see them.
+        var connections: [String: [ConnectionID]] = [:]
+        /// What a dashboard that applied every event would show: id → entry.
+        var dashboard: [String: Entry] = [:]
+        let limit: Int
+
+        init(limit: Int) {
+            self.limit = limit
+            registry = AccountRegistry(configuration: .init(entryLimit: limit))
+        }
+
+        mutating func apply(_ step: Int) {
+            let tab = "tab-\(step % RegistryPropertyTests.tabs)-xxxxxx"
+            let operation = (step / RegistryPropertyTests.tabs) % RegistryPropertyTests.operations
+            let amount = Int64(step / (RegistryPropertyTests.tabs * RegistryPropertyTests.operations))
+            switch operation {
+            case 0, 1:
+                let connection = nextConnection
+                nextConnection += 1
+                connections[tab, default: []].append(connection)
+                let result = registry.connect(
+                    TabHello(tab: tab, url: "https://site.example/\(amount)", title: "T\(amount)"),
+                    connection: connection, now: now)
+                consume(result.events)
+            case 2:
+                guard let connection = connections[tab]?.first else { return }
+                connections[tab]?.removeFirst()
+                consume(registry.disconnect(tab: tab, connection: connection, now: now))
+            case 3:
+                guard connections[tab]?.isEmpty == false else { return }
+                consume(registry.navigate(tab: tab, url: "https://site.example/p\(amount)", title: "P\(amount)", now: now))
+            case 4:
+                now += [1_000, 16_000, 10 * 60_000][Int(amount % 3)]
+                consume(registry.tick(now: now))
+            case 5:
+                guard let entry = registry.entry(tab: tab) else { return }
+                consume(registry.archive(entryID: entry.id, now: now))
+            case 6:
+                guard connections[tab]?.isEmpty == false else { return }
+                consume(registry.startChat(tab: tab, chatID: "chat-\(tab)", now: now))
+            case 7:
+                // Restart: every socket is gone; persisted entries are restored.
+                var restarted = AccountRegistry(configuration: .init(entryLimit: limit))
+                restarted.restore(registry.shownEntries, now: now)
+                registry = restarted
+                connections = [:]
+            default:
+                now += 31 * 60_000
+                consume(registry.tick(now: now))
+            }
+        }
+
+        mutating func consume(_ events: [RegistryEvent]) {
+            for event in events {
+                switch event {
+                case .added(let entry):
+                    #expect(dashboard[entry.id] == nil, "added twice")
+                    let used = Set(dashboard.values.map(\.number))
+                    let smallest = (1...).first { !used.contains($0) }!
+                    #expect(entry.number == smallest, "not the smallest free number")
+                    dashboard[entry.id] = entry
+                case .changed(let entry):
+                    #expect(dashboard[entry.id]?.number == entry.number, "changed an unknown entry or its number")
+                    dashboard[entry.id] = entry
+                case .removed(let id, _):
+                    #expect(dashboard.removeValue(forKey: id) != nil, "removed an unknown entry")
+                case .counters(let counters):
+                    #expect(counters.live == dashboard.count)
+                case .tracking:
+                    break
+                }
+            }
+        }
+
+        func check() {
+            let shown = registry.shownEntries
+            #expect(shown.count <= limit)
+            #expect(Set(shown.map(\.number)).count == shown.count, "a number is shown twice")
+            #expect(Set(shown.map(\.tab)).count == shown.count, "a tab has two entries")
+            #expect(Dictionary(uniqueKeysWithValues: shown.map { ($0.id, $0) }) == dashboard, "the feed drifted from the registry")
+            let waiting = registry.waitingTabs
+            #expect(waiting.isEmpty || shown.count == limit, "tabs wait while there is room")
+            for tab in waiting {
+                #expect(registry.entry(tab: tab) == nil, "a waiting tab is also shown")
+                #expect(connections[tab]?.isEmpty == false, "a tab that left is still waiting")
+            }
+            for (tab, live) in connections where !live.isEmpty {
+                #expect(registry.entry(tab: tab) != nil || waiting.contains(tab) || registry.isDismissed(tab: tab), "a connected tab was lost")
+            }
+            for entry in shown where connections[entry.tab]?.isEmpty == false {
+                #expect(entry.status != .offline, "a connected tab is shown Offline")
+                #expect(registry.isConnected(entryID: entry.id))
+            }
+        }
+    }
+}
