@@ -1,0 +1,216 @@
+// @ts-check
+import { byId, el, setText } from './dom.js';
+import { VisitorDrawer } from './drawer.js';
+import { FeedClient } from './feed.js';
+import { VisitorList } from './list.js';
+import { BUTTON_ZOOM_FACTOR, WorldMap } from './map.js';
+import { PinLayer } from './pins.js';
+import { GroupPopup } from './popup.js';
+import { VisitorStore } from './store.js';
+
+/** Zoom at least this far when flying to a chosen visitor. */
+const FLY_MIN_ZOOM = 4;
+
+/**
+ * @typedef {object} Me
+ * @property {{ email: string, role: 'owner' | 'admin' | 'agent' }} user
+ * @property {{ name: string, siteKey: string, tracking: boolean }} account
+ */
+
+/** @returns {Promise<Me | null>} */
+async function fetchMe() {
+  try {
+    const response = await fetch('/api/me', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    if (response.status === 401) {
+      window.location.assign(`/signin?next=${encodeURIComponent('/visitors')}`);
+      return null;
+    }
+    if (!response.ok) return null;
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+function start() {
+  const store = new VisitorStore();
+  /** @type {Me | null} */
+  let me = null;
+  /** @type {string | null} */
+  let selectedId = null;
+
+  const panel = byId('map-panel');
+  const wrap = /** @type {HTMLElement} */ (panel.parentElement);
+  const drawerRoot = byId('drawer');
+  const map = new WorldMap({
+    panel,
+    canvas: /** @type {HTMLCanvasElement} */ (byId('map-canvas')),
+    onViewChange: () => {
+      pins.layout();
+      popup.follow();
+    },
+    rightInset: () => (drawerRoot.hidden ? 0 : drawerRoot.offsetWidth),
+  });
+  const pins = new PinLayer({
+    layer: byId('pin-layer'),
+    map,
+    store,
+    onSelect: (id) => select(id, { fly: true, focusDrawer: true }),
+    onGroup: (group, button) => popup.open(group, button),
+  });
+  const popup = new GroupPopup({
+    root: byId('group-popup'),
+    panel: wrap,
+    store,
+    pins,
+    onSelect: (id) => select(id, { fly: true, focusDrawer: true }),
+  });
+  const list = new VisitorList({
+    scroller: byId('list-scroll'),
+    list: /** @type {HTMLUListElement} */ (byId('visitor-list')),
+    empty: byId('list-empty'),
+    store,
+    onSelect: (id) => select(id, { fly: true, focusDrawer: false }),
+  });
+  const drawer = new VisitorDrawer({ root: drawerRoot, store, onClose: () => select(null) });
+
+  /**
+   * @param {string | null} id
+   * @param {{ fly?: boolean, focusDrawer?: boolean }} [options]
+   */
+  function select(id, options = {}) {
+    selectedId = id;
+    list.setSelected(id);
+    pins.setSelected(id);
+    if (!id) {
+      drawer.close();
+      return;
+    }
+    drawer.open(id, options.focusDrawer);
+    list.reveal(id);
+    const point = pins.pointOf(id);
+    if (options.fly && point) map.flyTo(point[0], point[1], Math.max(map.scale, map.minScale * FLY_MIN_ZOOM), true);
+  }
+
+  // Overlay card.
+  const liveCount = byId('count-live');
+  const chatCount = byId('count-chats');
+  const waitingRow = byId('waiting');
+  const waitingCount = byId('count-waiting');
+  const emptyBox = byId('map-empty');
+
+  function renderCounters() {
+    setText(liveCount, String(store.counters.live));
+    setText(chatCount, String(store.counters.chats));
+    const waiting = store.counters.waiting ?? 0;
+    waitingRow.hidden = waiting === 0;
+    setText(waitingCount, String(waiting));
+  }
+
+  function renderEmpty() {
+    /** @type {(Node | string)[]} */
+    let content = [];
+    let kind = '';
+    if (store.tracking === false) {
+      kind = 'disabled';
+      const role = me?.user.role;
+      content = [
+        el('h2', { text: 'Visitor tracking is disabled' }),
+        el('p', { text: 'Foyer is not collecting visitors for this account, so the map stays empty.' }),
+        role === 'owner' || role === 'admin'
+          ? el('p', {}, ['Turn on ', el('strong', { text: 'Visitor Tracking' }), ' in ', el('a', { text: 'Settings → Visitors', attrs: { href: '/settings' } }), '.'])
+          : el('p', { text: 'Ask an admin or the owner of this account to turn on Visitor Tracking in Settings.' }),
+      ];
+    } else if (store.tracking === true && store.entries.size === 0) {
+      kind = 'nobody';
+      const origin = window.location.origin;
+      const snippet = `<script async src="${origin}/foyer.js" data-site="${me?.account.siteKey ?? 'SITE_KEY'}"></script>`;
+      content = [
+        el('h2', { text: 'Nobody is on your site right now' }),
+        el('p', { text: 'Visitors appear here the moment they open a page that has the Foyer script:' }),
+        el('code', { class: 'snippet', text: snippet }),
+      ];
+    }
+    if (emptyBox.dataset.kind === kind && (kind !== 'nobody' || emptyBox.dataset.key === me?.account.siteKey)) return;
+    emptyBox.dataset.kind = kind;
+    emptyBox.dataset.key = me?.account.siteKey ?? '';
+    emptyBox.hidden = kind === '';
+    emptyBox.replaceChildren(...content);
+    document.body.classList.toggle('tracking-off', store.tracking === false);
+  }
+
+  store.subscribe((change) => {
+    const start = performance.now();
+    list.update(change);
+    pins.update(change);
+    popup.update();
+    drawer.update(change);
+    if (change.countersChanged) renderCounters();
+    if (change.reset || change.trackingChanged || change.listChanged) renderEmpty();
+    if (selectedId && !store.entries.has(selectedId)) {
+      list.setSelected(null);
+      pins.setSelected(null);
+      if (!drawer.isOpen) selectedId = null;
+    }
+    performance.measure(change.reset ? 'foyer:render-snapshot' : 'foyer:render-update', { start });
+  });
+
+  // Filter: every keystroke narrows the list and the map before the next frame.
+  const filter = /** @type {HTMLInputElement} */ (byId('filter'));
+  filter.addEventListener('input', () => {
+    const start = performance.now();
+    store.setQuery(filter.value);
+    performance.measure('foyer:filter', { start });
+  });
+
+  byId('zoom-in').addEventListener('click', () => map.zoomButton(BUTTON_ZOOM_FACTOR));
+  byId('zoom-out').addEventListener('click', () => map.zoomButton(1 / BUTTON_ZOOM_FACTOR));
+
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && drawer.isOpen && !event.defaultPrevented) select(null);
+  });
+
+  // Connection state.
+  const banner = byId('connection');
+  const feed = new FeedClient({
+    url: `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/feed`,
+    onMessage: (message) => {
+      if (message.type === 'snapshot') {
+        const start = performance.now();
+        store.apply(message);
+        store.flush();
+        performance.measure('foyer:snapshot', { start });
+      } else {
+        store.apply(message);
+      }
+    },
+    onState: (state, { retryInMs }) => {
+      document.body.dataset.feed = state;
+      banner.hidden = state === 'live';
+      if (state === 'connecting') setText(banner, 'Connecting…');
+      else if (state === 'reconnecting') setText(banner, `Connection lost. Reconnecting${retryInMs > 1500 ? ` in ${Math.round(retryInMs / 1000)} s` : ''}…`);
+      else if (state === 'signed-out') {
+        setText(banner, 'Your session ended. Redirecting to sign-in…');
+        window.location.assign(`/signin?next=${encodeURIComponent('/visitors')}`);
+      }
+    },
+  });
+  document.body.dataset.feed = 'connecting';
+  setText(banner, 'Connecting…');
+  banner.hidden = false;
+
+  fetchMe().then((result) => {
+    me = result;
+    if (me) {
+      setText(byId('user-email'), me.user.email);
+      setText(byId('account-name'), me.account.name);
+    }
+    renderEmpty();
+  });
+  map.load('/assets/world.json').catch(() => {
+    panel.classList.add('map-unavailable');
+  });
+  feed.start();
+}
+
+start();
