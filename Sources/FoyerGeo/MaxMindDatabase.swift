@@ -166,7 +166,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
             throw GeoDatabaseError.corruptSearchTree.at(path, "search tree has no record for \(bitCount)-bit addresses")
         }
         let offset = node - nodeCount - 16
-        guard offset < data.count else {
+        guard offset >= 0, offset < data.count else {
             throw GeoDatabaseError.corruptSearchTree.at(path, "search tree points past the data section")
         }
         return (offset, depth)

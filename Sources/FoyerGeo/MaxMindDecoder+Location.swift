@@ -17,6 +17,7 @@ extension MaxMindDecoder {
     }
 
     func location(at offset: Int) throws(DecodeFailure) -> MaxMindLocation {
+        guard try resolvedHeader(at: offset).type == .map else { throw DecodeFailure("record is not a map") }
         var result = MaxMindLocation()
         var registered = MaxMindLocation()
         try forEachEntry(ofMapAt: offset) { (key, value) throws(DecodeFailure) in

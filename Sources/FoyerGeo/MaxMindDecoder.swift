@@ -38,7 +38,8 @@ struct MaxMindDecoder {
         var payload: Int
     }
 
-    static let maxDepth = 512
+    /// Real records nest a handful of levels; the limit stops cycles through pointers.
+    static let maxDepth = 128
     static let maxValues = 1 << 16
     static let maxPayloadBytes = 1 << 21
 
