@@ -62,6 +62,13 @@ public struct AccountRegistry: Sendable {
         )
     }
 
+    /// How many shown entries have each status.
+    public var statusCounts: [EntryStatus: Int] {
+        var counts: [EntryStatus: Int] = [:]
+        for entry in entries.values { counts[entry.status, default: 0] += 1 }
+        return counts
+    }
+
     /// Tabs waiting over the limit, in arrival order.
     public var waitingTabs: [String] { waiting.map(\.hello.tab) }
 

@@ -1,0 +1,79 @@
+import Foundation
+import FoyerStore
+import Hummingbird
+import HTTPTypes
+
+/// Sign-in, sign-out and "who am I".
+struct AuthController {
+    let authenticator: SessionAuthenticator
+    let store: any Store
+    let secureCookies: Bool
+
+    struct SignInRequest: Decodable {
+        let email: String
+        let password: String
+    }
+
+    struct Me: Encodable {
+        struct Member: Encodable {
+            let email: String
+            let role: String
+        }
+        struct Site: Encodable {
+            let name: String
+            let siteKey: String
+            let tracking: Bool
+        }
+        let user: Member
+        let account: Site
+    }
+
+    func add(to router: Router<FoyerRequestContext>) {
+        router.post("/api/session") { request, context in
+            try SameOrigin.check(request)
+            let body: SignInRequest
+            do {
+                body = try await request.decode(as: SignInRequest.self, context: context)
+            } catch {
+                return JSONResponse.error(.badRequest, "send a JSON object with email and password")
+            }
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            switch try await authenticator.signIn(email: body.email, password: body.password, clientAddress: address) {
+            case .signedIn(let signedIn):
+                var response = try JSONResponse.value(["email": signedIn.user.email, "role": signedIn.user.role.rawValue])
+                response.headers[.setCookie] = cookie(value: signedIn.token, maxAge: Int(authenticator.idleMillis / 1000))
+                return response
+            case .wrongCredentials:
+                return JSONResponse.error(.unauthorized, "wrong email or password")
+            case .tooManyAttempts:
+                return JSONResponse.error(.tooManyRequests, "too many failed sign-ins; wait a minute and try again")
+            }
+        }
+        router.delete("/api/session") { request, _ in
+            try SameOrigin.check(request)
+            if let token = SessionAuthenticator.token(cookieHeader: request.headers[.cookie]) {
+                try await authenticator.signOut(token: token)
+            }
+            var response = Response(status: .noContent)
+            response.headers[.setCookie] = cookie(value: "", maxAge: 0)
+            return response
+        }
+        router.get("/api/me") { request, _ in
+            guard let user = try await authenticator.user(cookieHeader: request.headers[.cookie]),
+                let account = try await store.account(id: user.accountID)
+            else {
+                return JSONResponse.error(.unauthorized, "sign in first")
+            }
+            return try JSONResponse.value(
+                Me(
+                    user: .init(email: user.email, role: user.role.rawValue),
+                    account: .init(name: account.name, siteKey: account.siteKey, tracking: account.trackingEnabled)))
+        }
+    }
+
+    private func cookie(value: String, maxAge: Int) -> String {
+        var cookie = "\(SessionAuthenticator.cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
+        if secureCookies { cookie += "; Secure" }
+        return cookie
+    }
+}

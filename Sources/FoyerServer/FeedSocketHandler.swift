@@ -1,0 +1,64 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+
+/// A dashboard's live feed: the snapshot, then every change of the account.
+final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let live: LiveAccount
+    private let metrics: FoyerMetrics
+    private var link: FeedLink?
+    private static let pong = FeedMessage.pong.encoded()
+
+    init(live: LiveAccount, metrics: FoyerMetrics) {
+        self.live = live
+        self.metrics = metrics
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let link = FeedLink(channel: context.channel, metrics: metrics)
+        self.link = link
+        live.subscribe(link)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        unsubscribe()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        unsubscribe()
+    }
+
+    private func unsubscribe() {
+        guard let link else { return }
+        live.unsubscribe(link)
+        self.link = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            let text = String(buffer: frame.unmaskedData)
+            if text.replacingOccurrences(of: " ", with: "") == #"{"type":"ping"}"# {
+                context.writeAndFlush(wrapOutboundOut(.text(Self.pong, allocator: context.channel.allocator)), promise: nil)
+            } else {
+                unsubscribe()
+                context.channel.closeWebSocket(code: 1008, reason: "unexpected message")
+            }
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            unsubscribe()
+            context.channel.closeWebSocket(code: 1000, reason: "bye")
+        case .binary:
+            unsubscribe()
+            context.channel.closeWebSocket(code: 1008, reason: "unexpected message")
+        default:
+            break
+        }
+    }
+}

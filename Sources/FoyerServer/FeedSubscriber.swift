@@ -1,0 +1,15 @@
+/// Something that receives an account's feed messages (a dashboard socket).
+protocol FeedSubscriber: AnyObject, Sendable {
+    /// Sends already-encoded JSON messages, in order. Called under the account's lock,
+    /// so it must only enqueue.
+    func send(_ messages: [[UInt8]], startedAtNanos: UInt64)
+    /// Closes the feed with a WebSocket close code and reason.
+    func close(code: UInt16, reason: String)
+}
+
+/// Something that holds a tab's tracker socket, so the server can stop it.
+protocol TrackerConnection: AnyObject, Sendable {
+    var tab: String { get }
+    /// Tells the tracker to stop and closes the socket.
+    func stop(code: UInt16, reason: String, message: String?)
+}

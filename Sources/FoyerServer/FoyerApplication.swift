@@ -1,0 +1,70 @@
+public import FoyerCore
+public import FoyerStore
+public import Hummingbird
+import HummingbirdCore
+public import ServiceLifecycle
+public import Logging
+import NIOCore
+
+/// Builds the Foyer server: store, live state, routes, sockets and services.
+public enum FoyerApplication {
+    /// Builds an application ready to run.
+    ///
+    /// - Parameters:
+    ///   - onRunning: called with the bound port once the server listens (port 0 picks one).
+    public static func build(
+        configuration: FoyerConfiguration,
+        store: any Store,
+        locator: any VisitorLocator = PeerOnlyLocator(),
+        clock: any WallClock = SystemClock(),
+        extraServices: [any Service] = [],
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        try await store.migrate()
+        let salt = try await store.secret(named: "browser-salt") { Identifier.make(length: 43) }
+        let metrics = FoyerMetrics()
+        let writer = EntryWriter(store: store, logger: logger)
+        let hub = LiveHub(store: store, writer: writer, clock: clock, metrics: metrics, browserSalt: salt, logger: logger)
+        try await hub.loadAll()
+        let authenticator = SessionAuthenticator(
+            store: store, clock: clock, idleSeconds: configuration.sessionIdleSeconds, bcryptCost: configuration.bcryptCost)
+        let limiter = AddressLimiter(
+            maxOpen: configuration.maxSocketsPerAddress, rate: configuration.connectsPerSecondPerAddress,
+            burst: configuration.connectBurstPerAddress)
+        let gate = SocketGate(
+            hub: hub, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
+        let ready = ReadinessFlag()
+
+        let router = Router(context: FoyerRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        SiteController(files: StaticFiles(), authenticator: authenticator, metrics: metrics, store: store, ready: ready).add(to: router)
+        AuthController(authenticator: authenticator, store: store, secureCookies: configuration.secureCookies).add(to: router)
+
+        let ticker = HubTicker(
+            hub: hub, limiter: limiter, sessionIdleMillis: configuration.sessionIdleSeconds * 1000, interval: .seconds(1))
+        return Application(
+            router: router,
+            server: HTTPServerBuilder { responder in
+                FoyerChannel(responder: responder, gate: gate, idleTimeout: .seconds(120))
+            },
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Foyer"),
+            services: [writer, ticker, ReadinessService(flag: ready)] + extraServices,
+            onServerRunning: { channel in
+                ready.set(true)
+                await onRunning(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger
+        )
+    }
+
+    /// Makes sure there is at least one account; returns the accounts.
+    public static func ensureDefaultAccount(store: any Store, clock: any WallClock = SystemClock()) async throws -> (accounts: [Account], created: Bool) {
+        try await store.migrate()
+        let existing = try await store.accounts()
+        if !existing.isEmpty { return (existing, false) }
+        let account = try await store.createAccount(name: "default", siteKey: SiteKey.make(), now: clock.nowMillis())
+        return ([account], true)
+    }
+}

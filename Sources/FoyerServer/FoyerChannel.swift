@@ -1,0 +1,112 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// The server's child channel: HTTP/1.1 for pages and API, and WebSocket upgrades for
+/// tracker sockets and dashboard feeds on the same port.
+///
+/// An accepted WebSocket gets NIO handlers in its pipeline and `handle` returns at once,
+/// so an idle tab holds no task; plain HTTP connections go to the Hummingbird responder.
+struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
+    enum UpgradeResult: Sendable {
+        /// The socket's handlers are installed; nothing more to do.
+        case socket
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HTTPResponse.Status, String)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let result: EventLoopFuture<UpgradeResult>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let gate: SocketGate
+    let idleTimeout: Duration
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            // Small, adaptive receive buffers: most sockets are idle tabs.
+            try channel.syncOptions?.setOption(
+                ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+            let decision = NIOLoopBoundBox<SocketDecision?>(nil, eventLoop: channel.eventLoop)
+            let gate = self.gate
+            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+                maxFrameSize: gate.configuration.maxFrameBytes,
+                enableAutomaticErrorHandling: true,
+                shouldUpgrade: { channel, head in
+                    let promise = channel.eventLoop.makePromise(of: SocketDecision.self)
+                    promise.completeWithTask { await gate.decide(head: head, channel: channel) }
+                    return promise.futureResult.map { verdict in
+                        decision.value = verdict
+                        if case .refuse = verdict { return nil }
+                        return HTTPHeaders()
+                    }
+                },
+                upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
+                        guard let verdict = decision.value else { throw ChannelError.inappropriateOperationForState }
+                        try gate.install(verdict, on: channel)
+                        return UpgradeResult.socket
+                    }
+                }
+            )
+            let configuration = NIOTypedHTTPServerUpgradeConfiguration(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPConnectionStateHandler(idleTimeout: self.idleTimeout, logger: logger))
+                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                        if let verdict = decision.value {
+                            gate.abandon(verdict)
+                            if case .refuse(let status, let message) = verdict {
+                                return UpgradeResult.refused(http, status, message)
+                            }
+                        }
+                        return UpgradeResult.http(http)
+                    }
+                }
+            )
+            var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: configuration)
+            pipeline.enablePipelining = false
+            pipeline.enableErrorHandling = false
+            pipeline.enableResponseHeaderValidation = false
+            let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            return Value(result: result, channel: channel)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.result.get() {
+            case .socket:
+                return
+            case .http(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            case .refused(let http, let status, let message):
+                await refuse(http, status: status, message: message)
+            }
+        } catch {
+            logger.debug("connection ended before its first request: \(error)")
+        }
+    }
+
+    /// Answers a refused upgrade with its status and a JSON message, then closes.
+    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, status: HTTPResponse.Status, message: String) async {
+        let body = ErrorBody.json(message)
+        try? await http.executeThenClose { _, outbound in
+            let head = HTTPResponse(
+                status: status,
+                headerFields: [.contentType: "application/json", .contentLength: "\(body.utf8.count)", .connection: "close"])
+            try await outbound.write(contentsOf: [.head(head), .body(ByteBuffer(string: body)), .end(nil)])
+        }
+    }
+}

@@ -1,0 +1,36 @@
+public import Prometheus
+
+/// The Prometheus metrics one server exposes on `/metrics`.
+///
+/// Each server owns its registry (no global bootstrap), so several servers in one test
+/// process never mix their numbers.
+public final class FoyerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let trackerSockets: Prometheus.Gauge
+    let feedSockets: Prometheus.Gauge
+    let waitingTabs: Prometheus.Gauge
+    let entriesOnline: Prometheus.Gauge
+    let entriesChatting: Prometheus.Gauge
+    let entriesOffline: Prometheus.Gauge
+    let trackerEvents: Prometheus.Counter
+    let rejectedConnections: Prometheus.Counter
+    let feedLatency: Prometheus.DurationHistogram
+
+    public init() {
+        trackerSockets = registry.makeGauge(name: "foyer_tracker_sockets", help: "Connected tracker sockets (browser tabs)")
+        feedSockets = registry.makeGauge(name: "foyer_feed_sockets", help: "Connected dashboard feeds")
+        waitingTabs = registry.makeGauge(name: "foyer_waiting_tabs", help: "Tabs waiting over an account's entry limit")
+        entriesOnline = registry.makeGauge(name: "foyer_entries", labels: [("status", "online")], help: "Entries shown, by status")
+        entriesChatting = registry.makeGauge(name: "foyer_entries", labels: [("status", "chatting")], help: "Entries shown, by status")
+        entriesOffline = registry.makeGauge(name: "foyer_entries", labels: [("status", "offline")], help: "Entries shown, by status")
+        trackerEvents = registry.makeCounter(name: "foyer_tracker_events_total", help: "Tracker messages applied (rate = events/s)")
+        rejectedConnections = registry.makeCounter(name: "foyer_rejected_connections_total", help: "Tracker connections refused before upgrade")
+        feedLatency = registry.makeDurationHistogram(
+            name: "foyer_feed_latency_seconds",
+            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500)],
+            help: "Time from a tracker event arriving to its feed message being written to a dashboard")
+    }
+
+    /// The exposition text.
+    public func render() -> String { registry.emitToString() }
+}

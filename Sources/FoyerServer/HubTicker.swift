@@ -1,0 +1,48 @@
+import FoyerCore
+import FoyerStore
+import Logging
+import ServiceLifecycle
+
+/// Drives time-based rules once a second (disconnect grace, 30-minute retention,
+/// waiting line) and prunes rate-limit and session tables now and then.
+struct HubTicker: Service {
+    let hub: LiveHub
+    let limiter: AddressLimiter
+    let sessionIdleMillis: Int64
+    let interval: Duration
+
+    func run() async throws {
+        var ticks = 0
+        for await _ in AsyncTimerSequence(interval: interval).cancelOnGracefulShutdown() {
+            hub.tickAll()
+            ticks += 1
+            if ticks % 60 == 0 {
+                limiter.prune()
+                try? await hub.store.deleteSessions(idleSince: hub.clock.nowMillis() - sessionIdleMillis)
+            }
+        }
+        // Last words: tell every socket the server is going, so trackers reconnect elsewhere.
+        hub.closeAll()
+        await hub.writer.flush()
+    }
+}
+
+/// Yields once per interval until cancelled.
+struct AsyncTimerSequence: AsyncSequence, Sendable {
+    typealias Element = Void
+    let interval: Duration
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let interval: Duration
+        mutating func next() async -> Void? {
+            do {
+                try await Task.sleep(for: interval)
+                return ()
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(interval: interval) }
+}

@@ -1,0 +1,9 @@
+import HTTPTypes
+
+/// What to do with a WebSocket upgrade request, decided before upgrading.
+enum SocketDecision: Sendable {
+    case tracker(TrackerSetup)
+    case feed(LiveAccount)
+    /// Refuse with an HTTP status and a JSON message; nothing is upgraded.
+    case refuse(HTTPResponse.Status, String)
+}

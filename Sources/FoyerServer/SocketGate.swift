@@ -1,0 +1,141 @@
+import Foundation
+import FoyerCore
+import FoyerStore
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import Prometheus
+
+/// Decides which WebSocket upgrades to accept and installs their handlers.
+///
+/// Tracker sockets (`/track`) and dashboard feeds (`/feed`) both become plain NIO
+/// handlers on the upgraded channel, so the server holds no task per socket.
+struct SocketGate: Sendable {
+    let hub: LiveHub
+    let authenticator: SessionAuthenticator
+    let locator: any VisitorLocator
+    let limiter: AddressLimiter
+    let configuration: FoyerConfiguration
+    let logger: Logger
+
+    /// Decides on an upgrade request.
+    func decide(head: HTTPRequestHead, channel: any Channel) async -> SocketDecision {
+        let (path, query) = Self.split(head.uri)
+        switch path {
+        case "/track":
+            return await decideTracker(head: head, query: query, peer: channel.remoteAddress?.ipAddress)
+        case "/feed":
+            return await decideFeed(head: head)
+        default:
+            return .refuse(.notFound, "no WebSocket endpoint at \(path)")
+        }
+    }
+
+    private func decideTracker(head: HTTPRequestHead, query: Substring, peer: String?) async -> SocketDecision {
+        guard let siteKey = Self.parameter("site", in: query), !siteKey.isEmpty else {
+            return .refuse(.badRequest, "missing site parameter")
+        }
+        let account: Account?
+        do {
+            account = try await hub.account(siteKey: siteKey)
+        } catch {
+            logger.error("looking up a site key failed: \(error)")
+            return .refuse(.serviceUnavailable, "try again later")
+        }
+        guard let account else {
+            hub.metrics.rejectedConnections.increment()
+            return .refuse(.notFound, "unknown site key")
+        }
+        if !account.allowedOrigins.isEmpty {
+            let origin = head.headers.first(name: "origin") ?? ""
+            guard account.allowedOrigins.contains(origin) else {
+                hub.metrics.rejectedConnections.increment()
+                return .refuse(.forbidden, "origin not allowed for this site")
+            }
+        }
+        let headers = head.headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        let client = locator.clientAddress(peer: peer, headers: headers) ?? peer ?? "unknown"
+        guard limiter.acquire(client) else {
+            hub.metrics.rejectedConnections.increment()
+            return .refuse(.tooManyRequests, "too many connections from this address")
+        }
+        let live: LiveAccount
+        do {
+            live = try await hub.liveAccount(for: account)
+        } catch {
+            limiter.release(client)
+            logger.error("loading account \(account.id) failed: \(error)")
+            return .refuse(.serviceUnavailable, "try again later")
+        }
+        let locator = self.locator
+        return .tracker(
+            TrackerSetup(
+                account: account, live: live, hub: hub, clientAddress: client, limiter: limiter,
+                locate: { timezone in locator.locate(peer: peer, headers: headers, timezone: timezone) },
+                messagesPerSecond: configuration.trackerMessagesPerSecond,
+                messageBurst: configuration.trackerMessageBurst))
+    }
+
+    private func decideFeed(head: HTTPRequestHead) async -> SocketDecision {
+        // Browsers always send Origin on WebSockets; refusing foreign origins stops
+        // another site from riding an agent's cookie (cross-site WebSocket hijacking).
+        if let origin = head.headers.first(name: "origin"), let host = head.headers.first(name: "host"),
+            !(origin == "http://" + host || origin == "https://" + host)
+        {
+            return .refuse(.forbidden, "origin not allowed")
+        }
+        do {
+            guard let user = try await authenticator.user(cookieHeader: head.headers["cookie"].joined(separator: "; ")),
+                let account = try await hub.store.account(id: user.accountID)
+            else {
+                return .refuse(.unauthorized, "sign in first")
+            }
+            return .feed(try await hub.liveAccount(for: account))
+        } catch {
+            logger.error("authenticating a feed failed: \(error)")
+            return .refuse(.serviceUnavailable, "try again later")
+        }
+    }
+
+    /// Installs the socket's handlers after the upgrade response went out.
+    func install(_ decision: SocketDecision, on channel: any Channel) throws {
+        let pipeline = channel.pipeline.syncOperations
+        switch decision {
+        case .tracker(let setup):
+            try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(configuration.trackerIdleTimeoutSeconds)))
+            try pipeline.addHandler(
+                NIOWebSocketFrameAggregator(
+                    minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
+            try pipeline.addHandler(TrackerSocketHandler(setup: setup))
+        case .feed(let live):
+            try pipeline.addHandler(
+                NIOWebSocketFrameAggregator(
+                    minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
+            try pipeline.addHandler(FeedSocketHandler(live: live, metrics: hub.metrics))
+        case .refuse:
+            break
+        }
+    }
+
+    /// Releases what a decision reserved when its upgrade did not happen.
+    func abandon(_ decision: SocketDecision) {
+        if case .tracker(let setup) = decision { limiter.release(setup.clientAddress) }
+    }
+
+    static func split(_ uri: String) -> (path: Substring, query: Substring) {
+        guard let mark = uri.firstIndex(of: "?") else { return (Substring(uri), "") }
+        return (uri[..<mark], uri[uri.index(after: mark)...])
+    }
+
+    static func parameter(_ name: String, in query: Substring) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.first == Substring(name) {
+                return parts.count == 2 ? String(parts[1]).removingPercentEncoding ?? String(parts[1]) : ""
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import FoyerCore
+import NIOCore
+import NIOWebSocket
+import Prometheus
+import FoyerStore
+
+/// One browser tab's tracker socket, as plain NIO handlers: no task, no async channel per
+/// idle socket, so an idle tab costs only its buffers and this object.
+///
+/// Frames are validated (UTF-8, JSON, fields, URL scheme, rate) and turned into registry
+/// operations on the account's ``LiveAccount``.
+final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private enum State {
+        case awaitingHello
+        /// Hello received; waiting for the browser lookup. Later messages queue up.
+        case greeting(tab: String, queued: [TrackerMessage])
+        case active(tab: String)
+        case closed
+    }
+
+    private let setup: TrackerSetup
+    private let connection: ConnectionID
+    private var state = State.awaitingHello
+    private var bucket: RateBucket
+    private var released = false
+    private static let decoder = JSONDecoder()
+    private static let maxQueued = 8
+
+    init(setup: TrackerSetup) {
+        self.setup = setup
+        connection = setup.hub.makeConnectionID()
+        bucket = RateBucket(rate: setup.messagesPerSecond, burst: setup.messageBurst, nowNanos: Monotonic.nanoseconds())
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        setup.hub.metrics.trackerSockets.increment()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        switch state {
+        case .greeting(let tab, _), .active(let tab):
+            setup.live.disconnect(tab: tab, connection: connection)
+        case .awaitingHello, .closed:
+            break
+        }
+        state = .closed
+        release()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        release()
+    }
+
+    private func release() {
+        guard !released else { return }
+        released = true
+        setup.limiter.release(setup.clientAddress)
+        setup.hub.metrics.trackerSockets.decrement()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            close(context, code: 4002, reason: "idle timeout")
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            receive(context, frame)
+        case .binary:
+            close(context, code: 1003, reason: "binary frames are not accepted")
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            close(context, code: 1000, reason: "bye")
+        default:
+            break
+        }
+    }
+
+    private func receive(_ context: ChannelHandlerContext, _ frame: WebSocketFrame) {
+        if case .closed = state { return }
+        guard bucket.take(nowNanos: Monotonic.nanoseconds()) else {
+            close(context, code: 1008, reason: "rate limit exceeded")
+            return
+        }
+        let payload = frame.unmaskedData
+        let bytes = payload.readableBytesView
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            close(context, code: 1007, reason: "invalid UTF-8")
+            return
+        }
+        guard let message = try? Self.decoder.decode(TrackerMessage.self, from: Data(bytes)) else {
+            close(context, code: 1007, reason: "invalid JSON")
+            return
+        }
+        setup.hub.metrics.trackerEvents.increment()
+        switch state {
+        case .awaitingHello:
+            guard message.t == "hello" else {
+                close(context, code: 1008, reason: "hello expected")
+                return
+            }
+            greet(context, message)
+        case .greeting(let tab, var queued):
+            guard queued.count < Self.maxQueued else {
+                close(context, code: 1008, reason: "rate limit exceeded")
+                return
+            }
+            queued.append(message)
+            state = .greeting(tab: tab, queued: queued)
+        case .active(let tab):
+            apply(context, message, tab: tab)
+        case .closed:
+            break
+        }
+    }
+
+    /// Validates a hello, looks the browser up, then starts or resumes the entry.
+    private func greet(_ context: ChannelHandlerContext, _ message: TrackerMessage) {
+        guard TrackerMessage.isIdentity(message.tab), let tab = message.tab else {
+            close(context, code: 1008, reason: "invalid tab id")
+            return
+        }
+        guard let url = message.url else {
+            close(context, code: 1007, reason: "missing field url")
+            return
+        }
+        guard case .success(let page) = URLSanitizer.sanitize(url) else {
+            close(context, code: 1008, reason: "url must be http(s)")
+            return
+        }
+        let timezone = TextLimits.timezone(message.tz ?? "")
+        var hello = TabHello(
+            tab: tab,
+            url: page,
+            title: TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters),
+            referrer: URLSanitizer.referrer(message.ref ?? ""),
+            language: TextLimits.language(message.lang ?? ""),
+            timezone: timezone,
+            location: setup.locate(timezone)
+        )
+        state = .greeting(tab: tab, queued: [])
+        let startedAt = Monotonic.nanoseconds()
+        let browserHash = TrackerMessage.isIdentity(message.vid) ? message.vid.map { setup.hub.browserHash($0, accountID: setup.account.id) } : nil
+        // Resumed tabs and browsers without an id need no lookup.
+        guard let browserHash, !setup.live.hasEntry(tab: tab) else {
+            finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
+            return
+        }
+        let store = setup.hub.store
+        let accountID = setup.account.id
+        let promise = context.eventLoop.makePromise(of: Int64?.self)
+        promise.completeWithTask { try await store.browserFirstSeen(accountID: accountID, browserHash: browserHash) }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let channel = context.channel
+        promise.futureResult.whenComplete { result in
+            let firstSeen = (try? result.get()) ?? nil
+            hello.browserFirstSeen = firstSeen
+            handler.value.finishGreeting(channel, hello: hello, browserHash: browserHash, firstSeen: firstSeen, startedAt: startedAt)
+        }
+    }
+
+    private func finishGreeting(_ channel: any Channel, hello: TabHello, browserHash: String?, firstSeen: Int64?, startedAt: UInt64) {
+        guard case .greeting(let tab, let queued) = state, channel.isActive else { return }
+        if let browserHash, firstSeen == nil {
+            setup.hub.writer.enqueue([.browserSeen(accountID: setup.account.id, browserHash: browserHash, at: setup.hub.clock.nowMillis())])
+        }
+        let link = TrackerLink(tab: tab, channel: channel)
+        let outcome = setup.live.hello(hello, connection: connection, tracker: link, startedAtNanos: startedAt)
+        let reply: String
+        switch outcome {
+        case .shown, .hidden:
+            reply = #"{"t":"ok"}"#
+        case .waiting:
+            reply = #"{"t":"wait"}"#
+        case .trackingOff:
+            state = .closed
+            channel.closeWebSocket(code: 4000, reason: "tracking disabled", lastMessage: #"{"t":"off"}"#)
+            return
+        }
+        state = .active(tab: tab)
+        channel.writeAndFlush(WebSocketFrame.text(Array(reply.utf8), allocator: channel.allocator), promise: nil)
+        guard let context = try? channel.pipeline.syncOperations.context(handler: self) else { return }
+        for message in queued { apply(context, message, tab: tab) }
+    }
+
+    private func apply(_ context: ChannelHandlerContext, _ message: TrackerMessage, tab: String) {
+        let startedAt = Monotonic.nanoseconds()
+        switch message.t {
+        case "h":
+            break
+        case "page":
+            guard let url = message.url else {
+                close(context, code: 1007, reason: "missing field url")
+                return
+            }
+            guard case .success(let page) = URLSanitizer.sanitize(url) else {
+                close(context, code: 1008, reason: "url must be http(s)")
+                return
+            }
+            let title = TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters)
+            setup.live.navigate(tab: tab, url: page, title: title, startedAtNanos: startedAt)
+        case "title":
+            let title = TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters)
+            setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
+        case "hello":
+            close(context, code: 1008, reason: "hello sent twice")
+        default:
+            close(context, code: 1008, reason: "unknown message type")
+        }
+    }
+
+    private func close(_ context: ChannelHandlerContext, code: UInt16, reason: String) {
+        switch state {
+        case .greeting(let tab, _), .active(let tab):
+            setup.live.disconnect(tab: tab, connection: connection)
+        case .awaitingHello, .closed:
+            break
+        }
+        state = .closed
+        context.channel.closeWebSocket(code: code, reason: reason)
+    }
+}

@@ -1,0 +1,21 @@
+public import FoyerCore
+
+/// Finds where a visitor is, from the connection and the browser's timezone.
+///
+/// The server hands it the socket's peer address and request headers once, at the
+/// upgrade; the address is used for the lookup only and never stored.
+public protocol VisitorLocator: Sendable {
+    /// The client's address: the peer, or a forwarded address when the peer is a trusted proxy.
+    func clientAddress(peer: String?, headers: [(name: String, value: String)]) -> String?
+    /// The visitor's location, or nil when unknown.
+    func locate(peer: String?, headers: [(name: String, value: String)], timezone: String?) -> VisitorLocation?
+}
+
+/// A locator that knows nothing: the peer address is the client, locations are unknown.
+public struct PeerOnlyLocator: VisitorLocator {
+    public init() {}
+
+    public func clientAddress(peer: String?, headers: [(name: String, value: String)]) -> String? { peer }
+
+    public func locate(peer: String?, headers: [(name: String, value: String)], timezone: String?) -> VisitorLocation? { nil }
+}
