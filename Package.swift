@@ -80,6 +80,9 @@ let package = Package(
             dependencies: [
                 "FoyerServer", "FoyerGeo", "FoyerStore", "FoyerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

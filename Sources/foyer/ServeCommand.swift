@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import FoyerCore
+import FoyerServer
+import FoyerStore
+import Hummingbird
+import Logging
+
+/// `foyer serve`: runs the server until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Foyer server.")
+
+    @Option(help: "Address to listen on (env FOYER_HOST; default 0.0.0.0).") var host: String?
+    @Option(help: "Port for pages, API and sockets (env FOYER_PORT; default 8080).") var port: Int?
+    @OptionGroup var data: DataOptions
+    @Option(help: "Public address of this server, for printed links (env FOYER_PUBLIC_URL).") var publicURL: String?
+    @Option(help: "Concurrent entries per new account (env FOYER_ENTRY_LIMIT; default 500).") var entryLimit: Int?
+    @Option(help: "Concurrent tracker sockets per client address (env FOYER_MAX_SOCKETS_PER_ADDRESS; default 256).")
+    var maxSocketsPerAddress: Int?
+    @Option(help: "New tracker sockets per second per client address (env FOYER_CONNECTS_PER_SECOND; default 50).")
+    var connectsPerSecond: Int?
+    @Option(name: .customLong("trusted-proxy"), help: "CIDR of a proxy whose forwarding headers are trusted; repeatable (env FOYER_TRUSTED_PROXIES, comma-separated).")
+    var trustedProxies: [String] = []
+    @Flag(help: "Mark cookies Secure: set when users reach Foyer over HTTPS (env FOYER_SECURE_COOKIES).") var secureCookies = false
+    @Option(help: "bcrypt cost for passwords (env FOYER_BCRYPT_COST; default 12).") var bcryptCost: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (env FOYER_LOG_LEVEL; default info).") var logLevel: String?
+
+    func run() async throws {
+        // Line-buffered even when piped, so the printed address and snippet show at once.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        var logger = Logger(label: "foyer")
+        logger.logLevel = Logger.Level(rawValue: logLevel ?? Environment.string("FOYER_LOG_LEVEL") ?? "info") ?? .info
+
+        var configuration = FoyerConfiguration()
+        configuration.host = host ?? Environment.string("FOYER_HOST") ?? configuration.host
+        configuration.port = try port ?? Environment.int("FOYER_PORT") ?? configuration.port
+        guard (0...65535).contains(configuration.port) else { throw CommandFailure("port must be between 0 and 65535") }
+        configuration.dataDirectory = data.directory
+        configuration.entryLimit = try entryLimit ?? Environment.int("FOYER_ENTRY_LIMIT") ?? configuration.entryLimit
+        guard configuration.entryLimit > 0 else { throw CommandFailure("entry limit must be at least 1") }
+        configuration.maxSocketsPerAddress = try maxSocketsPerAddress ?? Environment.int("FOYER_MAX_SOCKETS_PER_ADDRESS") ?? configuration.maxSocketsPerAddress
+        if let rate = try connectsPerSecond ?? Environment.int("FOYER_CONNECTS_PER_SECOND") {
+            configuration.connectsPerSecondPerAddress = Double(rate)
+            configuration.connectBurstPerAddress = Double(rate) * 4
+        }
+        configuration.trustedProxies = trustedProxies.isEmpty ? Environment.list("FOYER_TRUSTED_PROXIES") : trustedProxies
+        configuration.secureCookies = secureCookies || (Environment.bool("FOYER_SECURE_COOKIES") ?? false)
+        let cost = try bcryptCost ?? Environment.int("FOYER_BCRYPT_COST") ?? Int(configuration.bcryptCost)
+        guard (4...31).contains(cost) else { throw CommandFailure("bcrypt cost must be between 4 and 31") }
+        configuration.bcryptCost = UInt8(cost)
+
+        let store = try await data.openStore(logger: logger)
+        let (accounts, created) = try await FoyerApplication.ensureDefaultAccount(store: store)
+        let baseURL = publicURL ?? Environment.string("FOYER_PUBLIC_URL")
+        var withoutUsers: Set<String> = []
+        for account in accounts where try await store.users(accountID: account.id).isEmpty { withoutUsers.insert(account.name) }
+        let accountsWithoutUsers = withoutUsers
+
+        let app = try await FoyerApplication.build(configuration: configuration, store: store, logger: logger) { boundPort in
+            let url = baseURL ?? "http://localhost:\(boundPort)"
+            var lines = ["Foyer is running. Dashboard: \(url)/visitors"]
+            if created { lines.append("Created the account \"default\".") }
+            for account in accounts {
+                lines.append("Embed on every page of \(account.name)'s site:")
+                lines.append("  " + SiteKey.snippet(baseURL: url, siteKey: account.siteKey))
+                if accountsWithoutUsers.contains(account.name) {
+                    lines.append("  No one can sign in to \(account.name) yet. Add an owner:")
+                    lines.append("  FOYER_PASSWORD='…' foyer user add --email you@example.com --role owner --account \(account.name)")
+                }
+            }
+            print(lines.joined(separator: "\n"))
+        }
+        try await app.runService()
+        try await store.close()
+    }
+}
