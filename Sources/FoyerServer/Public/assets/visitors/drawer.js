@@ -156,6 +156,7 @@ export class VisitorDrawer {
         flag ? el('span', { class: 'flag', text: flag, attrs: { 'aria-hidden': 'true' } }) : '',
         el('span', { text: place || 'Unknown' }),
         source.text ? el('span', { class: source.approximate ? 'hint approx' : 'hint', text: ` (${source.text})` }) : '',
+        loc.latitude === null ? el('span', { class: 'hint', text: ' — not on the map' }) : '',
       );
     } else {
       this.location.replaceChildren(el('span', { class: 'hint', text: 'Unknown (not on the map)' }));

@@ -137,8 +137,9 @@ export class VisitorList {
       const li = row.li;
       const y = `translateY(${index * ROW_HEIGHT_PX}px)`;
       if (li.style.transform !== y) li.style.transform = y;
-      li.setAttribute('aria-posinset', String(index + 1));
-      li.setAttribute('aria-setsize', String(total));
+      const position = String(index + 1);
+      if (li.getAttribute('aria-posinset') !== position) li.setAttribute('aria-posinset', position);
+      if (li.getAttribute('aria-setsize') !== String(total)) li.setAttribute('aria-setsize', String(total));
       next.set(id, row);
       ordered.push(li);
     }

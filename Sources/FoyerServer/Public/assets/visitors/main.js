@@ -49,6 +49,7 @@ function start() {
       pins.layout();
       popup.follow();
     },
+    onDraw: (ctx, dpr) => pins.draw(ctx, dpr),
     rightInset: () => (drawerRoot.hidden ? 0 : drawerRoot.offsetWidth),
   });
   const pins = new PinLayer({
@@ -130,11 +131,20 @@ function start() {
         el('p', { text: 'Visitors appear here the moment they open a page that has the Foyer script:' }),
         el('code', { class: 'snippet', text: snippet }),
       ];
+    } else if (store.tracking === true && store.visible.length === 0) {
+      kind = 'filtered';
+      content = [el('p', { text: 'No visitors match the filter.' })];
+    } else if (store.tracking === true && pins.groups.size === 0) {
+      kind = 'unplaced';
+      const n = store.visible.length;
+      content = [el('p', { text: `${n === 1 ? '1 visitor has' : `${n} visitors have`} no known location; see the list on the left.` })];
     }
-    if (emptyBox.dataset.kind === kind && (kind !== 'nobody' || emptyBox.dataset.key === me?.account.siteKey)) return;
+    const detail = kind === 'unplaced' ? String(store.visible.length) : me?.account.siteKey ?? '';
+    if (emptyBox.dataset.kind === kind && emptyBox.dataset.detail === detail) return;
     emptyBox.dataset.kind = kind;
-    emptyBox.dataset.key = me?.account.siteKey ?? '';
+    emptyBox.dataset.detail = detail;
     emptyBox.hidden = kind === '';
+    emptyBox.classList.toggle('is-note', kind === 'filtered' || kind === 'unplaced');
     emptyBox.replaceChildren(...content);
     document.body.classList.toggle('tracking-off', store.tracking === false);
   }
@@ -146,7 +156,7 @@ function start() {
     popup.update();
     drawer.update(change);
     if (change.countersChanged) renderCounters();
-    if (change.reset || change.trackingChanged || change.listChanged) renderEmpty();
+    if (change.reset || change.trackingChanged || change.listChanged || change.touched.size > 0) renderEmpty();
     if (selectedId && !store.entries.has(selectedId)) {
       list.setSelected(null);
       pins.setSelected(null);

@@ -10,6 +10,8 @@ const KEY_PAN_PX = 80;
 const BUTTON_ZOOM_FACTOR = 2;
 const FLY_MS = 450;
 const DRAG_THRESHOLD_PX = 4;
+/** The wheel counts as "still zooming" until it has been quiet this long. */
+const WHEEL_SETTLE_MS = 160;
 
 const COLORS = {
   ocean: '#0b1220',
@@ -41,13 +43,15 @@ export class WorldMap {
    * @param {object} options
    * @param {HTMLElement} options.panel the element labelled "Visitors map"
    * @param {HTMLCanvasElement} options.canvas
-   * @param {() => void} options.onViewChange called once per frame in which the view moved
+   * @param {() => void} options.onViewChange called after each frame drawn
+   * @param {(ctx: CanvasRenderingContext2D, dpr: number) => void} [options.onDraw] draws over the land (the pins)
    * @param {() => number} [options.rightInset] pixels covered on the right (the drawer)
    */
-  constructor({ panel, canvas, onViewChange, rightInset = () => 0 }) {
+  constructor({ panel, canvas, onViewChange, onDraw = () => {}, rightInset = () => 0 }) {
     this.panel = panel;
     this.canvas = canvas;
     this.onViewChange = onViewChange;
+    this.onDraw = onDraw;
     this.rightInset = rightInset;
     const context = canvas.getContext('2d', { alpha: false });
     if (!context) throw new Error('canvas 2D is not available');
@@ -75,6 +79,9 @@ export class WorldMap {
     /** @type {{ distance: number, midX: number, midY: number } | null} */
     this.pinch = null;
     this.interacting = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.wheelTimer = undefined;
+    this.wheeling = false;
 
     new ResizeObserver(() => this.resize()).observe(panel);
     this.resize();
@@ -156,6 +163,11 @@ export class WorldMap {
     const [, north] = project(0, FIT_NORTH_LAT);
     const [, south] = project(0, FIT_SOUTH_LAT);
     this.flyTo(0.5, (north + south) / 2, this.minScale);
+  }
+
+  /** True while the view is being dragged, pinched, wheeled or animated. */
+  get moving() {
+    return this.interacting || this.wheeling || this.animation !== null || this.pinch !== null;
   }
 
   get zoom() {
@@ -279,6 +291,8 @@ export class WorldMap {
       ctx.strokeStyle = COLORS.border;
       ctx.stroke(this.land);
     }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.onDraw(ctx, dpr);
   }
 
   attachPointer() {
@@ -326,7 +340,10 @@ export class WorldMap {
     });
     const end = (/** @type {PointerEvent} */ event) => {
       if (!this.pointers.delete(event.pointerId)) return;
-      if (this.pointers.size < 2) this.pinch = null;
+      if (this.pointers.size < 2 && this.pinch) {
+        this.pinch = null;
+        this.requestDraw();
+      }
       if (this.pointers.size === 0 && this.interacting) {
         this.interacting = false;
         panel.classList.remove('is-dragging');
@@ -348,6 +365,12 @@ export class WorldMap {
       event.preventDefault();
       const rect = panel.getBoundingClientRect();
       const pixels = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaMode === 2 ? event.deltaY * 400 : event.deltaY;
+      this.wheeling = true;
+      clearTimeout(this.wheelTimer);
+      this.wheelTimer = setTimeout(() => {
+        this.wheeling = false;
+        this.requestDraw();
+      }, WHEEL_SETTLE_MS);
       this.zoomAt(Math.exp(-pixels * WHEEL_ZOOM_PER_PIXEL), event.clientX - rect.left, event.clientY - rect.top);
     }, { passive: false });
   }

@@ -6,8 +6,8 @@ import { fold, normaliseStatus } from './format.js';
  * @property {string} countryCode
  * @property {string} country
  * @property {string} city
- * @property {number} latitude
- * @property {number} longitude
+ * @property {number | null} latitude  null when only the country is known
+ * @property {number | null} longitude
  * @property {string} source
  */
 
@@ -51,6 +51,7 @@ import { fold, normaliseStatus } from './format.js';
  * @typedef {object} Change
  * @property {boolean} reset        a snapshot replaced everything
  * @property {boolean} listChanged  the filtered, ordered list may differ
+ * @property {boolean} filterChanged the filter text changed (any entry may have left or joined the view)
  * @property {Set<string>} touched  ids added, changed or removed
  * @property {Set<string>} arrived  ids that arrived live (not from a snapshot)
  * @property {boolean} countersChanged
@@ -98,7 +99,7 @@ export class VisitorStore {
   /** @returns {Change} */
   static emptyChange() {
     return {
-      reset: false, listChanged: false, touched: new Set(), arrived: new Set(),
+      reset: false, listChanged: false, filterChanged: false, touched: new Set(), arrived: new Set(),
       countersChanged: false, trackingChanged: false,
     };
   }
@@ -263,6 +264,7 @@ export class VisitorStore {
     if (folded === this.foldedQuery) return;
     this.foldedQuery = folded;
     this.filterDirty = true;
+    this.pending.filterChanged = true;
     this.flush();
   }
 
@@ -352,13 +354,14 @@ export function sanitiseEntry(raw) {
   const number = num(raw.number, 0);
   let location = null;
   const l = raw.location;
-  if (l && typeof l === 'object' && Number.isFinite(l.latitude) && Number.isFinite(l.longitude)) {
+  if (l && typeof l === 'object') {
+    const placed = Number.isFinite(l.latitude) && Number.isFinite(l.longitude);
     location = {
       countryCode: str(l.countryCode).toUpperCase(),
       country: str(l.country),
       city: str(l.city),
-      latitude: Math.max(-85, Math.min(85, l.latitude)),
-      longitude: Math.max(-180, Math.min(180, l.longitude)),
+      latitude: placed ? Math.max(-85, Math.min(85, l.latitude)) : null,
+      longitude: placed ? Math.max(-180, Math.min(180, l.longitude)) : null,
       source: str(l.source),
     };
   }
