@@ -25,7 +25,8 @@ public enum FoyerApplication {
         let salt = try await store.secret(named: "browser-salt") { Identifier.make(length: 43) }
         let metrics = FoyerMetrics()
         let writer = EntryWriter(store: store, logger: logger)
-        let hub = LiveHub(store: store, writer: writer, clock: clock, metrics: metrics, browserSalt: salt, logger: logger)
+        let hub = LiveHub(store: store, writer: writer, clock: clock, metrics: metrics, browserSalt: salt,
+            disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000, entryLimit: configuration.entryLimit, logger: logger)
         try await hub.loadAll()
         let authenticator = SessionAuthenticator(
             store: store, clock: clock, idleSeconds: configuration.sessionIdleSeconds, bcryptCost: configuration.bcryptCost)

@@ -9,7 +9,7 @@ public struct FoyerConfiguration: Sendable {
     public var dataDirectory: String = "./foyer-data"
     /// The address people use to reach this server (for printed links and snippets).
     public var publicURL: String?
-    /// Default concurrent entry limit for new accounts.
+    /// Most concurrent entries shown per account; further tabs wait in line.
     public var entryLimit: Int = 500
     /// Largest WebSocket frame accepted, in bytes.
     public var maxFrameBytes: Int = 16 * 1024
@@ -23,6 +23,9 @@ public struct FoyerConfiguration: Sendable {
     public var connectBurstPerAddress: Double = 200
     /// A tracker socket with no frame for this long is closed (heartbeats every 25 s).
     public var trackerIdleTimeoutSeconds: Int64 = 75
+    /// How long a disconnected tab keeps its status before turning Offline: long enough
+    /// for a page navigation or a server restart to reconnect first.
+    public var disconnectGraceSeconds: Int64 = 15
     /// Sessions unused for this long expire.
     public var sessionIdleSeconds: Int64 = 12 * 3600
     /// bcrypt cost for new password hashes.

@@ -100,13 +100,6 @@ final class LiveAccount: Sendable {
         for tracker in trackers { tracker.stop(code: code, reason: reason, message: nil) }
     }
 
-    func setEntryLimit(_ limit: Int) {
-        state.withLock { state in
-            let events = state.registry.setEntryLimit(limit, now: clock.nowMillis())
-            publish(events, state: &state, startedAtNanos: Monotonic.nanoseconds())
-        }
-    }
-
     // MARK: Dashboards
 
     /// Adds a dashboard and sends it the snapshot, atomically with respect to changes.

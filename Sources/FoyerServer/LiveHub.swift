@@ -12,12 +12,17 @@ public final class LiveHub: Sendable {
     let clock: any WallClock
     let metrics: FoyerMetrics
     let logger: Logger
+    let disconnectGraceMillis: Int64
+    /// Most entries shown per account (SPEC: 500 by default).
+    let entryLimit: Int
     private let live = Mutex<[String: LiveAccount]>([:])
     private let bySiteKey = Mutex<[String: Account]>([:])
     private let nextConnection = Atomic<UInt64>(1)
     private let browserSalt: [UInt8]
 
-    init(store: any Store, writer: EntryWriter, clock: any WallClock, metrics: FoyerMetrics, browserSalt: String, logger: Logger) {
+    init(store: any Store, writer: EntryWriter, clock: any WallClock, metrics: FoyerMetrics, browserSalt: String, disconnectGraceMillis: Int64, entryLimit: Int, logger: Logger) {
+        self.entryLimit = entryLimit
+        self.disconnectGraceMillis = disconnectGraceMillis
         self.store = store
         self.writer = writer
         self.clock = clock
@@ -50,7 +55,8 @@ public final class LiveHub: Sendable {
     func liveAccount(for account: Account) async throws -> LiveAccount {
         if let existing = live.withLock({ $0[account.id] }) { return existing }
         var registry = AccountRegistry(
-            configuration: RegistryConfiguration(entryLimit: account.entryLimit), trackingEnabled: account.trackingEnabled)
+            configuration: RegistryConfiguration(entryLimit: entryLimit, disconnectGraceMillis: disconnectGraceMillis),
+            trackingEnabled: account.trackingEnabled)
         registry.restore(try await store.entries(accountID: account.id), now: clock.nowMillis())
         let created = LiveAccount(id: account.id, registry: registry, writer: writer, clock: clock, metrics: metrics)
         remember(account)
@@ -76,9 +82,6 @@ public final class LiveHub: Sendable {
         }
         if previous.trackingEnabled != account.trackingEnabled {
             state.setTracking(account.trackingEnabled)
-        }
-        if previous.entryLimit != account.entryLimit {
-            state.setEntryLimit(account.entryLimit)
         }
     }
 

@@ -7,20 +7,17 @@ public struct Account: Sendable, Codable, Hashable {
     public var trackingEnabled: Bool
     /// Website origins allowed to open tracker sockets; empty means any.
     public var allowedOrigins: [String]
-    /// Most concurrent entries shown (SPEC: 500 by default).
-    public var entryLimit: Int
     public var createdAt: Int64
 
     public init(
         id: String, name: String, siteKey: String, trackingEnabled: Bool = true,
-        allowedOrigins: [String] = [], entryLimit: Int = 500, createdAt: Int64
+        allowedOrigins: [String] = [], createdAt: Int64
     ) {
         self.id = id
         self.name = name
         self.siteKey = siteKey
         self.trackingEnabled = trackingEnabled
         self.allowedOrigins = allowedOrigins
-        self.entryLimit = entryLimit
         self.createdAt = createdAt
     }
 }

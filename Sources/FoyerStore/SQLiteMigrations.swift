@@ -11,7 +11,6 @@ enum SQLiteMigrations {
                     site_key TEXT NOT NULL UNIQUE,
                     tracking_enabled INTEGER NOT NULL DEFAULT 1,
                     allowed_origins TEXT NOT NULL DEFAULT '',
-                    entry_limit INTEGER NOT NULL DEFAULT 500,
                     created_at INTEGER NOT NULL
                 )
                 """,

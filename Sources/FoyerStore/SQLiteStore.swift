@@ -78,8 +78,8 @@ public final class SQLiteStore: Store {
         let account = Account(id: Identifier.make(prefix: "a_"), name: name, siteKey: siteKey, createdAt: now)
         do {
             _ = try await reader.query(
-                "INSERT INTO accounts (id, name, site_key, tracking_enabled, allowed_origins, entry_limit, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [.text(account.id), .text(name), .text(siteKey), .integer(1), .text(""), .integer(account.entryLimit), .integer(Int(now))])
+                "INSERT INTO accounts (id, name, site_key, tracking_enabled, allowed_origins, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(account.id), .text(name), .text(siteKey), .integer(1), .text(""), .integer(Int(now))])
         } catch let error as SQLiteError where error.reason == .constraint || error.reason == .constraintUniqueFailed {
             throw StoreError.duplicate("account \(name)")
         }
@@ -104,10 +104,10 @@ public final class SQLiteStore: Store {
 
     public func updateAccount(_ account: Account) async throws {
         _ = try await reader.query(
-            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, entry_limit = ? WHERE id = ?",
+            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ? WHERE id = ?",
             [
                 .text(account.name), .text(account.siteKey), .integer(account.trackingEnabled ? 1 : 0),
-                .text(account.allowedOrigins.joined(separator: "\n")), .integer(account.entryLimit), .text(account.id),
+                .text(account.allowedOrigins.joined(separator: "\n")), .text(account.id),
             ])
     }
 
@@ -119,7 +119,6 @@ public final class SQLiteStore: Store {
             siteKey: row.column("site_key")?.string ?? "",
             trackingEnabled: (row.column("tracking_enabled")?.integer ?? 1) != 0,
             allowedOrigins: origins.split(separator: "\n").map(String.init),
-            entryLimit: row.column("entry_limit")?.integer ?? 500,
             createdAt: Int64(row.column("created_at")?.integer ?? 0)
         )
     }

@@ -14,20 +14,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port for pages, API and sockets (env FOYER_PORT; default 8080).") var port: Int?
     @OptionGroup var data: DataOptions
     @Option(help: "Public address of this server, for printed links (env FOYER_PUBLIC_URL).") var publicURL: String?
-    @Option(help: "Concurrent entries per new account (env FOYER_ENTRY_LIMIT; default 500).") var entryLimit: Int?
+    @Option(help: "Most entries shown per account; more tabs wait in line (env FOYER_ENTRY_LIMIT; default 500).") var entryLimit: Int?
     @Option(help: "Concurrent tracker sockets per client address (env FOYER_MAX_SOCKETS_PER_ADDRESS; default 256).")
     var maxSocketsPerAddress: Int?
     @Option(help: "New tracker sockets per second per client address (env FOYER_CONNECTS_PER_SECOND; default 50).")
     var connectsPerSecond: Int?
     @Option(name: .customLong("trusted-proxy"), help: "CIDR of a proxy whose forwarding headers are trusted; repeatable (env FOYER_TRUSTED_PROXIES, comma-separated).")
     var trustedProxies: [String] = []
+    @Option(help: "Seconds a disconnected tab keeps its status before it shows Offline (env FOYER_DISCONNECT_GRACE; default 15).")
+    var disconnectGrace: Int?
     @Flag(help: "Mark cookies Secure: set when users reach Foyer over HTTPS (env FOYER_SECURE_COOKIES).") var secureCookies = false
     @Option(help: "bcrypt cost for passwords (env FOYER_BCRYPT_COST; default 12).") var bcryptCost: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env FOYER_LOG_LEVEL; default info).") var logLevel: String?
 
     func run() async throws {
-        // Line-buffered even when piped, so the printed address and snippet show at once.
-        setvbuf(stdout, nil, _IOLBF, 0)
         var logger = Logger(label: "foyer")
         logger.logLevel = Logger.Level(rawValue: logLevel ?? Environment.string("FOYER_LOG_LEVEL") ?? "info") ?? .info
 
@@ -43,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.connectsPerSecondPerAddress = Double(rate)
             configuration.connectBurstPerAddress = Double(rate) * 4
         }
+        configuration.disconnectGraceSeconds = Int64(try disconnectGrace ?? Environment.int("FOYER_DISCONNECT_GRACE") ?? 15)
+        guard configuration.disconnectGraceSeconds >= 1 else { throw CommandFailure("disconnect grace must be at least 1 second") }
         configuration.trustedProxies = trustedProxies.isEmpty ? Environment.list("FOYER_TRUSTED_PROXIES") : trustedProxies
         configuration.secureCookies = secureCookies || (Environment.bool("FOYER_SECURE_COOKIES") ?? false)
         let cost = try bcryptCost ?? Environment.int("FOYER_BCRYPT_COST") ?? Int(configuration.bcryptCost)
@@ -68,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
                     lines.append("  FOYER_PASSWORD='…' foyer user add --email you@example.com --role owner --account \(account.name)")
                 }
             }
-            print(lines.joined(separator: "\n"))
+            // Written unbuffered, so it shows at once even when stdout is a pipe.
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
         try await store.close()
