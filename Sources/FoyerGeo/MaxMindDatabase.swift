@@ -42,7 +42,9 @@ public final class MaxMindDatabase: @unchecked Sendable {
         guard status.st_mode & S_IFMT == S_IFREG else { throw GeoDatabaseError.notAFile.at(path, "not a regular file") }
         guard status.st_size > 0 else { throw GeoDatabaseError.notAFile.at(path, "file is empty") }
         let size = Int(status.st_size)
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+        // MAP_POPULATE maps every page now (from the shared page cache, not a copy), so the
+        // first lookups do not pay for page faults.
+        guard let mapped = mmap(nil, size, PROT_READ, Self.mapFlags, descriptor, 0), mapped != MAP_FAILED else {
             throw GeoDatabaseError.cannotOpen.at(path, "cannot map file: \(Self.errorText(errno))")
         }
         let base = UnsafeRawPointer(mapped)
@@ -65,6 +67,12 @@ public final class MaxMindDatabase: @unchecked Sendable {
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: mapping), mappingSize)
     }
+
+    #if os(Linux)
+    private static let mapFlags = MAP_PRIVATE | MAP_POPULATE
+    #else
+    private static let mapFlags = MAP_PRIVATE
+    #endif
 
     private static let metadataMarker: [UInt8] = [0xAB, 0xCD, 0xEF] + Array("MaxMind.com".utf8)
 
@@ -157,9 +165,23 @@ public final class MaxMindDatabase: @unchecked Sendable {
             node = 0
         }
         var depth = 0
-        while depth < bitCount, node < nodeCount {
-            node = Self.readRecord(base: mapping, recordSize: recordSize, node: node, bit: Int(address.bit(depth)))
-            depth += 1
+        // One loop per record size keeps the size switch out of the hot loop.
+        switch recordSize {
+        case 24:
+            while depth < bitCount, node < nodeCount {
+                node = Self.readRecord(base: mapping, recordSize: 24, node: node, bit: Int(address.bit(depth)))
+                depth += 1
+            }
+        case 28:
+            while depth < bitCount, node < nodeCount {
+                node = Self.readRecord(base: mapping, recordSize: 28, node: node, bit: Int(address.bit(depth)))
+                depth += 1
+            }
+        default:
+            while depth < bitCount, node < nodeCount {
+                node = Self.readRecord(base: mapping, recordSize: 32, node: node, bit: Int(address.bit(depth)))
+                depth += 1
+            }
         }
         if node == nodeCount { return (nil, depth) }
         guard node > nodeCount else {
@@ -170,6 +192,11 @@ public final class MaxMindDatabase: @unchecked Sendable {
             throw GeoDatabaseError.corruptSearchTree.at(path, "search tree points past the data section")
         }
         return (offset, depth)
+    }
+
+    /// True when the file has a record for `address`: the tree walk alone, no decoding.
+    public func contains(_ address: IPAddress) throws(GeoDatabaseError) -> Bool {
+        try findRecord(address).offset != nil
     }
 
     /// The full record for `address`, or nil when the file has none.

@@ -20,7 +20,7 @@ extension MaxMindDecoder {
         guard try resolvedHeader(at: offset).type == .map else { throw DecodeFailure("record is not a map") }
         var result = MaxMindLocation()
         var registered = MaxMindLocation()
-        try forEachEntry(ofMapAt: offset) { (key, value) throws(DecodeFailure) in
+        try forEachEntry(ofMapAt: offset) { (key, value) throws(DecodeFailure) -> Bool in
             switch key {
             case .country: try readCountry(at: value, into: &result)
             case .registeredCountry: try readCountry(at: value, into: &registered)
@@ -37,11 +37,15 @@ extension MaxMindDecoder {
                 try forEachEntry(ofMapAt: value) { (key, value) throws(DecodeFailure) in
                     if key == .latitude { result.latitude = try number(at: value) }
                     if key == .longitude { result.longitude = try number(at: value) }
+                    return true
                 }
             case .latitude: result.latitude = try number(at: value)
             case .longitude: result.longitude = try number(at: value)
             default: break
             }
+            // Stop once everything is known: the rest of a city record is never needed.
+            return result.countryCode == nil || result.countryName == nil || result.city == nil
+                || result.latitude == nil || result.longitude == nil
         }
         // Anycast and satellite ranges may carry only the registered country.
         if result.countryCode == nil, result.countryName == nil {
@@ -60,6 +64,7 @@ extension MaxMindDecoder {
         try forEachEntry(ofMapAt: offset) { (key, value) throws(DecodeFailure) in
             if key == .isoCode { result.countryCode = try string(at: value) }
             if key == .names { result.countryName = try english(inNamesAt: value) }
+            return true
         }
     }
 
@@ -67,6 +72,7 @@ extension MaxMindDecoder {
         var name: String?
         try forEachEntry(ofMapAt: offset) { (key, value) throws(DecodeFailure) in
             if key == .names { name = try english(inNamesAt: value) }
+            return name == nil
         }
         return name
     }
@@ -75,26 +81,34 @@ extension MaxMindDecoder {
         var name: String?
         try forEachEntry(ofMapAt: offset) { (key, value) throws(DecodeFailure) in
             if key == .english { name = try string(at: value) }
+            return name == nil
         }
         return name
     }
 
     /// Calls `body` with each known key of the map at `offset` and the offset of its
-    /// value; values of other keys are skipped. A non-map value is treated as empty.
+    /// value, until it returns false; values of other keys are skipped. A non-map value
+    /// is treated as empty.
     @inline(__always)
     private func forEachEntry(
-        ofMapAt offset: Int, _ body: (Key, Int) throws(DecodeFailure) -> Void
+        ofMapAt offset: Int, _ body: (Key, Int) throws(DecodeFailure) -> Bool
     ) throws(DecodeFailure) {
         let header = try resolvedHeader(at: offset)
         guard header.type == .map else { return }
         var position = header.payload
         for _ in 0..<header.size {
-            let keyHeader = try resolvedHeader(at: position)
+            // Keys are strings, often reached through a pointer to one shared copy.
+            var keyHeader = try self.header(at: position)
+            if keyHeader.type == .pointer {
+                position = keyHeader.payload
+                keyHeader = try self.header(at: keyHeader.size)
+            } else {
+                position = keyHeader.payload + keyHeader.size
+            }
             guard keyHeader.type == .string else { throw DecodeFailure("map key is not a string") }
             try check(keyHeader.payload, keyHeader.size)
-            position = try skip(at: position)
             if let key = key(Text(start: keyHeader.payload, length: keyHeader.size)) {
-                try body(key, position)
+                guard try body(key, position) else { return }
             }
             position = try skip(at: position)
         }
@@ -140,7 +154,14 @@ extension MaxMindDecoder {
         let header = try resolvedHeader(at: offset)
         guard header.type == .string, header.size > 0 else { return nil }
         try check(header.payload, header.size)
-        return String(decoding: UnsafeRawBufferPointer(start: base + header.payload, count: header.size), as: UTF8.self)
+        return text(start: header.payload, length: header.size)
+    }
+
+    /// Text from checked bytes; a typed buffer takes String's fast UTF-8 path.
+    @inline(__always)
+    private func text(start: Int, length: Int) -> String {
+        let bytes = (base + start).assumingMemoryBound(to: UInt8.self)
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
     }
 
     /// A coordinate stored as a double, float, integer, or decimal text (as IPinfo does).
@@ -157,8 +178,7 @@ extension MaxMindDecoder {
             return Double(Int32(bitPattern: UInt32(try unsigned(header.payload, header.size))))
         case .string where header.size > 0 && header.size <= 32:
             try check(header.payload, header.size)
-            let text = String(decoding: UnsafeRawBufferPointer(start: base + header.payload, count: header.size), as: UTF8.self)
-            return Double(text).flatMap { $0.isFinite ? $0 : nil }
+            return Double(text(start: header.payload, length: header.size)).flatMap { $0.isFinite ? $0 : nil }
         default:
             return nil
         }

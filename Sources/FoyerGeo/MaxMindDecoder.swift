@@ -4,23 +4,26 @@ struct DecodeFailure: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
-/// The MaxMind DB data-section types, numbered as in the format.
-enum FieldType: UInt8 {
-    case pointer = 1
-    case string = 2
-    case double = 3
-    case bytes = 4
-    case uint16 = 5
-    case uint32 = 6
-    case map = 7
-    case int32 = 8
-    case uint64 = 9
-    case uint128 = 10
-    case array = 11
-    case dataCacheContainer = 12
-    case endMarker = 13
-    case boolean = 14
-    case float = 15
+/// The MaxMind DB data-section types, numbered as in the format. A struct rather than
+/// an enum so that a control byte's type bits become a type without a lookup.
+struct FieldType: Equatable {
+    let rawValue: UInt8
+
+    static let pointer = FieldType(rawValue: 1)
+    static let string = FieldType(rawValue: 2)
+    static let double = FieldType(rawValue: 3)
+    static let bytes = FieldType(rawValue: 4)
+    static let uint16 = FieldType(rawValue: 5)
+    static let uint32 = FieldType(rawValue: 6)
+    static let map = FieldType(rawValue: 7)
+    static let int32 = FieldType(rawValue: 8)
+    static let uint64 = FieldType(rawValue: 9)
+    static let uint128 = FieldType(rawValue: 10)
+    static let array = FieldType(rawValue: 11)
+    static let dataCacheContainer = FieldType(rawValue: 12)
+    static let endMarker = FieldType(rawValue: 13)
+    static let boolean = FieldType(rawValue: 14)
+    static let float = FieldType(rawValue: 15)
 }
 
 /// Reads values from one section of a mapped file (the data section, or the metadata).
@@ -71,31 +74,48 @@ struct MaxMindDecoder {
         return value
     }
 
+    /// The control byte at `offset`. The common case (a non-extended type with a size
+    /// under 29) is handled inline; pointers and longer forms out of line.
     @inline(__always)
     func header(at offset: Int) throws(DecodeFailure) -> Header {
-        let control = try byte(offset)
+        guard offset >= 0, offset < count else { throw DecodeFailure("read past the end of the data") }
+        let control = base.load(fromByteOffset: offset, as: UInt8.self)
+        let rawType = control >> 5
+        let size = control & 0x1F
+        if rawType > 1, size < 29 {
+            return Header(type: FieldType(rawValue: rawType), size: Int(size), payload: offset + 1)
+        }
+        if rawType == 1 { return try pointerHeader(at: offset, control: control) }
+        return try longHeader(at: offset, control: control)
+    }
+
+    @inline(__always)
+    private func pointerHeader(at offset: Int, control: UInt8) throws(DecodeFailure) -> Header {
+        let length = Int(control >> 3) & 3 + 1
+        let position = offset + 1
+        try check(position, length)
+        func at(_ index: Int) -> Int { Int(base.load(fromByteOffset: position + index, as: UInt8.self)) }
+        let high = Int(control & 7)
+        let target = switch length {
+        case 1: high << 8 | at(0)
+        case 2: (high << 16 | at(0) << 8 | at(1)) + 2048
+        case 3: (high << 24 | at(0) << 16 | at(1) << 8 | at(2)) + 526_336
+        default: at(0) << 24 | at(1) << 16 | at(2) << 8 | at(3)
+        }
+        return Header(type: .pointer, size: target, payload: position + length)
+    }
+
+    /// Extended types and sizes of 29 or more.
+    @inline(never)
+    private func longHeader(at offset: Int, control: UInt8) throws(DecodeFailure) -> Header {
         var position = offset + 1
         var rawType = control >> 5
-        if rawType == FieldType.pointer.rawValue {
-            let sizeBits = Int(control >> 3) & 3
-            let high = Int(control & 7)
-            let target: Int
-            switch sizeBits {
-            case 0: target = high << 8 | Int(try unsigned(position, 1))
-            case 1: target = (high << 16 | Int(try unsigned(position, 2))) + 2048
-            case 2: target = (high << 24 | Int(try unsigned(position, 3))) + 526_336
-            default: target = Int(try unsigned(position, 4))
-            }
-            position += sizeBits + 1
-            return Header(type: .pointer, size: target, payload: position)
-        }
         if rawType == 0 {
             let extended = try byte(position)
             position += 1
             guard extended >= 1, extended <= 8 else { throw DecodeFailure("unknown data type \(Int(extended) + 7)") }
             rawType = 7 + extended
         }
-        guard let type = FieldType(rawValue: rawType) else { throw DecodeFailure("unknown data type \(rawType)") }
         var size = Int(control & 0x1F)
         switch size {
         case 29:
@@ -110,7 +130,7 @@ struct MaxMindDecoder {
         default:
             break
         }
-        return Header(type: type, size: size, payload: position)
+        return Header(type: FieldType(rawValue: rawType), size: size, payload: position)
     }
 
     /// The header of the value at `offset`, following one pointer. A pointer to a
@@ -126,19 +146,14 @@ struct MaxMindDecoder {
 
     /// The offset just after the value at `offset`, without following pointers.
     /// Work is bounded by the section size because every value takes at least one byte.
+    @inline(__always)
     func skip(at offset: Int, depth: Int = 0) throws(DecodeFailure) -> Int {
-        guard depth < Self.maxDepth else { throw DecodeFailure("data nested too deeply") }
         let header = try header(at: offset)
         switch header.type {
         case .pointer, .boolean:
             return header.payload
         case .map, .array:
-            var position = header.payload
-            let items = header.type == .map ? header.size * 2 : header.size
-            for _ in 0..<items {
-                position = try skip(at: position, depth: depth + 1)
-            }
-            return position
+            return try skipItems(of: header, depth: depth)
         case .dataCacheContainer, .endMarker:
             throw DecodeFailure("unexpected data type \(header.type.rawValue)")
         default:
@@ -148,6 +163,18 @@ struct MaxMindDecoder {
         }
     }
 
+    @inline(never)
+    private func skipItems(of header: Header, depth: Int) throws(DecodeFailure) -> Int {
+        guard depth + 1 < Self.maxDepth else { throw DecodeFailure("data nested too deeply") }
+        var position = header.payload
+        let items = header.type == .map ? header.size * 2 : header.size
+        for _ in 0..<items {
+            position = try skip(at: position, depth: depth + 1)
+        }
+        return position
+    }
+
+    @inline(__always)
     private func checkScalarSize(_ header: Header) throws(DecodeFailure) {
         let valid = switch header.type {
         case .double: header.size == 8
