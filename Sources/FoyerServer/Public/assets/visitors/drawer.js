@@ -169,7 +169,10 @@ export class VisitorDrawer {
     setText(this.language, entry.language || 'Unknown');
     setText(this.timezone, entry.timezone || 'Unknown');
     this.referrer.replaceChildren(entry.referrer ? this.link(entry.referrer, entry.referrer) : 'Direct');
-    this.lastViewed.replaceChildren(entry.url ? this.link(entry.url, entry.url) : 'Unknown');
+    this.lastViewed.replaceChildren(
+      entry.url ? this.link(entry.url, entry.url) : 'Unknown',
+      entry.title ? el('span', { class: 'last-title', text: entry.title }) : '',
+    );
 
     const pages = entry.pages.length > 0 ? entry.pages : [{ url: entry.url, title: entry.title, at: entry.pageSince }];
     setText(this.pagesCount, String(pages.length));
