@@ -1,0 +1,42 @@
+import Foundation
+import FoyerServer
+import FoyerStore
+import Testing
+
+@Suite("Health, metrics and pages", .serialized)
+struct OperationsTests {
+    @Test func healthReadinessAndMetrics() async throws {
+        let server = try await TestServer.start()
+        let (account, _) = try await server.makeAccount("shop")
+        let tab = server.tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-metrics-01"))
+        _ = try await tab.next()
+        #expect(try await RawHTTP.request(port: server.port, path: "/healthz").status == 200)
+        #expect(try await RawHTTP.request(port: server.port, path: "/readyz").status == 200)
+        let metrics = try await RawHTTP.request(port: server.port, path: "/metrics")
+        #expect(metrics.body.contains("foyer_tracker_sockets 1"))
+        #expect(metrics.body.contains(#"foyer_entries{status="online"} 1"#))
+        #expect(metrics.body.contains("foyer_feed_latency_seconds_bucket"))
+        #expect(metrics.body.contains("foyer_waiting_tabs"))
+        #expect(metrics.body.contains("foyer_tracker_events_total"))
+        await server.stop()
+    }
+
+    @Test func pagesNeedASessionAndCarrySecurityHeaders() async throws {
+        let server = try await TestServer.start()
+        let (_, cookie) = try await server.makeAccount("shop")
+        let anonymous = try await RawHTTP.request(port: server.port, path: "/visitors")
+        #expect(anonymous.status == 303 && anonymous.headers["location"] == "/signin")
+        let signedIn = try await RawHTTP.request(port: server.port, path: "/visitors", headers: ["Cookie": cookie])
+        #expect(signedIn.status == 200)
+        #expect(signedIn.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true)
+        #expect(signedIn.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        let tracker = try await RawHTTP.request(port: server.port, path: "/foyer.js")
+        #expect(tracker.status == 200 && tracker.headers["content-type"]?.hasPrefix("text/javascript") == true)
+        let me = try await RawHTTP.request(port: server.port, path: "/api/me", headers: ["Cookie": cookie])
+        #expect(me.status == 200 && me.body.contains(#""role":"owner""#))
+        #expect(try await RawHTTP.request(port: server.port, path: "/api/me").status == 401)
+        #expect(try await RawHTTP.request(port: server.port, path: "/assets/../Package.swift").status == 404)
+        await server.stop()
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal blocking HTTP/1.1 client over a plain socket, so tests can see exactly what
+/// the server answers (status and JSON body), including to refused WebSocket upgrades.
+enum RawHTTP {
+    struct Response {
+        let status: Int
+        let headers: [String: String]
+        let body: String
+    }
+
+    static func request(
+        port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: String = ""
+    ) async throws -> Response {
+        try await Task.detached { try blocking(port: port, method: method, path: path, headers: headers, body: body) }.value
+    }
+
+    /// A WebSocket upgrade request that the server may refuse.
+    static func upgrade(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
+        var all = headers
+        all["Upgrade"] = "websocket"
+        all["Connection"] = "Upgrade"
+        all["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ=="
+        all["Sec-WebSocket-Version"] = "13"
+        return try await request(port: port, path: path, headers: all)
+    }
+
+    private static func blocking(port: Int, method: String, path: String, headers: [String: String], body: String) throws -> Response {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers where name != "Connection" { text += "\(name): \(value)\r\n" }
+        if let connection = headers["Connection"] { text = text.replacingOccurrences(of: "Connection: close", with: "Connection: \(connection)") }
+        if !body.isEmpty { text += "Content-Length: \(body.utf8.count)\r\n" }
+        text += "\r\n" + body
+        _ = text.withCString { send(fd, $0, strlen($0), 0) }
+        var data = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count <= 0 { break }
+            data += chunk[0..<count]
+            if let parsed = parse(data), parsed.complete { return parsed.response }
+        }
+        guard let parsed = parse(data) else { throw POSIXError(.EBADMSG) }
+        return parsed.response
+    }
+
+    private static func parse(_ data: [UInt8]) -> (response: Response, complete: Bool)? {
+        let text = String(decoding: data, as: UTF8.self)
+        guard let split = text.range(of: "\r\n\r\n") else { return nil }
+        let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
+        guard let statusLine = lines.first, statusLine.count >= 12, let status = Int(statusLine.dropFirst(9).prefix(3)) else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let body = String(text[split.upperBound...])
+        let complete = headers["content-length"].flatMap(Int.init).map { body.utf8.count >= $0 } ?? false
+        return (Response(status: status, headers: headers, body: body), complete)
+    }
+}

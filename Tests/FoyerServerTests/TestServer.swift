@@ -1,0 +1,100 @@
+import Foundation
+import FoyerCore
+import FoyerServer
+import FoyerStore
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+import Logging
+import ServiceLifecycle
+
+/// A real Foyer server on a free port with its own SQLite file, for integration tests.
+final class TestServer: Sendable {
+    static let password = "correct horse battery"
+
+    let directory: String
+    let port: Int
+    let store: SQLiteStore
+    let clock: ManualClock
+    private let task: Task<Void, any Error>
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var socketURL: String { "ws://127.0.0.1:\(port)" }
+
+    private init(directory: String, port: Int, store: SQLiteStore, clock: ManualClock, task: Task<Void, any Error>) {
+        self.directory = directory
+        self.port = port
+        self.store = store
+        self.clock = clock
+        self.task = task
+    }
+
+    /// Starts a server; `directory` reuses an earlier server's data (a restart).
+    static func start(
+        directory: String? = nil,
+        clock: ManualClock = ManualClock(),
+        configure: (inout FoyerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
+        let directory = directory ?? NSTemporaryDirectory() + "foyer-test-" + UUID().uuidString
+        var configuration = FoyerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.bcryptCost = 4
+        configuration.disconnectGraceSeconds = 2
+        configure(&configuration)
+        var logger = Logger(label: "foyer-test")
+        logger.logLevel = .warning
+        let store = try await SQLiteStore.open(directory: directory, logger: logger)
+        let (port, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try await FoyerApplication.build(configuration: configuration, store: store, clock: clock, logger: logger) { bound in
+            portContinuation.yield(bound)
+        }
+        let task = Task { try await app.run() }
+        var ports = port.makeAsyncIterator()
+        guard let bound = await ports.next() else { throw TestTimeout() }
+        return TestServer(directory: directory, port: bound, store: store, clock: clock, task: task)
+    }
+
+    /// Stops the server (like a crash: no goodbye to sockets) and closes its store.
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        try? await store.close()
+    }
+
+    /// Creates an account and an owner; returns the account and a session cookie.
+    func makeAccount(_ name: String, allowedOrigins: [String] = []) async throws -> (account: Account, cookie: String) {
+        var account = try await store.createAccount(name: name, siteKey: SiteKey.make(), now: clock.nowMillis())
+        if !allowedOrigins.isEmpty {
+            account.allowedOrigins = allowedOrigins
+            try await store.updateAccount(account)
+        }
+        let email = "owner@\(name).example"
+        _ = try await store.createUser(
+            accountID: account.id, email: email, passwordHash: Bcrypt.hash(Self.password, cost: 4), role: .owner, now: clock.nowMillis())
+        let response = try await RawHTTP.request(
+            port: port, method: "POST", path: "/api/session", headers: ["Content-Type": "application/json"],
+            body: #"{"email":"\#(email)","password":"\#(Self.password)"}"#)
+        guard response.status == 200, let cookie = response.headers["set-cookie"]?.split(separator: ";").first else {
+            throw TestTimeout()
+        }
+        return (account, String(cookie))
+    }
+
+    /// A tracker socket for a site key, optionally with an `Origin`.
+    func tracker(siteKey: String, origin: String? = nil) -> TestSocket {
+        var headers: HTTPFields = [:]
+        if let origin { headers[.origin] = origin }
+        return TestSocket(url: "\(socketURL)/track?site=\(siteKey)", headers: headers)
+    }
+
+    /// A dashboard feed signed in with `cookie`.
+    func feed(cookie: String) -> TestSocket {
+        TestSocket(url: "\(socketURL)/feed", headers: [.cookie: cookie])
+    }
+}
+
+/// The tracker's hello, as foyer.js sends it.
+func hello(tab: String, url: String = "https://shop.example/", title: String = "Home", vid: String = "browser-0001") -> [String: String] {
+    ["t": "hello", "tab": tab, "vid": vid, "url": url, "title": title, "ref": "", "lang": "en-US", "tz": "Europe/Istanbul"]
+}
