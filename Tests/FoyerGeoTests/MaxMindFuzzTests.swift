@@ -23,6 +23,16 @@ struct MaxMindFuzzTests {
         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
     ].map { IPAddress($0)! }
 
+    /// A minimal metadata map: the four required fields.
+    static func metadata(nodes: UInt8, recordSize: UInt8, ipVersion: UInt8) -> Data {
+        var bytes: [UInt8] = [0xE4]
+        bytes += [0x4A] + Array("node_count".utf8) + [0xC1, nodes]
+        bytes += [0x4B] + Array("record_size".utf8) + [0xA1, recordSize]
+        bytes += [0x4A] + Array("ip_version".utf8) + [0xA1, ipVersion]
+        bytes += [0x5B] + Array("binary_format_major_version".utf8) + [0xA1, 2]
+        return Data(bytes)
+    }
+
     /// Opens `bytes` as a database and looks up every probe: each step may throw, but
     /// must return (no crash, no endless loop).
     static func exercise(_ bytes: Data, at path: String) throws -> (opened: Bool, answered: Int) {
@@ -52,11 +62,8 @@ struct MaxMindFuzzTests {
                 let nodes = UInt8.random(in: 1...40, using: &random)
                 let recordSize: UInt8 = [24, 28, 32, 31].randomElement(using: &random)!
                 let ipVersion: UInt8 = [4, 6].randomElement(using: &random)!
-                bytes += marker + Data([0xE4])
-                    + Data([0x4A]) + Data("node_count".utf8) + Data([0xC1, nodes])
-                    + Data([0x4B]) + Data("record_size".utf8) + Data([0xA1, recordSize])
-                    + Data([0x4A]) + Data("ip_version".utf8) + Data([0xA1, ipVersion])
-                    + Data([0x5B]) + Data("binary_format_major_version".utf8) + Data([0xA1, 2])
+                bytes += marker
+                bytes += Self.metadata(nodes: nodes, recordSize: recordSize, ipVersion: ipVersion)
             }
             if try Self.exercise(bytes, at: path).opened { opened += 1 }
         }
@@ -104,11 +111,7 @@ struct MaxMindFuzzTests {
         let record = UInt32(1 + 16)
         let node = Data([0, 0, UInt8(record), 0, 0, UInt8(record)])
         let marker = Data([0xAB, 0xCD, 0xEF]) + Data("MaxMind.com".utf8)
-        let metadata = Data([0xE4])
-            + Data([0x4A]) + Data("node_count".utf8) + Data([0xC1, 1])
-            + Data([0x4B]) + Data("record_size".utf8) + Data([0xA1, 24])
-            + Data([0x4A]) + Data("ip_version".utf8) + Data([0xA1, 4])
-            + Data([0x5B]) + Data("binary_format_major_version".utf8) + Data([0xA1, 2])
+        let metadata = Self.metadata(nodes: 1, recordSize: 24, ipVersion: 4)
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("cycle.mmdb").path
