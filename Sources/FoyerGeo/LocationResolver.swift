@@ -27,6 +27,11 @@ public final class LocationResolver: Sendable {
         }
     }
 
+    /// A resolver that logs under `foyer.geo`.
+    public convenience init(configuration: GeoConfiguration) throws {
+        try self.init(configuration: configuration, logger: Logger(label: "foyer.geo"))
+    }
+
     /// The visitor's location, or nil when no source knows it.
     /// - Parameters:
     ///   - peer: the socket's remote IP address as text, if known.
