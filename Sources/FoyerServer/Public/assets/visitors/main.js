@@ -47,7 +47,8 @@ function start() {
     canvas: /** @type {HTMLCanvasElement} */ (byId('map-canvas')),
     onViewChange: () => {
       pins.layout();
-      popup.follow();
+      if (map.moving) popup.close(false);
+      else popup.follow();
     },
     onDraw: (ctx, dpr) => pins.draw(ctx, dpr),
     rightInset: () => (drawerRoot.hidden ? 0 : drawerRoot.offsetWidth),

@@ -58,6 +58,9 @@ export class WorldMap {
     this.ctx = context;
     /** @type {Path2D | null} */
     this.land = null;
+    /** @type {HTMLCanvasElement | null} the land as last drawn, reused while only pins change */
+    this.landCache = null;
+    this.landKey = '';
     this.graticule = this.buildGraticule();
     this.width = 1;
     this.height = 1;
@@ -274,7 +277,36 @@ export class WorldMap {
   }
 
   draw() {
-    const { ctx, dpr, scale } = this;
+    const { ctx, dpr } = this;
+    const key = `${this.cx}|${this.cy}|${this.scale}|${this.width}|${this.height}|${dpr}|${this.land !== null}`;
+    if (this.moving) {
+      // The view changes every frame: draw straight onto the screen.
+      this.drawLand(ctx);
+      this.landKey = '';
+    } else {
+      // At rest only the pins change (live updates): reuse the land drawn for this view.
+      if (key !== this.landKey || !this.landCache) {
+        this.landCache ??= document.createElement('canvas');
+        if (this.landCache.width !== this.canvas.width || this.landCache.height !== this.canvas.height) {
+          this.landCache.width = this.canvas.width;
+          this.landCache.height = this.canvas.height;
+        }
+        this.drawLand(/** @type {CanvasRenderingContext2D} */ (this.landCache.getContext('2d', { alpha: false })));
+        this.landKey = key;
+      }
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.landCache, 0, 0);
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.onDraw(ctx, dpr);
+  }
+
+  /**
+   * Ocean, graticule and land for the current view.
+   * @param {CanvasRenderingContext2D} ctx
+   */
+  drawLand(ctx) {
+    const { dpr, scale } = this;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = COLORS.ocean;
     ctx.fillRect(0, 0, this.width, this.height);
@@ -291,8 +323,6 @@ export class WorldMap {
       ctx.strokeStyle = COLORS.border;
       ctx.stroke(this.land);
     }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    this.onDraw(ctx, dpr);
   }
 
   attachPointer() {
