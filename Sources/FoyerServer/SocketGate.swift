@@ -49,8 +49,8 @@ struct SocketGate: Sendable {
             return .refuse(.notFound, "unknown site key")
         }
         if !account.allowedOrigins.isEmpty {
-            let origin = head.headers.first(name: "origin") ?? ""
-            guard account.allowedOrigins.contains(origin) else {
+            let origins = head.headers["origin"]
+            guard !origins.isEmpty, origins.allSatisfy(account.allowedOrigins.contains) else {
                 hub.metrics.rejectedConnections.increment()
                 return .refuse(.forbidden, "origin not allowed for this site")
             }
@@ -79,12 +79,13 @@ struct SocketGate: Sendable {
     }
 
     private func decideFeed(head: HTTPRequestHead) async -> SocketDecision {
-        // Browsers always send Origin on WebSockets; refusing foreign origins stops
-        // another site from riding an agent's cookie (cross-site WebSocket hijacking).
-        if let origin = head.headers.first(name: "origin"), let host = head.headers.first(name: "host"),
-            !(origin == "http://" + host || origin == "https://" + host)
-        {
-            return .refuse(.forbidden, "origin not allowed")
+        // Browsers always send their page's http(s) Origin on WebSockets; refusing other
+        // sites' pages stops them riding an agent's cookie (cross-site WebSocket hijacking).
+        let host = head.headers.first(name: "host") ?? ""
+        for origin in head.headers["origin"] where origin.hasPrefix("http://") || origin.hasPrefix("https://") {
+            guard origin == "http://" + host || origin == "https://" + host else {
+                return .refuse(.forbidden, "origin not allowed")
+            }
         }
         do {
             guard let user = try await authenticator.user(cookieHeader: head.headers["cookie"].joined(separator: "; ")),

@@ -15,7 +15,11 @@ enum RawHTTP {
     static func request(
         port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: String = ""
     ) async throws -> Response {
-        try await Task.detached { try blocking(port: port, method: method, path: path, headers: headers, body: body) }.value
+        // A thread of its own: blocking calls must not hold the few cooperative threads
+        // the server under test needs.
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try blocking(port: port, method: method, path: path, headers: headers, body: body) }) }.start()
+        }
     }
 
     /// A WebSocket upgrade request that the server may refuse.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPTypes
 import HummingbirdWSClient
 import Logging
@@ -15,16 +16,15 @@ final class TestSocket: Sendable {
     }
 
     private let outgoing: AsyncStream<Outgoing>.Continuation
-    private let incoming: AsyncStream<String>
+    private let inbox = Inbox()
     private let task: Task<WebSocketCloseFrame?, any Error>
 
     init(url: String, headers: HTTPFields = [:]) {
         let (outStream, outContinuation) = AsyncStream.makeStream(of: Outgoing.self)
-        let (inStream, inContinuation) = AsyncStream.makeStream(of: String.self)
         outgoing = outContinuation
-        incoming = inStream
+        let inbox = self.inbox
         task = Task {
-            defer { inContinuation.finish() }
+            defer { inbox.finish() }
             return try await WebSocketClient.connect(
                 url: url, configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers), logger: Logger(label: "test")
             ) { inbound, outbound, _ in
@@ -39,7 +39,7 @@ final class TestSocket: Sendable {
                         }
                     }
                     for try await message in inbound.messages(maxSize: 1 << 22) {
-                        if case .text(let text) = message { inContinuation.yield(text) }
+                        if case .text(let text) = message { inbox.push(text) }
                     }
                     group.cancelAll()
                 }
@@ -60,20 +60,7 @@ final class TestSocket: Sendable {
 
     /// The next text message, or nil when the socket closed.
     func next(timeout: Duration = .seconds(5)) async throws -> String? {
-        let stream = incoming
-        return try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask {
-                var iterator = stream.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw TestTimeout()
-            }
-            let value = try await group.next()!
-            group.cancelAll()
-            return value
-        }
+        try await inbox.next(timeout: timeout)
     }
 
     /// The next message decoded as a JSON object.
@@ -103,3 +90,70 @@ final class TestSocket: Sendable {
 }
 
 struct TestTimeout: Error {}
+
+/// Messages received so far, handed out one at a time with a timeout.
+final class Inbox: Sendable {
+    private enum Delivery { case message(String?), timedOut }
+
+    private struct State {
+        var messages: [String] = []
+        var finished = false
+        var waiter: (id: Int, continuation: CheckedContinuation<Delivery, Never>)?
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    func push(_ message: String) {
+        let waiter = state.withLock { state -> CheckedContinuation<Delivery, Never>? in
+            guard let waiter = state.waiter else {
+                state.messages.append(message)
+                return nil
+            }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume(returning: .message(message))
+    }
+
+    func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<Delivery, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter?.continuation
+        }
+        waiter?.resume(returning: .message(nil))
+    }
+
+    func next(timeout: Duration) async throws -> String? {
+        let delivery = await withCheckedContinuation { (continuation: CheckedContinuation<Delivery, Never>) in
+            let id: Int? = state.withLock { state in
+                if !state.messages.isEmpty {
+                    continuation.resume(returning: .message(state.messages.removeFirst()))
+                    return nil
+                }
+                if state.finished {
+                    continuation.resume(returning: .message(nil))
+                    return nil
+                }
+                state.nextID += 1
+                state.waiter = (state.nextID, continuation)
+                return state.nextID
+            }
+            guard let id else { return }
+            Task {
+                try? await Task.sleep(for: timeout)
+                let expired = self.state.withLock { state -> CheckedContinuation<Delivery, Never>? in
+                    guard let waiter = state.waiter, waiter.id == id else { return nil }
+                    state.waiter = nil
+                    return waiter.continuation
+                }
+                expired?.resume(returning: .timedOut)
+            }
+        }
+        switch delivery {
+        case .message(let message): return message
+        case .timedOut: throw TestTimeout()
+        }
+    }
+}
