@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "FoyerServer",
             dependencies: [
-                "FoyerCore", "FoyerStore",
+                "FoyerCore", "FoyerGeo", "FoyerStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),

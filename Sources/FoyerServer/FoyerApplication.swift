@@ -1,6 +1,7 @@
 public import FoyerCore
 public import FoyerStore
 public import Hummingbird
+import FoyerGeo
 import HummingbirdCore
 public import ServiceLifecycle
 public import Logging
@@ -15,12 +16,18 @@ public enum FoyerApplication {
     public static func build(
         configuration: FoyerConfiguration,
         store: any Store,
-        locator: any VisitorLocator = PeerOnlyLocator(),
+        locator: (any VisitorLocator)? = nil,
         clock: any WallClock = SystemClock(),
         extraServices: [any Service] = [],
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
+        var services: [any Service] = []
+        let locator = try locator ?? {
+            let geo = try GeoLocator(configuration: configuration, logger: logger)
+            if let watcher = geo.resolver.watcher { services.append(watcher) }
+            return geo
+        }()
         try await store.migrate()
         let salt = try await store.secret(named: "browser-salt") { Identifier.make(length: 43) }
         let metrics = FoyerMetrics()
@@ -51,7 +58,7 @@ public enum FoyerApplication {
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Foyer"),
-            services: [writer, ticker, ReadinessService(flag: ready)] + extraServices,
+            services: [writer, ticker, ReadinessService(flag: ready)] + services + extraServices,
             onServerRunning: { channel in
                 ready.set(true)
                 await onRunning(channel.localAddress?.port ?? configuration.port)

@@ -32,6 +32,10 @@ public struct FoyerConfiguration: Sendable {
     public var bcryptCost: UInt8 = 12
     /// Proxies whose `X-Forwarded-For`/`Forwarded` headers are believed (CIDRs).
     public var trustedProxies: [String] = []
+    /// A MaxMind-format city database (`.mmdb`); re-read when the file is replaced.
+    public var geoipDatabase: String?
+    /// Which CDN's location headers to trust (`cloudflare`, `cloudfront`, `generic`).
+    public var edgeHeaders: String?
     /// Whether pages are served over HTTPS (marks cookies Secure).
     public var secureCookies: Bool = false
 

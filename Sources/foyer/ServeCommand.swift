@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
     var trustedProxies: [String] = []
     @Option(help: "Seconds a disconnected tab keeps its status before it shows Offline (env FOYER_DISCONNECT_GRACE; default 15).")
     var disconnectGrace: Int?
+    @Option(help: "MaxMind-format city database (.mmdb), re-read when replaced (env FOYER_GEOIP_DB).") var geoipDb: String?
+    @Option(help: "Trust a CDN's location headers: cloudflare, cloudfront or generic (env FOYER_TRUST_EDGE_HEADERS).")
+    var trustEdgeHeaders: String?
     @Flag(help: "Mark cookies Secure: set when users reach Foyer over HTTPS (env FOYER_SECURE_COOKIES).") var secureCookies = false
     @Option(help: "bcrypt cost for passwords (env FOYER_BCRYPT_COST; default 12).") var bcryptCost: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env FOYER_LOG_LEVEL; default info).") var logLevel: String?
@@ -46,6 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.disconnectGraceSeconds = Int64(try disconnectGrace ?? Environment.int("FOYER_DISCONNECT_GRACE") ?? 15)
         guard configuration.disconnectGraceSeconds >= 1 else { throw CommandFailure("disconnect grace must be at least 1 second") }
         configuration.trustedProxies = trustedProxies.isEmpty ? Environment.list("FOYER_TRUSTED_PROXIES") : trustedProxies
+        configuration.geoipDatabase = geoipDb ?? Environment.string("FOYER_GEOIP_DB")
+        configuration.edgeHeaders = trustEdgeHeaders ?? Environment.string("FOYER_TRUST_EDGE_HEADERS")
         configuration.secureCookies = secureCookies || (Environment.bool("FOYER_SECURE_COOKIES") ?? false)
         let cost = try bcryptCost ?? Environment.int("FOYER_BCRYPT_COST") ?? Int(configuration.bcryptCost)
         guard (4...31).contains(cost) else { throw CommandFailure("bcrypt cost must be between 4 and 31") }

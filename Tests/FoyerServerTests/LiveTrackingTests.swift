@@ -29,6 +29,12 @@ struct LiveTrackingTests {
         #expect(entry["referrer"] as? String == "https://search.example/")
         #expect(entry["status"] as? String == "online")
         #expect(entry["tab"] == nil, "the tab identity never leaves the server")
+        // No database configured: placed by the browser's timezone, marked as such.
+        let location = try #require(entry["location"] as? [String: Any])
+        #expect(location["city"] as? String == "Istanbul")
+        #expect(location["country"] as? String == "Türkiye")
+        #expect(location["countryCode"] as? String == "TR")
+        #expect(location["source"] as? String == "timezone")
         let counters = try #require(try await feed.nextJSON())
         #expect((counters["counters"] as? [String: Int])?["live"] == 1)
 
