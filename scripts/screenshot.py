@@ -32,7 +32,6 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 # (timezone, language, page, title, tabs)
 VISITORS = [
-    ("Europe/Istanbul", "tr-TR", "pricing", "Pricing — Acme Coffee", 3),
     ("America/New_York", "en-US", "", "Acme Coffee — Fresh roasted beans", 2),
     ("Europe/Berlin", "de-DE", "shop/espresso", "Espresso blend 1 kg", 1),
     ("Asia/Tokyo", "ja-JP", "blog/pour-over", "How to brew pour-over", 1),
@@ -44,6 +43,7 @@ VISITORS = [
     ("Africa/Johannesburg", "en-ZA", "pricing", "Pricing — Acme Coffee", 1),
     ("America/Mexico_City", "es-MX", "blog/origins", "Our coffee origins", 1),
     ("Asia/Singapore", "en-SG", "shop/espresso", "Espresso blend 1 kg", 1),
+    ("Europe/Istanbul", "tr-TR", "pricing", "Pricing — Acme Coffee", 3),
 ]
 
 
@@ -88,11 +88,14 @@ def main() -> int:
             expect(visitors).to_have_count(total, timeout=15_000)
             map_region = page.get_by_role("region", name="Visitors map")
             expect(map_region.get_by_role("button", name=re.compile(r"^(Visitor \d|\d+ visitors)"))).not_to_have_count(0)
-            # Open one visitor's details, as an agent would, then let the map settle.
-            page.get_by_role("list", name="Visitors").get_by_role("button", name=re.compile(r"^Visitor 1$")).click()
+            # Open the most recent visitor's details, as an agent would (the map flies
+            # there), then show the whole world again.
+            page.get_by_role("list", name="Visitors").get_by_role("button").first.click()
             expect(page.get_by_role("dialog", name="Visitor details")).to_be_visible()
+            page.wait_for_timeout(800)
             map_region.focus()
-            page.keyboard.press("0")  # back to the whole world
+            page.keyboard.press("0")
+            page.mouse.move(0, args.height - 1)
             page.wait_for_timeout(1500)
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=args.out)

@@ -199,6 +199,9 @@ def test_rows_pins_groups_counts_and_drawer(agent: AgentPage, visit) -> None:
     # A pin of one visitor opens its drawer directly and is highlighted.
     agent.drawer().get_by_role("button", name="Close").click()
     expect(agent.drawer()).to_be_hidden()
+    # The map flew to Istanbul; "0" on the map shows the whole world again.
+    page.get_by_role("region", name="Visitors map").focus()
+    page.keyboard.press("0")
     agent.pin("Visitor 3").click()
     expect(agent.drawer().get_by_role("heading", level=2)).to_have_text("Visitor 3")
     expect(agent.detail("Browser language")).to_have_text("ja-JP")
