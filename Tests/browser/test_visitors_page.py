@@ -394,6 +394,7 @@ def entry(number: int, **overrides) -> dict:
 class ScriptedFeed:
     """The dashboard feed, played by the test."""
     sockets: list[WebSocketRoute] = field(default_factory=list)
+    next_snapshot: dict | None = None
 
     def send(self, message: dict) -> None:
         for ws in self.sockets:
@@ -424,7 +425,7 @@ def open_scripted_page(browser: Browser, snapshot: dict, role: str = "owner",
     def on_socket(ws: WebSocketRoute) -> None:
         feed.sockets.append(ws)
         ws.on_message(lambda message: ws.send('{"type":"pong"}') if "ping" in str(message) else None)
-        ws.send(json.dumps(snapshot))
+        ws.send(json.dumps(feed.next_snapshot or snapshot))
 
     context.route(f"{origin}/**", serve)
     page = context.new_page()
@@ -622,6 +623,90 @@ def test_virtual_list_renders_only_what_is_visible(browser: Browser) -> None:
         # Town 7 and Town 70… do not exist (50 towns); Town 7 holds n % 50 == 7: 100 visitors.
         expect(items.first).to_have_attribute("aria-setsize", "100")
         expect(page.get_by_role("region", name="Visitors map").get_by_role("button", name=re.compile(r"^100 visitors in Town 7"))).to_have_count(1)
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+def test_feed_drop_reconnects_and_a_fresh_snapshot_replaces_everything(browser: Browser) -> None:
+    page, feed, errors = open_scripted_page(browser, snapshot([entry(1), entry(2), entry(3)]))
+    try:
+        names = page.get_by_role("list", name="Visitors").get_by_role("button")
+        expect(names).to_have_text(["Visitor 3", "Visitor 2", "Visitor 1"])
+        page.get_by_role("list", name="Visitors").get_by_role("button", name="Visitor 2", exact=True).click()
+        # While the page was away, Visitor 2 left and Visitor 4 came: the next
+        # connection's snapshot is the only truth, nothing of the old state lingers.
+        feed.next_snapshot = snapshot([entry(1, title="Moved on"), entry(3), entry(4)])
+        feed.sockets.pop().close(code=1001, reason="server shutting down")
+        expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
+        expect(page.locator("body")).to_have_attribute("data-feed", "live", timeout=10_000)
+        expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_hidden()
+        expect(names).to_have_text(["Visitor 4", "Visitor 3", "Visitor 1"])
+        expect(page.get_by_role("list", name="Visitors").get_by_role("listitem").first).to_have_attribute("aria-setsize", "3")
+        expect(page.locator(".overlay-card dd").first).to_have_text("3")
+        expect(page.get_by_role("list", name="Visitors")).to_contain_text("Moved on")
+        drawer = page.get_by_role("dialog", name="Visitor details")
+        expect(drawer.get_by_role("status")).to_contain_text("no longer on the site")
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+def test_ended_session_goes_to_sign_in(browser: Browser) -> None:
+    page, feed, errors = open_scripted_page(browser, snapshot([entry(1)]))
+    try:
+        with page.expect_request(re.compile(r"/signin")):
+            feed.sockets[0].close(code=4401, reason="session ended")
+    finally:
+        page.context.close()
+
+
+def test_text_folding_flags_and_durations(browser: Browser) -> None:
+    page, feed, errors = open_scripted_page(browser, snapshot([]))
+    try:
+        result = page.evaluate("""async () => {
+          const f = await import('/assets/visitors/format.js');
+          return {
+            folded: ['İSTANBUL', 'São Paulo', "Côte d'Ivoire", 'Straße', 'ZÜRICH'].map(f.fold),
+            flags: ['TR', 'jp', '', 'X', null].map(f.flagEmoji),
+            durations: [0, 999, 61_000, 3_600_000 + 5_000, -5].map(f.formatDuration),
+            safe: ['https://a.example/x', 'javascript:alert(1)', 'not a url'].map(f.safeHttpUrl),
+          };
+        }""")
+        assert result["folded"] == ["istanbul", "sao paulo", "cote d'ivoire", "strasse", "zurich"]
+        assert result["flags"] == ["🇹🇷", "🇯🇵", "", "", ""]
+        assert result["durations"] == ["0:00", "0:00", "1:01", "1:00:05", "0:00"]
+        assert result["safe"] == ["https://a.example/x", None, None]
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+def test_pinch_zooms_the_map(browser: Browser) -> None:
+    page, feed, errors = open_scripted_page(browser, snapshot([entry(1)]))
+    try:
+        pin = page.get_by_role("region", name="Visitors map").get_by_role("button", name=re.compile("^Visitor 1"))
+        expect(pin).to_be_visible()
+        before = pin.bounding_box()
+        # Two touch pointers moving apart around the map's centre.
+        page.evaluate("""async () => {
+          const panel = document.getElementById('map-panel');
+          const r = panel.getBoundingClientRect();
+          const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+          const ev = (type, id, x) => panel.dispatchEvent(new PointerEvent(type, {
+            bubbles: true, pointerId: id, pointerType: 'touch', isPrimary: id === 1, clientX: x, clientY: cy, buttons: 1 }));
+          ev('pointerdown', 1, cx - 20); ev('pointerdown', 2, cx + 20);
+          for (let i = 1; i <= 10; i++) {
+            ev('pointermove', 1, cx - 20 - i * 10); ev('pointermove', 2, cx + 20 + i * 10);
+            await new Promise((r) => requestAnimationFrame(r));
+          }
+          ev('pointerup', 1, cx - 120); ev('pointerup', 2, cx + 120);
+        }""")
+        page.wait_for_timeout(300)
+        after = pin.bounding_box()
+        assert before and after
+        # Paris is right of the centre of a whole-world view: zooming in moves it further right.
+        assert after["x"] - before["x"] > 20, (before, after)
         assert not errors, errors
     finally:
         page.context.close()
