@@ -6,8 +6,9 @@ import HTTPTypes
 /// Sign-in, sign-out and "who am I".
 struct AuthController {
     let authenticator: SessionAuthenticator
-    let store: any Store
+    let hub: LiveHub
     let secureCookies: Bool
+    var store: any Store { hub.store }
 
     struct SignInRequest: Decodable {
         let email: String
@@ -26,11 +27,11 @@ struct AuthController {
         }
         let user: Member
         let account: Site
+        let canManage: Bool
     }
 
     func add(to router: Router<FoyerRequestContext>) {
         router.post("/api/session") { request, context in
-            try SameOrigin.check(request)
             let body: SignInRequest
             do {
                 body = try await request.decode(as: SignInRequest.self, context: context)
@@ -50,9 +51,12 @@ struct AuthController {
             }
         }
         router.delete("/api/session") { request, _ in
-            try SameOrigin.check(request)
-            if let token = SessionAuthenticator.token(cookieHeader: request.headers[.cookie]) {
+            if let token = SessionAuthenticator.token(cookieHeader: request.headers[.cookie]),
+                let user = try await authenticator.user(token: token)
+            {
                 try await authenticator.signOut(token: token)
+                let sessionHash = SessionAuthenticator.hash(token)
+                hub.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out") { $0.sessionHash == sessionHash }
             }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = cookie(value: "", maxAge: 0)
@@ -67,7 +71,8 @@ struct AuthController {
             return try JSONResponse.value(
                 Me(
                     user: .init(email: user.email, role: user.role.rawValue),
-                    account: .init(name: account.name, siteKey: account.siteKey, tracking: account.trackingEnabled)))
+                    account: .init(name: account.name, siteKey: account.siteKey, tracking: account.trackingEnabled),
+                    canManage: user.role.canManage))
         }
     }
 

@@ -6,10 +6,14 @@ import NIOWebSocket
 /// loop in call order, and the time to the write is recorded as feed latency.
 final class FeedLink: FeedSubscriber {
     let channel: any Channel
+    let userID: String
+    let sessionHash: String
     private let metrics: FoyerMetrics
 
-    init(channel: any Channel, metrics: FoyerMetrics) {
+    init(channel: any Channel, userID: String, sessionHash: String, metrics: FoyerMetrics) {
         self.channel = channel
+        self.userID = userID
+        self.sessionHash = sessionHash
         self.metrics = metrics
     }
 

@@ -8,17 +8,19 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = WebSocketFrame
 
     private let live: LiveAccount
+    private let viewer: FeedViewer
     private let metrics: FoyerMetrics
     private var link: FeedLink?
     private static let pong = FeedMessage.pong.encoded()
 
-    init(live: LiveAccount, metrics: FoyerMetrics) {
+    init(live: LiveAccount, viewer: FeedViewer, metrics: FoyerMetrics) {
         self.live = live
+        self.viewer = viewer
         self.metrics = metrics
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let link = FeedLink(channel: context.channel, metrics: metrics)
+        let link = FeedLink(channel: context.channel, userID: viewer.userID, sessionHash: viewer.sessionHash, metrics: metrics)
         self.link = link
         live.subscribe(link)
     }

@@ -1,5 +1,8 @@
 /// Something that receives an account's feed messages (a dashboard socket).
 protocol FeedSubscriber: AnyObject, Sendable {
+    /// The signed-in user watching, and the hash of their session token.
+    var userID: String { get }
+    var sessionHash: String { get }
     /// Sends already-encoded JSON messages, in order. Called under the account's lock,
     /// so it must only enqueue.
     func send(_ messages: [[UInt8]], startedAtNanos: UInt64)
@@ -12,4 +15,6 @@ protocol TrackerConnection: AnyObject, Sendable {
     var tab: String { get }
     /// Tells the tracker to stop and closes the socket.
     func stop(code: UInt16, reason: String, message: String?)
+    /// Sends one message to the tracker.
+    func send(_ message: String)
 }

@@ -46,8 +46,13 @@ public enum FoyerApplication {
 
         let router = Router(context: FoyerRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
-        SiteController(files: StaticFiles(), authenticator: authenticator, metrics: metrics, store: store, ready: ready).add(to: router)
-        AuthController(authenticator: authenticator, store: store, secureCookies: configuration.secureCookies).add(to: router)
+        router.add(middleware: CSRFMiddleware())
+        let files = StaticFiles()
+        SiteController(files: files, authenticator: authenticator, metrics: metrics, store: store, ready: ready).add(to: router)
+        AuthController(authenticator: authenticator, hub: hub, secureCookies: configuration.secureCookies).add(to: router)
+        SettingsController(authenticator: authenticator, hub: hub, publicURL: configuration.publicURL).add(to: router)
+        TeamController(authenticator: authenticator, hub: hub).add(to: router)
+        SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router, files: files)
 
         let ticker = HubTicker(
             hub: hub, limiter: limiter, sessionIdleMillis: configuration.sessionIdleSeconds * 1000, interval: .seconds(1))
@@ -65,6 +70,11 @@ public enum FoyerApplication {
             },
             logger: logger
         )
+    }
+
+    /// A one-time link that lets a newcomer create the first owner of an account.
+    public static func setupLink(store: any Store, account: Account, baseURL: String, clock: any WallClock = SystemClock()) async throws -> String {
+        try await SetupController.makeLink(store: store, accountID: account.id, baseURL: baseURL, now: clock.nowMillis())
     }
 
     /// Makes sure there is at least one account; returns the accounts.

@@ -20,6 +20,8 @@ final class LiveAccount: Sendable {
         var registry: AccountRegistry
         var dashboards: [ObjectIdentifier: any FeedSubscriber] = [:]
         var trackers: [ConnectionID: any TrackerConnection] = [:]
+        /// Trackers told tracking is off: connected, sending nothing but heartbeats.
+        var dormant: [ConnectionID: any TrackerConnection] = [:]
         var statusCounts: [EntryStatus: Int] = [:]
         var waiting = 0
     }
@@ -41,7 +43,11 @@ final class LiveAccount: Sendable {
         state.withLock { state in
             let now = clock.nowMillis()
             let result = state.registry.connect(hello, connection: connection, now: now)
-            if result.outcome != .trackingOff { state.trackers[connection] = tracker }
+            if result.outcome == .trackingOff {
+                state.dormant[connection] = tracker
+            } else {
+                state.trackers[connection] = tracker
+            }
             publish(result.events, state: &state, startedAtNanos: startedAtNanos)
             return result.outcome
         }
@@ -63,6 +69,7 @@ final class LiveAccount: Sendable {
     func disconnect(tab: String, connection: ConnectionID) {
         state.withLock { state in
             state.trackers[connection] = nil
+            state.dormant[connection] = nil
             let events = state.registry.disconnect(tab: tab, connection: connection, now: clock.nowMillis())
             publish(events, state: &state, startedAtNanos: Monotonic.nanoseconds())
         }
@@ -78,24 +85,36 @@ final class LiveAccount: Sendable {
 
     // MARK: Settings
 
-    /// Switches tracking; switching off clears entries and stops every tracker.
+    /// Switches tracking. Off: entries are cleared and every tracker is told to collect
+    /// nothing (it stays connected, silent). On: those trackers are told to resume and
+    /// greet again, so tabs still open reappear without a reload.
     func setTracking(_ enabled: Bool) {
-        let stopped: [any TrackerConnection] = state.withLock { state in
+        let (notified, message) = state.withLock { state -> ([any TrackerConnection], String) in
             let result = state.registry.setTracking(enabled)
             publish(result.events, state: &state, startedAtNanos: Monotonic.nanoseconds())
-            if !enabled { writer.enqueue([.clear(accountID: id)]) }
-            guard !enabled else { return [] }
-            defer { state.trackers.removeAll() }
-            return Array(state.trackers.values)
+            if enabled {
+                defer { state.dormant.removeAll() }
+                return (Array(state.dormant.values), #"{"t":"on"}"#)
+            }
+            writer.enqueue([.clear(accountID: id)])
+            state.dormant.merge(state.trackers) { current, _ in current }
+            state.trackers.removeAll()
+            return (Array(state.dormant.values), #"{"t":"off"}"#)
         }
-        for tracker in stopped { tracker.stop(code: 4000, reason: "tracking disabled", message: #"{"t":"off"}"#) }
+        for tracker in notified { tracker.send(message) }
     }
+
+    /// Whether tracking is on (a hello on a dormant tracker starts collecting again).
+    var trackingEnabled: Bool { state.withLock { $0.registry.trackingEnabled } }
 
     /// Closes every tracker socket (site key rotated, or shutdown).
     func stopTrackers(code: UInt16, reason: String) {
         let trackers = state.withLock { state in
-            defer { state.trackers.removeAll() }
-            return Array(state.trackers.values)
+            defer {
+                state.trackers.removeAll()
+                state.dormant.removeAll()
+            }
+            return Array(state.trackers.values) + Array(state.dormant.values)
         }
         for tracker in trackers { tracker.stop(code: code, reason: reason, message: nil) }
     }
@@ -119,9 +138,9 @@ final class LiveAccount: Sendable {
         if removed { metrics.feedSockets.decrement() }
     }
 
-    /// Closes every dashboard feed.
-    func closeDashboards(code: UInt16, reason: String) {
-        let dashboards = state.withLock { Array($0.dashboards.values) }
+    /// Closes dashboard feeds: all of them, or those of one user or one session.
+    func closeDashboards(code: UInt16, reason: String, where matches: (any FeedSubscriber) -> Bool = { _ in true }) {
+        let dashboards = state.withLock { Array($0.dashboards.values.filter(matches)) }
         for dashboard in dashboards { dashboard.close(code: code, reason: reason) }
     }
 

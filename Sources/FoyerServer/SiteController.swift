@@ -21,6 +21,9 @@ struct SiteController {
         router.get("/visitors") { request, _ in
             try await self.page("/visitors.html", request: request)
         }
+        router.get("/settings") { request, _ in
+            try await self.page("/settings.html", request: request)
+        }
         router.get("/foyer.js") { request, _ in
             var response = try self.file("/foyer.js", request: request)
             // Short cache: a new version reaches every site within minutes.

@@ -88,12 +88,15 @@ struct SocketGate: Sendable {
             }
         }
         do {
-            guard let user = try await authenticator.user(cookieHeader: head.headers["cookie"].joined(separator: "; ")),
+            let cookie = head.headers["cookie"].joined(separator: "; ")
+            guard let token = SessionAuthenticator.token(cookieHeader: cookie),
+                let user = try await authenticator.user(token: token),
                 let account = try await hub.store.account(id: user.accountID)
             else {
                 return .refuse(.unauthorized, "sign in first")
             }
-            return .feed(try await hub.liveAccount(for: account))
+            let viewer = FeedViewer(userID: user.id, sessionHash: SessionAuthenticator.hash(token))
+            return .feed(try await hub.liveAccount(for: account), viewer)
         } catch {
             logger.error("authenticating a feed failed: \(error)")
             return .refuse(.serviceUnavailable, "try again later")
@@ -110,11 +113,11 @@ struct SocketGate: Sendable {
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
             try pipeline.addHandler(TrackerSocketHandler(setup: setup))
-        case .feed(let live):
+        case .feed(let live, let viewer):
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
-            try pipeline.addHandler(FeedSocketHandler(live: live, metrics: hub.metrics))
+            try pipeline.addHandler(FeedSocketHandler(live: live, viewer: viewer, metrics: hub.metrics))
         case .refuse:
             break
         }

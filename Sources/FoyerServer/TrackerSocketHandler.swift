@@ -185,9 +185,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         case .waiting:
             reply = #"{"t":"wait"}"#
         case .trackingOff:
-            state = .closed
-            channel.closeWebSocket(code: 4000, reason: "tracking disabled", lastMessage: #"{"t":"off"}"#)
-            return
+            // Nothing is recorded; the socket stays open and silent so the tab resumes
+            // at once if tracking is switched back on.
+            reply = #"{"t":"off"}"#
         }
         state = .active(tab: tab)
         channel.writeAndFlush(WebSocketFrame.text(Array(reply.utf8), allocator: channel.allocator), promise: nil)
@@ -215,7 +215,12 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             let title = TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters)
             setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
         case "hello":
-            close(context, code: 1008, reason: "hello sent twice")
+            // Sent again after tracking was switched back on.
+            guard message.tab == tab else {
+                close(context, code: 1008, reason: "invalid tab id")
+                return
+            }
+            greet(context, message)
         default:
             close(context, code: 1008, reason: "unknown message type")
         }

@@ -51,6 +51,18 @@ enum SQLiteMigrations {
                 """,
                 "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
-        )
+        ),
+        (
+            2,
+            [
+                """
+                CREATE TABLE setup_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    expires_at INTEGER NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 }

@@ -12,6 +12,7 @@ import SQLiteNIO
 public final class SQLiteStore: Store {
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
+    private let transactions = TransactionGate()
     public let path: String
 
     private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
@@ -58,15 +59,14 @@ public final class SQLiteStore: Store {
         _ = try await writer.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
         let applied = Set(try await writer.query("SELECT version FROM schema_migrations").compactMap { $0.column("version")?.integer })
         for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
-            _ = try await writer.query("BEGIN IMMEDIATE")
             do {
-                for statement in migration.statements { _ = try await writer.query(statement) }
-                _ = try await writer.query(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-                    [.integer(migration.version), .integer(Int(Date().timeIntervalSince1970))])
-                _ = try await writer.query("COMMIT")
+                try await transaction {
+                    for statement in migration.statements { _ = try await writer.query(statement) }
+                    _ = try await writer.query(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                        [.integer(migration.version), .integer(Int(Date().timeIntervalSince1970))])
+                }
             } catch {
-                _ = try? await writer.query("ROLLBACK")
                 throw StoreError.unavailable("migration \(migration.version) failed on \(path): \(error)")
             }
         }
@@ -149,6 +149,48 @@ public final class SQLiteStore: Store {
         try await reader.query("SELECT * FROM users WHERE account_id = ? ORDER BY created_at", [.text(accountID)]).map(Self.user)
     }
 
+    public func updateRole(userID: String, role: Role) async throws {
+        try await changeTeam(userID: userID) { user in
+            _ = try await self.writer.query("UPDATE users SET role = ? WHERE id = ?", [.text(role.rawValue), .text(user.id)])
+        }
+    }
+
+    public func deleteUser(id: String) async throws {
+        try await changeTeam(userID: id) { user in
+            _ = try await self.writer.query("DELETE FROM sessions WHERE user_id = ?", [.text(user.id)])
+            _ = try await self.writer.query("DELETE FROM users WHERE id = ?", [.text(user.id)])
+        }
+    }
+
+    /// Runs a team change in one transaction and rolls it back if the account would be
+    /// left without an owner, so two concurrent demotions can never both succeed.
+    private func changeTeam(userID: String, _ change: @Sendable (User) async throws -> Void) async throws {
+        try await transaction {
+            guard let user = try await writer.query("SELECT * FROM users WHERE id = ?", [.text(userID)]).first.map(Self.user) else {
+                throw StoreError.notFound("user")
+            }
+            try await change(user)
+            let owners = try await writer.query(
+                "SELECT COUNT(*) AS n FROM users WHERE account_id = ? AND role = 'owner'", [.text(user.accountID)]
+            ).first?.column("n")?.integer ?? 0
+            guard owners > 0 else { throw StoreError.invalid("an account keeps at least one owner") }
+        }
+    }
+
+    public func createSetupToken(accountID: String, tokenHash: String, expiresAt: Int64) async throws {
+        _ = try await reader.query(
+            "INSERT INTO setup_tokens (token_hash, account_id, expires_at) VALUES (?, ?, ?)",
+            [.text(tokenHash), .text(accountID), .integer(Int(expiresAt))])
+    }
+
+    public func consumeSetupToken(tokenHash: String, now: Int64) async throws -> String? {
+        let row = try await reader.query(
+            "DELETE FROM setup_tokens WHERE token_hash = ? RETURNING account_id, expires_at", [.text(tokenHash)]
+        ).first
+        guard let row, let expires = row.column("expires_at")?.integer, Int64(expires) > now else { return nil }
+        return row.column("account_id")?.string
+    }
+
     private static func user(_ row: SQLiteRow) -> User {
         User(
             id: row.column("id")?.string ?? "",
@@ -209,8 +251,7 @@ public final class SQLiteStore: Store {
     public func apply(_ changes: [EntryChange]) async throws {
         guard !changes.isEmpty else { return }
         let encoder = JSONEncoder()
-        _ = try await writer.query("BEGIN IMMEDIATE")
-        do {
+        try await transaction {
             for change in changes {
                 switch change {
                 case .save(let accountID, let entry):
@@ -227,10 +268,20 @@ public final class SQLiteStore: Store {
                     _ = try await writer.query("DELETE FROM entries WHERE account_id = ?", [.text(accountID)])
                 }
             }
-            _ = try await writer.query("COMMIT")
-        } catch {
-            _ = try? await writer.query("ROLLBACK")
-            throw error
+        }
+    }
+
+    /// Runs `body` in one write transaction on the writer connection, one at a time.
+    private func transaction(_ body: () async throws -> Void) async throws {
+        try await transactions.run {
+            _ = try await writer.query("BEGIN IMMEDIATE")
+            do {
+                try await body()
+                _ = try await writer.query("COMMIT")
+            } catch {
+                _ = try? await writer.query("ROLLBACK")
+                throw error
+            }
         }
     }
 

@@ -21,6 +21,15 @@ public protocol Store: Sendable {
     func user(id: String) async throws -> User?
     func user(email: String) async throws -> User?
     func users(accountID: String) async throws -> [User]
+    /// Changes a member's role; refuses to leave the account without an owner.
+    func updateRole(userID: String, role: Role) async throws
+    /// Removes a member and their sessions; refuses to remove the last owner.
+    func deleteUser(id: String) async throws
+
+    // One-time setup links for an account's first owner
+    func createSetupToken(accountID: String, tokenHash: String, expiresAt: Int64) async throws
+    /// Uses up a setup token: returns its account if it was valid and unexpired.
+    func consumeSetupToken(tokenHash: String, now: Int64) async throws -> String?
 
     // Sessions
     func createSession(_ session: Session) async throws

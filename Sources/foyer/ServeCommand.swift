@@ -70,9 +70,12 @@ struct ServeCommand: AsyncParsableCommand {
             for account in accounts {
                 lines.append("Embed on every page of \(account.name)'s site:")
                 lines.append("  " + SiteKey.snippet(baseURL: url, siteKey: account.siteKey))
-                if accountsWithoutUsers.contains(account.name) {
-                    lines.append("  No one can sign in to \(account.name) yet. Add an owner:")
-                    lines.append("  FOYER_PASSWORD='…' foyer user add --email you@example.com --role owner --account \(account.name)")
+                if accountsWithoutUsers.contains(account.name),
+                    let link = try? await FoyerApplication.setupLink(store: store, account: account, baseURL: url)
+                {
+                    lines.append("  No one can sign in to \(account.name) yet. Create its first owner (link works once, for 24 hours):")
+                    lines.append("  \(link)")
+                    lines.append("  or: FOYER_PASSWORD='…' foyer user add --email you@example.com --role owner --account \(account.name)")
                 }
             }
             // Written unbuffered, so it shows at once even when stdout is a pipe.

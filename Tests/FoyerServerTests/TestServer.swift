@@ -81,6 +81,29 @@ final class TestServer: Sendable {
         return (account, String(cookie))
     }
 
+    /// Adds a member to an account and signs them in; returns their session cookie.
+    func member(_ email: String, role: Role, of account: Account) async throws -> (user: User, cookie: String) {
+        let user = try await store.createUser(
+            accountID: account.id, email: email, passwordHash: Bcrypt.hash(Self.password, cost: 4), role: role, now: clock.nowMillis())
+        return (user, try await signIn(email))
+    }
+
+    func signIn(_ email: String) async throws -> String {
+        let response = try await RawHTTP.request(
+            port: port, method: "POST", path: "/api/session", headers: ["Content-Type": "application/json"],
+            body: #"{"email":"\#(email)","password":"\#(Self.password)"}"#)
+        guard response.status == 200, let cookie = response.headers["set-cookie"]?.split(separator: ";").first else {
+            throw TestTimeout()
+        }
+        return String(cookie)
+    }
+
+    /// A JSON API call as the holder of `cookie`.
+    func api(_ method: String, _ path: String, cookie: String, body: String = "{}") async throws -> RawHTTP.Response {
+        try await RawHTTP.request(
+            port: port, method: method, path: path, headers: ["Content-Type": "application/json", "Cookie": cookie], body: body)
+    }
+
     /// A tracker socket for a site key, optionally with an `Origin`.
     func tracker(siteKey: String, origin: String? = nil) -> TestSocket {
         var headers: HTTPFields = [:]

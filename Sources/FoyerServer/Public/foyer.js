@@ -8,7 +8,7 @@
     var endpoint = new URL("/track?site=" + encodeURIComponent(site), me.src);
     endpoint.protocol = endpoint.protocol == "https:" ? "wss:" : "ws:";
     var HEARTBEAT_MS = 25e3, MAX_BACKOFF_MS = 3e4, TITLE_DELAY_MS = 1e3;
-    var ws, stopped, failures = 0, timer, heartbeat, titleTimer, sentURL, sentTitle;
+    var ws, stopped, off, failures = 0, timer, heartbeat, titleTimer, sentURL, sentTitle;
 
     /** @param {Storage} store @param {string} key @returns {string} a random id kept in `store` */
     var id = function (store, key) {
@@ -25,30 +25,36 @@
 
     /** @param {Object} message */
     var send = function (message) {
-      try { if (ws && ws.readyState == 1) ws.send(JSON.stringify(message)); } catch (e) {}
+      try { if (ws && ws.readyState == 1 && (!off || message.t == "h")) ws.send(JSON.stringify(message)); } catch (e) {}
+    };
+    var hello = function () {
+      sentURL = location.href; sentTitle = d.title;
+      var tz = "";
+      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) {}
+      send({ t: "hello", tab: tab, vid: vid, url: sentURL, title: sentTitle, ref: d.referrer, lang: navigator.language, tz: tz });
     };
 
     var connect = function () {
       if (stopped || ws) return;
       try { ws = new WebSocket(endpoint); } catch (e) { return retry(); }
       ws.onopen = function () {
-        sentURL = location.href; sentTitle = d.title;
-        var tz = "";
-        try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) {}
-        send({ t: "hello", tab: tab, vid: vid, url: sentURL, title: sentTitle, ref: d.referrer, lang: navigator.language, tz: tz });
+        off = 0;
+        hello();
         heartbeat = setInterval(function () { send({ t: "h" }); }, HEARTBEAT_MS);
       };
       ws.onmessage = function (event) {
         var t;
         try { t = JSON.parse(event.data).t; } catch (e) {}
-        if (t == "ok" || t == "wait") failures = 0;
-        if (t == "off") stopped = 1;
+        if (t == "ok" || t == "wait" || t == "off") failures = 0;
+        // Tracking switched off: collect nothing until the server says it is back on.
+        if (t == "off") off = 1;
+        if (t == "on") { off = 0; hello(); }
       };
       ws.onclose = function (event) {
         clearInterval(heartbeat);
         ws = null;
-        // 4000: tracking disabled, 4001: site key changed — stop for this page.
-        if (event.code == 4000 || event.code == 4001) stopped = 1;
+        // 4001: the site key changed — stop for this page.
+        if (event.code == 4001) stopped = 1;
         retry();
       };
     };

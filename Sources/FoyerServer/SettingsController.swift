@@ -1,0 +1,92 @@
+import Foundation
+import FoyerCore
+import FoyerStore
+import Hummingbird
+import HTTPTypes
+
+/// Settings → Visitors (the tracking switch) and Site setup (snippet, allowed origins,
+/// site key rotation). Everyone signed in may read; only owners and admins may change.
+struct SettingsController {
+    let authenticator: SessionAuthenticator
+    let hub: LiveHub
+    let publicURL: String?
+
+    struct Settings: Encodable {
+        let tracking: Bool
+        let siteKey: String
+        let snippet: String
+        let allowedOrigins: [String]
+        let canManage: Bool
+    }
+
+    struct TrackingChange: Decodable { let enabled: Bool }
+    struct OriginsChange: Decodable { let origins: [String] }
+
+    func add(to router: Router<FoyerRequestContext>) {
+        router.get("/api/settings") { request, _ in
+            let viewer = try await Viewer.require(request, authenticator: authenticator)
+            return try JSONResponse.value(settings(viewer.account, request: request, canManage: viewer.user.role.canManage))
+        }
+        router.put("/api/settings/tracking") { request, context in
+            let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
+            let change = try await decode(TrackingChange.self, request, context)
+            var account = viewer.account
+            account.trackingEnabled = change.enabled
+            try await save(account, previous: viewer.account)
+            return try JSONResponse.value(settings(account, request: request, canManage: true))
+        }
+        router.put("/api/settings/origins") { request, context in
+            let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
+            let change = try await decode(OriginsChange.self, request, context)
+            guard change.origins.count <= 50 else { throw HTTPError(.badRequest, message: "at most 50 origins") }
+            var origins: [String] = []
+            for raw in change.origins {
+                guard let origin = Self.origin(raw) else {
+                    throw HTTPError(.badRequest, message: "\(raw) is not an origin like https://www.example.com")
+                }
+                if !origins.contains(origin) { origins.append(origin) }
+            }
+            var account = viewer.account
+            account.allowedOrigins = origins
+            try await save(account, previous: viewer.account)
+            return try JSONResponse.value(settings(account, request: request, canManage: true))
+        }
+        router.post("/api/settings/site-key") { request, _ in
+            let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
+            var account = viewer.account
+            account.siteKey = SiteKey.make()
+            try await save(account, previous: viewer.account)
+            return try JSONResponse.value(settings(account, request: request, canManage: true))
+        }
+    }
+
+    private func save(_ account: Account, previous: Account) async throws {
+        try await hub.store.updateAccount(account)
+        try await hub.accountChanged(account, previous: previous)
+    }
+
+    private func settings(_ account: Account, request: Request, canManage: Bool) -> Settings {
+        let base = publicURL ?? "http://" + (request.head.authority ?? "localhost:8080")
+        return Settings(
+            tracking: account.trackingEnabled, siteKey: account.siteKey,
+            snippet: SiteKey.snippet(baseURL: base, siteKey: account.siteKey),
+            allowedOrigins: account.allowedOrigins, canManage: canManage)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: FoyerRequestContext) async throws -> T {
+        do {
+            return try await request.decode(as: type, context: context)
+        } catch {
+            throw HTTPError(.badRequest, message: "the request body is not the JSON this endpoint expects")
+        }
+    }
+
+    /// A normalised web origin (`scheme://host[:port]`, lower case), or nil.
+    static func origin(_ raw: String) -> String? {
+        let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/", url.query == nil, url.user == nil
+        else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+}
