@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `foyer-load`: the load generator for Foyer's tracker sockets and dashboard feeds.
+@main
+struct FoyerLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "foyer-load",
+        abstract: "Opens tracker sockets and dashboard feeds against a running Foyer server and measures it.",
+        subcommands: [RunCommand.self, SummarizeCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}
