@@ -10,6 +10,8 @@ import { VisitorStore } from './store.js';
 
 /** Zoom at least this far when flying to a chosen visitor. */
 const FLY_MIN_ZOOM = 4;
+/** The first connection shows "Connecting…" only after this long. */
+const CONNECTING_NOTICE_MS = 800;
 
 /**
  * @typedef {object} Me
@@ -103,6 +105,7 @@ function start() {
 
   function renderCounters() {
     setText(liveCount, String(store.counters.live));
+    document.title = `Visitors (${store.counters.live}) · Foyer`;
     setText(chatCount, String(store.counters.chats));
     const waiting = store.counters.waiting ?? 0;
     waitingRow.hidden = waiting === 0;
@@ -198,7 +201,7 @@ function start() {
     onState: (state, { retryInMs }) => {
       document.body.dataset.feed = state;
       banner.hidden = state === 'live';
-      if (state === 'connecting') setText(banner, 'Connecting…');
+      if (state === 'connecting') banner.hidden = true;
       else if (state === 'reconnecting') setText(banner, `Connection lost. Reconnecting${retryInMs > 1500 ? ` in ${Math.round(retryInMs / 1000)} s` : ''}…`);
       else if (state === 'signed-out') {
         setText(banner, 'Your session ended. Redirecting to sign-in…');
@@ -207,8 +210,13 @@ function start() {
     },
   });
   document.body.dataset.feed = 'connecting';
-  setText(banner, 'Connecting…');
-  banner.hidden = false;
+  // Say "Connecting…" only when it takes long enough to notice.
+  setTimeout(() => {
+    if (document.body.dataset.feed === 'connecting') {
+      setText(banner, 'Connecting…');
+      banner.hidden = false;
+    }
+  }, CONNECTING_NOTICE_MS);
 
   fetchMe().then((result) => {
     me = result;
