@@ -527,8 +527,13 @@ def test_keyboard_list_drawer_and_map(browser: Browser) -> None:
         page.keyboard.press("Enter")
         drawer = page.get_by_role("dialog", name="Visitor details")
         expect(drawer.get_by_role("heading", level=2)).to_have_text("Visitor 5")
+        expect(drawer).to_be_focused()  # opened from the keyboard: focus goes to the details
+        page.keyboard.press("Tab")
+        expect(drawer.get_by_role("button", name="Close")).to_be_focused()
         page.keyboard.press("Escape")
         expect(drawer).to_be_hidden()
+        # Focus returns to the row it came from.
+        expect(page.get_by_role("list", name="Visitors").get_by_role("button", name="Visitor 5", exact=True)).to_be_focused()
         # The map pans and zooms from the keyboard too.
         region = page.get_by_role("region", name="Visitors map")
         region.focus()

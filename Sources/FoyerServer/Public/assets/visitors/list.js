@@ -32,7 +32,7 @@ export class VisitorList {
    * @param {HTMLUListElement} options.list the `<ul aria-label="Visitors">`
    * @param {HTMLElement} options.empty message shown when no row matches
    * @param {import('./store.js').VisitorStore} options.store
-   * @param {(id: string) => void} options.onSelect
+   * @param {(id: string, byKeyboard: boolean) => void} options.onSelect
    */
   constructor({ scroller, list, empty, store, onSelect }) {
     this.scroller = scroller;
@@ -62,7 +62,8 @@ export class VisitorList {
       const li = target.closest('li[data-id]');
       if (li instanceof HTMLElement && li.dataset.id) {
         this.activeId = li.dataset.id;
-        this.onSelect(li.dataset.id);
+        // A click with detail 0 came from the keyboard (Enter or Space on the row).
+        this.onSelect(li.dataset.id, event.detail === 0);
       }
     });
     list.addEventListener('keydown', (event) => this.onKey(event));

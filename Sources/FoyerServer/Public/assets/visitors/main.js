@@ -74,7 +74,7 @@ function start() {
     list: /** @type {HTMLUListElement} */ (byId('visitor-list')),
     empty: byId('list-empty'),
     store,
-    onSelect: (id) => select(id, { fly: true, focusDrawer: false }),
+    onSelect: (id, byKeyboard) => select(id, { fly: true, focusDrawer: byKeyboard }),
   });
   const drawer = new VisitorDrawer({ root: drawerRoot, store, onClose: () => select(null) });
 

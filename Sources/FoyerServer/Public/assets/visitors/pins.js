@@ -8,6 +8,8 @@ const BUTTON_MARGIN_PX = 24;
 const ARRIVAL_MS = 1200;
 const PIN_RADIUS_PX = 6;
 const GROUP_RADIUS_PX = 8.5;
+/** Projected places kept between regroupings (a long-open page sees many). */
+const MAX_CACHED_PLACES = 20_000;
 
 /** @typedef {import('./store.js').Entry} Entry */
 /** @typedef {import('./format.js').Status} Status */
@@ -191,6 +193,7 @@ export class PinLayer {
     const loc = /** @type {import('./store.js').Location} */ (entry.location);
     let point = this.projected.get(key);
     if (!point) {
+      if (this.projected.size > MAX_CACHED_PLACES) this.projected.clear();
       point = project(Number(loc.longitude), Number(loc.latitude));
       this.projected.set(key, point);
     }
