@@ -3,23 +3,27 @@ import Foundation
 
 /// A message on the dashboard feed (docs/PROTOCOL.md section 2).
 enum FeedMessage: Encodable {
-    case snapshot(tracking: Bool, limit: Int, entries: [Entry], counters: Counters, now: Int64)
+    case snapshot(tracking: Bool, limit: Int, entries: [Entry], counters: Counters, chats: [ChatSummary], now: Int64)
     case event(RegistryEvent)
+    case chat(ChatSummary)
+    case message(MessageView)
+    case chatArchived(String)
     case pong
 
     private enum Keys: String, CodingKey {
-        case type, tracking, limit, entries, counters, now, entry, id, reason, enabled
+        case type, tracking, limit, entries, counters, chats, now, entry, id, reason, enabled, chat, message
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .snapshot(let tracking, let limit, let entries, let counters, let now):
+        case .snapshot(let tracking, let limit, let entries, let counters, let chats, let now):
             try container.encode("snapshot", forKey: .type)
             try container.encode(tracking, forKey: .tracking)
             try container.encode(limit, forKey: .limit)
             try container.encode(entries.map(FeedEntry.init), forKey: .entries)
             try container.encode(counters, forKey: .counters)
+            try container.encode(chats, forKey: .chats)
             try container.encode(now, forKey: .now)
         case .event(.added(let entry)):
             try container.encode("added", forKey: .type)
@@ -37,6 +41,15 @@ enum FeedMessage: Encodable {
         case .event(.tracking(let enabled)):
             try container.encode("tracking", forKey: .type)
             try container.encode(enabled, forKey: .enabled)
+        case .chat(let summary):
+            try container.encode("chat", forKey: .type)
+            try container.encode(summary, forKey: .chat)
+        case .message(let message):
+            try container.encode("message", forKey: .type)
+            try container.encode(message, forKey: .message)
+        case .chatArchived(let id):
+            try container.encode("chatArchived", forKey: .type)
+            try container.encode(id, forKey: .id)
         case .pong:
             try container.encode("pong", forKey: .type)
         }

@@ -40,8 +40,9 @@ public enum FoyerApplication {
         let limiter = AddressLimiter(
             maxOpen: configuration.maxSocketsPerAddress, rate: configuration.connectsPerSecondPerAddress,
             burst: configuration.connectBurstPerAddress)
+        let chats = ChatService(hub: hub)
         let gate = SocketGate(
-            hub: hub, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
+            hub: hub, chats: chats, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
         let ready = ReadinessFlag()
 
         let router = Router(context: FoyerRequestContext.self)
@@ -52,6 +53,7 @@ public enum FoyerApplication {
         AuthController(authenticator: authenticator, hub: hub, secureCookies: configuration.secureCookies).add(to: router)
         SettingsController(authenticator: authenticator, hub: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, hub: hub).add(to: router)
+        ChatController(authenticator: authenticator, chats: chats).add(to: router, files: files)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router, files: files)
 
         let ticker = HubTicker(

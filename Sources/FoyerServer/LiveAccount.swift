@@ -24,15 +24,17 @@ final class LiveAccount: Sendable {
         var dormant: [ConnectionID: any TrackerConnection] = [:]
         var statusCounts: [EntryStatus: Int] = [:]
         var waiting = 0
+        /// Active chats as agents see them, kept here so snapshots need no query.
+        var chats: [String: ChatSummary] = [:]
     }
 
-    init(id: String, registry: AccountRegistry, writer: EntryWriter, clock: any WallClock, metrics: FoyerMetrics) {
+    init(id: String, registry: AccountRegistry, chats: [ChatSummary] = [], writer: EntryWriter, clock: any WallClock, metrics: FoyerMetrics) {
         self.id = id
         self.writer = writer
         self.clock = clock
         self.metrics = metrics
         let counts = registry.statusCounts
-        state = Mutex(State(registry: registry, statusCounts: counts))
+        state = Mutex(State(registry: registry, statusCounts: counts, chats: Dictionary(uniqueKeysWithValues: chats.map { ($0.id, $0) })))
         for (status, count) in counts { Self.gauge(metrics, status)?.increment(by: Double(count)) }
     }
 
@@ -127,7 +129,8 @@ final class LiveAccount: Sendable {
             state.dashboards[ObjectIdentifier(subscriber)] = subscriber
             let snapshot = FeedMessage.snapshot(
                 tracking: state.registry.trackingEnabled, limit: state.registry.configuration.entryLimit,
-                entries: state.registry.shownEntries, counters: state.registry.counters, now: clock.nowMillis())
+                entries: state.registry.shownEntries, counters: state.registry.counters,
+                chats: state.chats.values.sorted { $0.startedAt < $1.startedAt }, now: clock.nowMillis())
             subscriber.send([snapshot.encoded()], startedAtNanos: Monotonic.nanoseconds())
         }
         metrics.feedSockets.increment()
@@ -142,6 +145,53 @@ final class LiveAccount: Sendable {
     func closeDashboards(code: UInt16, reason: String, where matches: (any FeedSubscriber) -> Bool = { _ in true }) {
         let dashboards = state.withLock { Array($0.dashboards.values.filter(matches)) }
         for dashboard in dashboards { dashboard.close(code: code, reason: reason) }
+    }
+
+    // MARK: Chats
+
+    /// The visitor of `tab` is chatting in `chatID` (an archived, hidden tab comes back).
+    func startChat(tab: String, chatID: String) {
+        state.withLock { state in
+            let events = state.registry.startChat(tab: tab, chatID: chatID, now: clock.nowMillis())
+            publish(events, state: &state, startedAtNanos: Monotonic.nanoseconds())
+        }
+    }
+
+    /// A chat changed (new message, receipts); returns whether any dashboard is open to
+    /// receive it (a visitor message then counts as delivered).
+    @discardableResult
+    func chatChanged(_ summary: ChatSummary, messages: [MessageView]) -> Bool {
+        state.withLock { state in
+            state.chats[summary.id] = summary
+            guard !state.dashboards.isEmpty else { return false }
+            let encoded = [FeedMessage.chat(summary).encoded()] + messages.map { FeedMessage.message($0).encoded() }
+            let started = Monotonic.nanoseconds()
+            for dashboard in state.dashboards.values { dashboard.send(encoded, startedAtNanos: started) }
+            return true
+        }
+    }
+
+    /// Archives a chat: its entry leaves the map at once and its number is freed.
+    func archiveChat(_ chatID: String, tab: String) {
+        state.withLock { state in
+            state.chats[chatID] = nil
+            var events: [RegistryEvent] = []
+            if let entry = state.registry.entry(tab: tab), entry.chatID == chatID {
+                events = state.registry.archive(entryID: entry.id, now: clock.nowMillis())
+            }
+            publish(events, state: &state, startedAtNanos: Monotonic.nanoseconds())
+            let message = FeedMessage.chatArchived(chatID).encoded()
+            for dashboard in state.dashboards.values { dashboard.send([message], startedAtNanos: Monotonic.nanoseconds()) }
+        }
+    }
+
+    /// The tab's current entry, if shown.
+    func entry(tab: String) -> Entry? { state.withLock { $0.registry.entry(tab: tab) } }
+
+    /// Sends a message to every socket of a tab (a tab may briefly have two).
+    func sendToTab(_ tab: String, _ message: String) {
+        let links = state.withLock { state in state.trackers.values.filter { $0.tab == tab } }
+        for link in links { link.send(message) }
     }
 
     /// Whether the tab already has an entry (so a hello resumes it).

@@ -58,7 +58,11 @@ public final class LiveHub: Sendable {
             configuration: RegistryConfiguration(entryLimit: entryLimit, disconnectGraceMillis: disconnectGraceMillis),
             trackingEnabled: account.trackingEnabled)
         registry.restore(try await store.entries(accountID: account.id), now: clock.nowMillis())
-        let created = LiveAccount(id: account.id, registry: registry, writer: writer, clock: clock, metrics: metrics)
+        var chats: [ChatSummary] = []
+        for chat in try await store.activeChats(accountID: account.id) {
+            chats.append(ChatSummary(chat: chat, messages: try await store.messages(chatID: chat.id)))
+        }
+        let created = LiveAccount(id: account.id, registry: registry, chats: chats, writer: writer, clock: clock, metrics: metrics)
         remember(account)
         return live.withLock { table in
             if let raced = table[account.id] { return raced }

@@ -14,6 +14,7 @@ import Prometheus
 /// handlers on the upgraded channel, so the server holds no task per socket.
 struct SocketGate: Sendable {
     let hub: LiveHub
+    let chats: ChatService
     let authenticator: SessionAuthenticator
     let locator: any VisitorLocator
     let limiter: AddressLimiter
@@ -72,7 +73,7 @@ struct SocketGate: Sendable {
         let locator = self.locator
         return .tracker(
             TrackerSetup(
-                account: account, live: live, hub: hub, clientAddress: client, limiter: limiter,
+                account: account, live: live, hub: hub, chats: chats, clientAddress: client, limiter: limiter,
                 locate: { timezone in locator.locate(peer: peer, headers: headers, timezone: timezone) },
                 messagesPerSecond: configuration.trackerMessagesPerSecond,
                 messageBurst: configuration.trackerMessageBurst))

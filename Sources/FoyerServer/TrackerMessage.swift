@@ -9,6 +9,10 @@ struct TrackerMessage: Decodable, Sendable {
     let ref: String?
     let lang: String?
     let tz: String?
+    /// Chat: the widget's id for a message, its text, and a message id for receipts.
+    let cid: String?
+    let text: String?
+    let id: Int64?
 
     /// Whether an identity sent by the tracker is well formed: 8–64 of `[A-Za-z0-9_-]`.
     static func isIdentity(_ text: String?) -> Bool {

@@ -6,6 +6,7 @@ struct TrackerSetup: Sendable {
     let account: Account
     let live: LiveAccount
     let hub: LiveHub
+    let chats: ChatService
     /// The client address the connection limit was charged to.
     let clientAddress: String
     let limiter: AddressLimiter

@@ -4,6 +4,7 @@ import NIOCore
 import NIOWebSocket
 import Prometheus
 import FoyerStore
+import Logging
 
 /// One browser tab's tracker socket, as plain NIO handlers: no task, no async channel per
 /// idle socket, so an idle tab costs only its buffers and this object.
@@ -26,6 +27,10 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private let connection: ConnectionID
     private var state = State.awaitingHello
     private var bucket: RateBucket
+    /// The last chat operation; the next one starts after it, so messages keep their order.
+    private var chatTail: EventLoopFuture<Void>?
+    /// Chat messages: one per second, a burst of five.
+    private var chatBucket = RateBucket(rate: 1, burst: 5, nowNanos: Monotonic.nanoseconds())
     private var released = false
     private static let decoder = JSONDecoder()
     private static let maxQueued = 8
@@ -214,6 +219,8 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         case "title":
             let title = TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters)
             setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
+        case "say", "history", "seen", "got":
+            chat(context.channel, message, tab: tab)
         case "hello":
             // Sent again after tracking was switched back on.
             guard message.tab == tab else {
@@ -223,6 +230,54 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             greet(context, message)
         default:
             close(context, code: 1008, reason: "unknown message type")
+        }
+    }
+
+    /// Chat messages: answered once stored (docs/PROTOCOL.md section 3), one after the
+    /// other in the order the tab sent them.
+    private func chat(_ channel: any Channel, _ message: TrackerMessage, tab: String) {
+        let setup = self.setup
+        let reply: @Sendable (TrackerReply) -> Void = { reply in
+            channel.writeAndFlush(WebSocketFrame.text(Array(reply.json.utf8), allocator: channel.allocator), promise: nil)
+        }
+        let work: @Sendable () async -> Void
+        switch message.t {
+        case "say":
+            guard TrackerMessage.isIdentity(message.cid), let cid = message.cid, let text = message.text else {
+                channel.closeWebSocket(code: 1007, reason: "say needs cid and text")
+                return
+            }
+            guard chatBucket.take(nowNanos: Monotonic.nanoseconds()) else {
+                reply(TrackerReply(t: "refused", cid: cid, reason: "too fast"))
+                return
+            }
+            work = {
+                do {
+                    switch try await setup.chats.visitorSays(account: setup.account, live: setup.live, tab: tab, clientID: cid, text: text) {
+                    case .success(let stored): reply(TrackerReply(t: "said", cid: cid, message: MessageView(stored)))
+                    case .failure(let refusal): reply(TrackerReply(t: "refused", cid: cid, reason: refusal.rawValue))
+                    }
+                } catch {
+                    setup.hub.logger.error("storing a visitor message failed: \(error)")
+                    reply(TrackerReply(t: "refused", cid: cid, reason: "try again"))
+                }
+            }
+        case "history":
+            work = {
+                guard let (chat, messages) = try? await setup.chats.history(account: setup.account, tab: tab) else { return }
+                reply(TrackerReply(t: "history", chat: chat?.id, messages: messages.map(MessageView.init)))
+            }
+        default:
+            guard let id = message.id else { return }
+            let state: ChatMessage.State = message.t == "seen" ? .read : .delivered
+            work = { try? await setup.chats.visitorReceipt(account: setup.account, live: setup.live, tab: tab, upTo: id, state: state) }
+        }
+        let loop = channel.eventLoop
+        let previous = chatTail ?? loop.makeSucceededVoidFuture()
+        chatTail = previous.flatMap {
+            let promise = loop.makePromise(of: Void.self)
+            promise.completeWithTask { await work() }
+            return promise.futureResult
         }
     }
 

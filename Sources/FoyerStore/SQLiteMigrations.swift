@@ -64,5 +64,37 @@ enum SQLiteMigrations {
                 """
             ]
         ),
+        (
+            3,
+            [
+                """
+                CREATE TABLE chats (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    tab TEXT NOT NULL,
+                    entry_id TEXT NOT NULL,
+                    visitor TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                )
+                """,
+                "CREATE INDEX chats_active ON chats(account_id, status, tab)",
+                """
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    chat_id TEXT NOT NULL REFERENCES chats(id),
+                    author TEXT NOT NULL,
+                    agent_id TEXT,
+                    client_id TEXT,
+                    text TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    UNIQUE (chat_id, client_id)
+                )
+                """,
+                "CREATE INDEX messages_chat ON messages(chat_id, id)",
+            ]
+        ),
     ]
 }

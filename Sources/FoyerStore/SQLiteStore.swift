@@ -12,7 +12,8 @@ import SQLiteNIO
 public final class SQLiteStore: Store {
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
-    private let transactions = TransactionGate()
+    /// SQLite connections have one transaction each: one `BEGIN` at a time on the writer.
+    private let transactions = SerialGate()
     public let path: String
 
     private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
@@ -283,6 +284,82 @@ public final class SQLiteStore: Store {
                 throw error
             }
         }
+    }
+
+    // MARK: Chats
+
+    public func createChat(_ chat: Chat) async throws {
+        _ = try await reader.query(
+            "INSERT INTO chats (id, account_id, tab, entry_id, visitor, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [.text(chat.id), .text(chat.accountID), .text(chat.tab), .text(chat.entryID), .text(chat.visitor), .text(chat.status.rawValue), .integer(Int(chat.startedAt))])
+    }
+
+    public func chat(id: String) async throws -> Chat? {
+        try await reader.query("SELECT * FROM chats WHERE id = ?", [.text(id)]).first.map(Self.chat)
+    }
+
+    public func activeChat(accountID: String, tab: String) async throws -> Chat? {
+        try await reader.query(
+            "SELECT * FROM chats WHERE account_id = ? AND status = 'active' AND tab = ? ORDER BY started_at DESC LIMIT 1",
+            [.text(accountID), .text(tab)]
+        ).first.map(Self.chat)
+    }
+
+    public func activeChats(accountID: String) async throws -> [Chat] {
+        try await reader.query("SELECT * FROM chats WHERE account_id = ? AND status = 'active' ORDER BY started_at", [.text(accountID)]).map(Self.chat)
+    }
+
+    public func archiveChat(id: String, at: Int64) async throws {
+        _ = try await reader.query("UPDATE chats SET status = 'archived', archived_at = ? WHERE id = ?", [.integer(Int(at)), .text(id)])
+    }
+
+    public func addMessage(_ message: ChatMessage) async throws -> ChatMessage {
+        let clientID: SQLiteData = message.clientID.map { .text($0) } ?? .null
+        let rows = try await reader.query(
+            """
+            INSERT INTO messages (chat_id, author, agent_id, client_id, text, at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (chat_id, client_id) DO NOTHING RETURNING *
+            """,
+            [
+                .text(message.chatID), .text(message.author.rawValue), message.agentID.map { .text($0) } ?? .null, clientID,
+                .text(message.text), .integer(Int(message.at)), .text(message.state.rawValue),
+            ])
+        if let row = rows.first { return Self.message(row) }
+        guard let existing = try await reader.query(
+            "SELECT * FROM messages WHERE chat_id = ? AND client_id = ?", [.text(message.chatID), clientID]
+        ).first else {
+            throw StoreError.invalid("message could not be stored")
+        }
+        return Self.message(existing)
+    }
+
+    public func messages(chatID: String) async throws -> [ChatMessage] {
+        try await reader.query("SELECT * FROM messages WHERE chat_id = ? ORDER BY id", [.text(chatID)]).map(Self.message)
+    }
+
+    public func advanceMessages(chatID: String, author: ChatMessage.Author, upTo: Int64, to state: ChatMessage.State) async throws -> [ChatMessage] {
+        let lower: [String] = state == .read ? ["sent", "delivered"] : ["sent"]
+        return try await reader.query(
+            "UPDATE messages SET state = ? WHERE chat_id = ? AND author = ? AND id <= ? AND state IN (\(lower.map { "'\($0)'" }.joined(separator: ","))) RETURNING *",
+            [.text(state.rawValue), .text(chatID), .text(author.rawValue), .integer(Int(upTo))]
+        ).map(Self.message).sorted { $0.id < $1.id }
+    }
+
+    private static func chat(_ row: SQLiteRow) -> Chat {
+        Chat(
+            id: row.column("id")?.string ?? "", accountID: row.column("account_id")?.string ?? "", tab: row.column("tab")?.string ?? "",
+            entryID: row.column("entry_id")?.string ?? "", visitor: row.column("visitor")?.string ?? "",
+            status: Chat.Status(rawValue: row.column("status")?.string ?? "") ?? .archived,
+            startedAt: Int64(row.column("started_at")?.integer ?? 0), archivedAt: row.column("archived_at")?.integer.map(Int64.init))
+    }
+
+    private static func message(_ row: SQLiteRow) -> ChatMessage {
+        ChatMessage(
+            id: Int64(row.column("id")?.integer ?? 0), chatID: row.column("chat_id")?.string ?? "",
+            author: ChatMessage.Author(rawValue: row.column("author")?.string ?? "") ?? .visitor,
+            agentID: row.column("agent_id")?.string, clientID: row.column("client_id")?.string,
+            text: row.column("text")?.string ?? "", at: Int64(row.column("at")?.integer ?? 0),
+            state: ChatMessage.State(rawValue: row.column("state")?.string ?? "") ?? .sent)
     }
 
     public func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String {

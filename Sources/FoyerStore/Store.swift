@@ -44,6 +44,21 @@ public protocol Store: Sendable {
     /// Applies changes in order, atomically.
     func apply(_ changes: [EntryChange]) async throws
 
+    // Chats
+    func createChat(_ chat: Chat) async throws
+    func chat(id: String) async throws -> Chat?
+    /// The tab's active chat, if any.
+    func activeChat(accountID: String, tab: String) async throws -> Chat?
+    func activeChats(accountID: String) async throws -> [Chat]
+    func archiveChat(id: String, at: Int64) async throws
+    /// Stores a message and returns it with its id; a visitor message whose client id was
+    /// stored already is returned as it was, not stored twice.
+    func addMessage(_ message: ChatMessage) async throws -> ChatMessage
+    /// A chat's messages, oldest first.
+    func messages(chatID: String) async throws -> [ChatMessage]
+    /// Raises the state of `author`'s messages up to `upTo`; returns those that changed.
+    func advanceMessages(chatID: String, author: ChatMessage.Author, upTo: Int64, to state: ChatMessage.State) async throws -> [ChatMessage]
+
     /// A server-wide secret (e.g. the salt for browser hashes), created on first use.
     func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String
 

@@ -22,6 +22,9 @@
       return value;
     };
     var tab = id(sessionStorage, "foyer.tab"), vid = id(localStorage, "foyer.vid");
+    // The chat widget (/widget.js) loads only when the launcher is used and talks
+    // through this tab's socket: it sets `on` to receive chat messages.
+    var chat = w.FoyerChat = { send: function (m) { send(m); }, on: 0 };
 
     /** @param {Object} message */
     var send = function (message) {
@@ -43,8 +46,8 @@
         heartbeat = setInterval(function () { send({ t: "h" }); }, HEARTBEAT_MS);
       };
       ws.onmessage = function (event) {
-        var t;
-        try { t = JSON.parse(event.data).t; } catch (e) {}
+        var m = {}, t;
+        try { m = JSON.parse(event.data); t = m.t; if (chat.on) chat.on(m); } catch (e) {}
         if (t == "ok" || t == "wait" || t == "off") failures = 0;
         // Tracking switched off: collect nothing until the server says it is back on.
         if (t == "off") off = 1;
@@ -96,5 +99,25 @@
     w.addEventListener("pagehide", function () { if (ws) ws.close(1000); });
     w.addEventListener("pageshow", function (event) { if (event.persisted) { failures = 0; connect(); } });
     connect();
+
+    // Chat launcher, isolated from the page's CSS in a shadow root.
+    var widget = function () {
+      if (chat.l) return;
+      chat.l = 1;
+      var script = d.createElement("script");
+      script.src = new URL("/widget.js", me.src);
+      d.head.appendChild(script);
+    };
+    var launch = function () {
+      var host = d.createElement("div"), root = host.attachShadow({ mode: "open" }), button = d.createElement("button");
+      button.textContent = "Chat with us";
+      button.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483647;padding:12px 18px;border:0;border-radius:24px;background:#1f6feb;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 14px #0004";
+      button.onclick = function () { try { sessionStorage.setItem("foyer.chat", 1); } catch (e) {} widget(); };
+      chat.button = button;
+      root.appendChild(button);
+      d.body.appendChild(host);
+      try { if (sessionStorage.getItem("foyer.chat")) widget(); } catch (e) {}
+    };
+    if (d.body) launch(); else d.addEventListener("DOMContentLoaded", launch);
   } catch (e) {}
 })(window, document);

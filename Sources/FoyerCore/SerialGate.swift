@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Lets one transaction at a time use a connection: SQLite connections have one
-/// transaction each, and an `await` inside one must not let another `BEGIN` in.
-final class TransactionGate: Sendable {
+/// Runs async work one piece at a time, in arrival order: an `await` inside one piece
+/// does not let the next one start (actors would interleave there).
+public final class SerialGate: Sendable {
     private struct State {
         var busy = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -10,7 +10,9 @@ final class TransactionGate: Sendable {
 
     private let state = Mutex(State())
 
-    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    public init() {}
+
+    public func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
         return try await body()

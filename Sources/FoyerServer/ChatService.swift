@@ -1,0 +1,121 @@
+import Foundation
+import FoyerCore
+import FoyerStore
+
+/// Chats between visitors and agents: every message is stored before it is
+/// acknowledged, then fanned out to the visitor's tab and the account's dashboards.
+final class ChatService: Sendable {
+    /// Longest message, in characters.
+    static let maxCharacters = 4000
+
+    let hub: LiveHub
+    /// One chat change at a time, so two first messages cannot start two chats.
+    private let gate = SerialGate()
+
+    init(hub: LiveHub) {
+        self.hub = hub
+    }
+
+    enum Refusal: String, Error {
+        case empty
+        case tooLong = "too long"
+    }
+
+    // MARK: Visitors
+
+    /// A visitor's message; starts a chat if the tab has none.
+    func visitorSays(account: Account, live: LiveAccount, tab: String, clientID: String, text raw: String) async throws -> Result<ChatMessage, Refusal> {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return .failure(.empty) }
+        guard text.count <= Self.maxCharacters else { return .failure(.tooLong) }
+        return try await gate.run {
+            let now = hub.clock.nowMillis()
+            let chat: Chat
+            if let active = try await hub.store.activeChat(accountID: account.id, tab: tab) {
+                chat = active
+                live.startChat(tab: tab, chatID: chat.id)
+            } else {
+                // The entry turns Chatting (an archived, hidden tab comes back as a new entry).
+                let id = Identifier.make(prefix: "c_", length: 16)
+                live.startChat(tab: tab, chatID: id)
+                let entry = live.entry(tab: tab)
+                chat = Chat(id: id, accountID: account.id, tab: tab, entryID: entry?.id ?? "", visitor: entry?.name ?? "Visitor", startedAt: now)
+                try await hub.store.createChat(chat)
+            }
+            var message = try await hub.store.addMessage(
+                ChatMessage(chatID: chat.id, author: .visitor, clientID: clientID, text: text, at: now))
+            let messages = try await hub.store.messages(chatID: chat.id)
+            if live.chatChanged(ChatSummary(chat: chat, messages: messages), messages: [MessageView(message)]), message.state == .sent {
+                // An agent's page received it: delivered.
+                if let delivered = try await hub.store.advanceMessages(chatID: chat.id, author: .visitor, upTo: message.id, to: .delivered).last {
+                    message = delivered
+                    live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: [MessageView(delivered)])
+                }
+            }
+            return .success(message)
+        }
+    }
+
+    /// The tab's active chat and its messages.
+    func history(account: Account, tab: String) async throws -> (Chat?, [ChatMessage]) {
+        guard let chat = try await hub.store.activeChat(accountID: account.id, tab: tab) else { return (nil, []) }
+        return (chat, try await hub.store.messages(chatID: chat.id))
+    }
+
+    /// The visitor's widget received (`delivered`) or showed (`read`) agent messages.
+    func visitorReceipt(account: Account, live: LiveAccount, tab: String, upTo: Int64, state: ChatMessage.State) async throws {
+        guard let chat = try await hub.store.activeChat(accountID: account.id, tab: tab) else { return }
+        let changed = try await hub.store.advanceMessages(chatID: chat.id, author: .agent, upTo: upTo, to: state)
+        guard !changed.isEmpty else { return }
+        live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))
+    }
+
+    // MARK: Agents
+
+    /// The chat if it is active and belongs to the viewer's account; foreign and archived
+    /// chats are "not found" alike.
+    func activeChat(_ id: String, of account: Account) async throws -> Chat? {
+        guard let chat = try await hub.store.chat(id: id), chat.accountID == account.id, chat.status == .active else { return nil }
+        return chat
+    }
+
+    /// An agent's reply: stored, sent to the visitor's tab, shown on every dashboard.
+    func agentSays(_ chat: Chat, agentID: String, text raw: String) async throws -> Result<ChatMessage, Refusal> {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return .failure(.empty) }
+        guard text.count <= Self.maxCharacters else { return .failure(.tooLong) }
+        let live = try await liveAccount(chat.accountID)
+        let message = try await hub.store.addMessage(ChatMessage(chatID: chat.id, author: .agent, agentID: agentID, text: text, at: hub.clock.nowMillis()))
+        live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: [MessageView(message)])
+        live.sendToTab(chat.tab, TrackerReply(t: "message", message: MessageView(message)).json)
+        return .success(message)
+    }
+
+    /// An agent read the visitor's messages up to `upTo`.
+    func agentRead(_ chat: Chat, upTo: Int64) async throws {
+        let changed = try await hub.store.advanceMessages(chatID: chat.id, author: .visitor, upTo: upTo, to: .read)
+        guard !changed.isEmpty else { return }
+        let live = try await liveAccount(chat.accountID)
+        live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))
+        for message in changed {
+            live.sendToTab(chat.tab, TrackerReply(t: "receipt", id: message.id, state: "read").json)
+        }
+    }
+
+    /// Archives a chat: the entry leaves the map and frees its number; the visitor is told.
+    func archive(_ chat: Chat) async throws {
+        try await gate.run {
+            try await hub.store.archiveChat(id: chat.id, at: hub.clock.nowMillis())
+            let live = try await liveAccount(chat.accountID)
+            live.archiveChat(chat.id, tab: chat.tab)
+            live.sendToTab(chat.tab, #"{"t":"archived"}"#)
+        }
+    }
+
+    private func liveAccount(_ accountID: String) async throws -> LiveAccount {
+        if let live = hub.loadedAccount(id: accountID) { return live }
+        guard let account = try await hub.store.account(id: accountID) else { throw StoreError.notFound("account") }
+        return try await hub.liveAccount(for: account)
+    }
+
+}
