@@ -10,6 +10,8 @@ public struct AccountRegistry: Sendable {
     public private(set) var trackingEnabled: Bool
 
     private var entries: [String: Entry] = [:]
+    /// Entries per status, kept as entries change so counters cost O(1) per event.
+    private var tally: [EntryStatus: Int] = [:]
     private var entryIDByTab: [String: String] = [:]
     private var live: [String: LiveState] = [:]
     private var numbers = NumberPool()
@@ -55,19 +57,11 @@ public struct AccountRegistry: Sendable {
     public func entry(tab: String) -> Entry? { entryIDByTab[tab].flatMap { entries[$0] } }
 
     public var counters: Counters {
-        Counters(
-            live: entries.count,
-            chats: entries.values.reduce(0) { $0 + ($1.status == .chatting ? 1 : 0) },
-            waiting: waiting.count
-        )
+        Counters(live: entries.count, chats: tally[.chatting] ?? 0, waiting: waiting.count)
     }
 
     /// How many shown entries have each status.
-    public var statusCounts: [EntryStatus: Int] {
-        var counts: [EntryStatus: Int] = [:]
-        for entry in entries.values { counts[entry.status, default: 0] += 1 }
-        return counts
-    }
+    public var statusCounts: [EntryStatus: Int] { tally.filter { $0.value != 0 } }
 
     /// Tabs waiting over the limit, in arrival order.
     public var waitingTabs: [String] { waiting.map(\.hello.tab) }
@@ -84,7 +78,7 @@ public struct AccountRegistry: Sendable {
     /// disconnect grace now, so tabs that reconnect in time resume without flashing Offline.
     public mutating func restore(_ saved: [Entry], now: Int64) {
         for entry in saved where entryIDByTab[entry.tab] == nil {
-            entries[entry.id] = entry
+            put(entry)
             entryIDByTab[entry.tab] = entry.id
             live[entry.id] = LiveState(connections: [], disconnectedAt: entry.status == .offline ? nil : now)
         }
@@ -115,7 +109,7 @@ public struct AccountRegistry: Sendable {
                 retitle(&entry, title: hello.title)
             }
             if entry != original {
-                entries[id] = entry
+                put(entry)
                 events.append(.changed(entry))
             }
             outcome = .shown(entryID: id, resumed: true)
@@ -159,7 +153,7 @@ public struct AccountRegistry: Sendable {
         } else {
             visit(&entry, url: url, title: title, now: now)
         }
-        entries[id] = entry
+        put(entry)
         return [.changed(entry)]
     }
 
@@ -175,7 +169,7 @@ public struct AccountRegistry: Sendable {
         }
         guard let id = entryIDByTab[tab], var entry = entries[id], entry.title != title else { return [] }
         retitle(&entry, title: title)
-        entries[id] = entry
+        put(entry)
         return [.changed(entry)]
     }
 
@@ -216,7 +210,7 @@ public struct AccountRegistry: Sendable {
             else { continue }
             entry.status = .offline
             entry.leftAt = gone
-            entries[id] = entry
+            put(entry)
             live[id]?.disconnectedAt = nil
             events.append(.changed(entry))
         }
@@ -251,7 +245,7 @@ public struct AccountRegistry: Sendable {
                 live[entry.id]?.connections = hidden.connections
                 entry.chatID = chatID
                 entry.status = .chatting
-                entries[entry.id] = entry
+                put(entry)
                 events.append(.added(entry))
             } else {
                 waiting.append(WaitingTab(hello: hidden.hello, connections: hidden.connections, arrivedAt: now, chatID: chatID))
@@ -264,7 +258,7 @@ public struct AccountRegistry: Sendable {
         entry.chatID = chatID
         if entry.status == .online { entry.status = .chatting }
         guard entry != entries[id] else { return [] }
-        entries[id] = entry
+        put(entry)
         var events: [RegistryEvent] = [.changed(entry)]
         appendCounters(before, to: &events)
         return events
@@ -318,6 +312,13 @@ public struct AccountRegistry: Sendable {
 
     // MARK: Internals
 
+    /// Inserts or replaces an entry, keeping the status tally right.
+    private mutating func put(_ entry: Entry) {
+        if let old = entries[entry.id] { tally[old.status, default: 0] -= 1 }
+        tally[entry.status, default: 0] += 1
+        entries[entry.id] = entry
+    }
+
     private mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {
         let returning = hello.browserFirstSeen.map { arrivedAt - $0 > configuration.returningAfterMillis } ?? false
         let entry = Entry(
@@ -327,7 +328,7 @@ public struct AccountRegistry: Sendable {
             returning: returning, location: hello.location,
             pages: [PageView(url: hello.url, title: hello.title, at: now)]
         )
-        entries[entry.id] = entry
+        put(entry)
         entryIDByTab[entry.tab] = entry.id
         live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil)
         return entry
@@ -335,6 +336,7 @@ public struct AccountRegistry: Sendable {
 
     private mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
         guard let entry = entries.removeValue(forKey: id) else { return }
+        tally[entry.status, default: 0] -= 1
         entryIDByTab[entry.tab] = nil
         live[id] = nil
         numbers.release(entry.number)
@@ -350,7 +352,7 @@ public struct AccountRegistry: Sendable {
             if let chatID = next.chatID {
                 entry.chatID = chatID
                 entry.status = .chatting
-                entries[entry.id] = entry
+                put(entry)
             }
             events.append(.added(entry))
         }

@@ -105,6 +105,10 @@ struct RegistryPropertyTests {
             #expect(Set(shown.map(\.number)).count == shown.count, "a number is shown twice")
             #expect(Set(shown.map(\.tab)).count == shown.count, "a tab has two entries")
             #expect(Dictionary(uniqueKeysWithValues: shown.map { ($0.id, $0) }) == dashboard, "the feed drifted from the registry")
+            var counted: [EntryStatus: Int] = [:]
+            for entry in shown { counted[entry.status, default: 0] += 1 }
+            #expect(registry.statusCounts == counted, "the status tally drifted")
+            #expect(registry.counters.chats == (counted[.chatting] ?? 0))
             let waiting = registry.waitingTabs
             #expect(waiting.isEmpty || shown.count == limit, "tabs wait while there is room")
             for tab in waiting {
