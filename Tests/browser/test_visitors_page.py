@@ -335,6 +335,52 @@ def test_reconnects_after_server_restart_with_the_same_entries(agent: AgentPage,
     expect(agent.rows()).to_have_count(2)
 
 
+def test_chatting_visitor_open_chat_and_archive(agent: AgentPage, server: FoyerServer, site: Site, visit) -> None:
+    """A visitor starts a chat (over the tracker socket, as the chat widget does); every
+    dashboard shows Chatting and the chat count at once; archiving removes the entry."""
+    from websockets.sync.client import connect
+
+    page = agent.page
+    visit("index", "Welcome to the shop", timezone="Europe/Istanbul", locale="tr-TR")
+    expect(agent.row("Visitor 1")).to_be_visible()
+    track = server.url.replace("http", "ws", 1) + f"/track?site={server.site_key()}"
+    with connect(track, origin=site.url) as visitor:  # type: ignore[arg-type]
+        visitor.send(json.dumps({"t": "hello", "tab": "chat-tab-00000001", "vid": "chat-vid-00000001",
+                                 "url": f"{site.url}/help", "title": "Help centre", "ref": "",
+                                 "lang": "es-ES", "tz": "Europe/Madrid"}))
+        assert json.loads(visitor.recv(timeout=5))["t"] == "ok"
+        expect(agent.row("Visitor 2")).to_contain_text("Help centre", timeout=LIVE_MS)
+        agent.row("Visitor 2").click()
+        open_chat = agent.drawer().get_by_role("button", name="Open Chat")
+        expect(open_chat).to_be_hidden()
+
+        visitor.send(json.dumps({"t": "say", "cid": "first-message-01", "text": "Hello, is anyone there?"}))
+        expect(agent.row("Visitor 2").get_by_role("img", name="Chatting")).to_be_visible(timeout=LIVE_MS)
+        expect(agent.card("Active Chats now")).to_have_text("1", timeout=LIVE_MS)
+        expect(agent.detail("Status")).to_have_text("Chatting")
+        expect(open_chat).to_be_visible()
+        expect(agent.pin("Visitor 2")).to_have_accessible_name(re.compile(r"^Visitor 2, Chatting, Madrid"))
+
+        # Open Chat opens that conversation (the chat view itself is another page).
+        with page.expect_request(re.compile(r"/chats/[^/]+$")) as request_info:
+            open_chat.click()
+        chat_path = urllib.parse.urlparse(request_info.value.url).path
+        chat_id = chat_path.rsplit("/", 1)[1]
+
+        page.goto(f"{server.url}/visitors")
+        expect(agent.row("Visitor 2").get_by_role("img", name="Chatting")).to_be_visible()
+        agent.row("Visitor 2").click()
+        response = page.request.post(f"{server.url}/api/chats/{chat_id}/archive", data={},
+                                     headers={"Content-Type": "application/json"})
+        assert response.status == 204, response.text()
+        # Archiving removes the entry at once and the drawer says why.
+        expect(agent.row("Visitor 2")).to_have_count(0, timeout=LIVE_MS)
+        expect(agent.drawer().get_by_role("status")).to_contain_text("archived")
+        expect(agent.card("Active Chats now")).to_have_text("0")
+        expect(agent.rows()).to_have_count(1)
+    assert not agent.errors, agent.errors
+
+
 def test_signed_out_visitors_page_goes_to_sign_in(browser: Browser, server: FoyerServer) -> None:
     page = browser.new_context().new_page()
     try:
