@@ -16,7 +16,7 @@ struct ChatController {
         let messages: [MessageView]
     }
 
-    func add(to router: Router<FoyerRequestContext>, files: StaticFiles) {
+    func add(to router: Router<FoyerRequestContext>) {
         router.get("/api/chats/:id/messages") { request, context in
             let chat = try await chat(request, context)
             let messages = try await chats.hub.store.messages(chatID: chat.id)
@@ -49,8 +49,6 @@ struct ChatController {
             try await chats.archive(try await chat(request, context))
             return Response(status: .noContent)
         }
-        router.get("/chats") { request, _ in try await page(request, files: files) }
-        router.get("/chats/:id") { request, _ in try await page(request, files: files) }
     }
 
     private func chat(_ request: Request, _ context: FoyerRequestContext, viewer: Viewer? = nil) async throws -> Chat {
@@ -60,15 +58,5 @@ struct ChatController {
             throw HTTPError(.notFound, message: "no such active chat")
         }
         return chat
-    }
-
-    private func page(_ request: Request, files: StaticFiles) async throws -> Response {
-        guard try await authenticator.user(cookieHeader: request.headers[.cookie]) != nil else {
-            return Response(status: .seeOther, headers: [.location: "/signin"])
-        }
-        guard let file = files["/chats.html"] else { throw HTTPError(.notFound, message: "not found") }
-        return Response(
-            status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 }

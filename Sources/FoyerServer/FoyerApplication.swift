@@ -53,8 +53,8 @@ public enum FoyerApplication {
         AuthController(authenticator: authenticator, hub: hub, secureCookies: configuration.secureCookies).add(to: router)
         SettingsController(authenticator: authenticator, hub: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, hub: hub).add(to: router)
-        ChatController(authenticator: authenticator, chats: chats).add(to: router, files: files)
-        SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router, files: files)
+        ChatController(authenticator: authenticator, chats: chats).add(to: router)
+        SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
 
         let ticker = HubTicker(
             hub: hub, limiter: limiter, sessionIdleMillis: configuration.sessionIdleSeconds * 1000, interval: .seconds(1))

@@ -20,13 +20,7 @@ struct SetupController {
         let password: String
     }
 
-    func add(to router: Router<FoyerRequestContext>, files: StaticFiles) {
-        router.get("/setup/:token") { request, _ in
-            guard let file = files["/setup.html"] else { throw HTTPError(.notFound) }
-            return Response(
-                status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
-        }
+    func add(to router: Router<FoyerRequestContext>) {
         router.post("/api/setup") { request, context in
             guard let body = try? await request.decode(as: SetupRequest.self, context: context) else {
                 throw HTTPError(.badRequest, message: "send token, email and password")

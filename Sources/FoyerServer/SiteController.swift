@@ -24,6 +24,18 @@ struct SiteController {
         router.get("/settings") { request, _ in
             try await self.page("/settings.html", request: request)
         }
+        router.get("/chats") { request, _ in
+            try await self.page("/chats.html", request: request)
+        }
+        router.get("/chats/:id") { request, _ in
+            try await self.page("/chats.html", request: request)
+        }
+        router.get("/setup/:token") { request, _ in
+            // The token is checked when the form is sent; the page itself is public.
+            var response = try self.file("/setup.html", request: request)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
         router.get("/foyer.js") { request, _ in
             var response = try self.file("/foyer.js", request: request)
             // Short cache: a new version reaches every site within minutes.

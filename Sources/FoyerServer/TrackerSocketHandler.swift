@@ -46,6 +46,13 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        leave()
+        release()
+        context.fireChannelInactive()
+    }
+
+    /// The tab's connection is over: its entry starts the disconnect grace.
+    private func leave() {
         switch state {
         case .greeting(let tab, _), .active(let tab):
             setup.live.disconnect(tab: tab, connection: connection)
@@ -53,8 +60,6 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             break
         }
         state = .closed
-        release()
-        context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -282,13 +287,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     private func close(_ context: ChannelHandlerContext, code: UInt16, reason: String) {
-        switch state {
-        case .greeting(let tab, _), .active(let tab):
-            setup.live.disconnect(tab: tab, connection: connection)
-        case .awaitingHello, .closed:
-            break
-        }
-        state = .closed
+        leave()
         context.channel.closeWebSocket(code: code, reason: reason)
     }
 }
