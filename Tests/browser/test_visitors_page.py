@@ -390,6 +390,13 @@ def test_signed_out_visitors_page_goes_to_sign_in(browser: Browser, server: Foye
         page.context.close()
 
 
+def test_sign_out_from_the_visitors_page(agent: AgentPage, server: FoyerServer) -> None:
+    agent.page.get_by_role("button", name="Sign out").click()
+    expect(agent.page).to_have_url(re.compile(r"/signin$"))
+    agent.page.goto(f"{server.url}/visitors")
+    expect(agent.page).to_have_url(re.compile(r"/signin"))
+
+
 def test_empty_map_says_nobody_is_here(agent: AgentPage, server: FoyerServer) -> None:
     page = agent.page
     expect(page.get_by_role("heading", name="Nobody is on your site right now")).to_be_visible()

@@ -177,6 +177,15 @@ function start() {
     performance.measure('foyer:filter', { start });
   });
 
+  byId('sign-out').addEventListener('click', async () => {
+    feed.stop();
+    try {
+      await fetch('/api/session', { method: 'DELETE', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    } finally {
+      window.location.assign('/signin');
+    }
+  });
+
   byId('zoom-in').addEventListener('click', () => map.zoomButton(BUTTON_ZOOM_FACTOR));
   byId('zoom-out').addEventListener('click', () => map.zoomButton(1 / BUTTON_ZOOM_FACTOR));
 
