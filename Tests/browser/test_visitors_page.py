@@ -390,6 +390,44 @@ def test_signed_out_visitors_page_goes_to_sign_in(browser: Browser, server: Foye
         page.context.close()
 
 
+def test_tracking_switched_off_and_on_live(browser: Browser, agent: AgentPage, server: FoyerServer, visit) -> None:
+    page = agent.page
+    visit("index", "Welcome to the shop")
+    expect(agent.rows()).to_have_count(1)
+    server.cli("user", "add", "--email", "agent@shop.example", "--role", "agent", "--account", "shop",
+               password="agent-password")
+    colleague = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    try:
+        colleague.request.post(f"{server.url}/api/session",
+                               data={"email": "agent@shop.example", "password": "agent-password"})
+        teammate = open_visitors(colleague, server)
+        expect(teammate.rows()).to_have_count(1)
+
+        def switch(enabled: bool) -> None:
+            response = page.request.put(f"{server.url}/api/settings/tracking", data={"enabled": enabled},
+                                        headers={"Content-Type": "application/json"})
+            assert response.ok, response.text()
+
+        switch(False)
+        for dashboard in (agent, teammate):
+            expect(dashboard.page.get_by_role("heading", name="Visitor tracking is disabled")).to_be_visible(timeout=LIVE_MS)
+            expect(dashboard.rows()).to_have_count(0)
+            expect(dashboard.card("Live Visitors")).to_have_text("0")
+        # The owner is shown where to turn it on; the agent is told whom to ask.
+        expect(page.get_by_role("link", name="Settings → Visitors")).to_have_attribute("href", "/settings")
+        expect(colleague.get_by_role("link", name="Settings → Visitors")).to_have_count(0)
+        expect(colleague.locator("#map-empty")).to_contain_text("Ask an admin or the owner")
+
+        switch(True)
+        for dashboard in (agent, teammate):
+            expect(dashboard.page.get_by_role("heading", name="Visitor tracking is disabled")).to_be_hidden(timeout=LIVE_MS)
+            # The tab still open comes back.
+            expect(dashboard.rows()).to_have_count(1, timeout=5000)
+        assert not agent.errors and not teammate.errors, (agent.errors, teammate.errors)
+    finally:
+        colleague.context.close()
+
+
 def test_sign_out_from_the_visitors_page(agent: AgentPage, server: FoyerServer) -> None:
     agent.page.get_by_role("button", name="Sign out").click()
     expect(agent.page).to_have_url(re.compile(r"/signin$"))
