@@ -57,31 +57,37 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.bcryptCost = UInt8(cost)
 
         let store = try await data.openStore(logger: logger)
-        let (accounts, created) = try await FoyerApplication.ensureDefaultAccount(store: store)
-        let baseURL = publicURL ?? Environment.string("FOYER_PUBLIC_URL")
-        var withoutUsers: Set<String> = []
-        for account in accounts where try await store.users(accountID: account.id).isEmpty { withoutUsers.insert(account.name) }
-        let accountsWithoutUsers = withoutUsers
+        // The store is closed on every way out, including a start-up error.
+        do {
+            let (accounts, created) = try await FoyerApplication.ensureDefaultAccount(store: store)
+            let baseURL = publicURL ?? Environment.string("FOYER_PUBLIC_URL")
+            var withoutUsers: Set<String> = []
+            for account in accounts where try await store.users(accountID: account.id).isEmpty { withoutUsers.insert(account.name) }
+            let accountsWithoutUsers = withoutUsers
 
-        let app = try await FoyerApplication.build(configuration: configuration, store: store, logger: logger) { boundPort in
-            let url = baseURL ?? "http://localhost:\(boundPort)"
-            var lines = ["Foyer is running. Dashboard: \(url)/visitors"]
-            if created { lines.append("Created the account \"default\".") }
-            for account in accounts {
-                lines.append("Embed on every page of \(account.name)'s site:")
-                lines.append("  " + SiteKey.snippet(baseURL: url, siteKey: account.siteKey))
-                if accountsWithoutUsers.contains(account.name),
-                    let link = try? await FoyerApplication.setupLink(store: store, account: account, baseURL: url)
-                {
-                    lines.append("  No one can sign in to \(account.name) yet. Create its first owner (link works once, for 24 hours):")
-                    lines.append("  \(link)")
-                    lines.append("  or: FOYER_PASSWORD='…' foyer user add --email you@example.com --role owner --account \(account.name)")
+            let app = try await FoyerApplication.build(configuration: configuration, store: store, logger: logger) { boundPort in
+                let url = baseURL ?? "http://localhost:\(boundPort)"
+                var lines = ["Foyer is running. Dashboard: \(url)/visitors"]
+                if created { lines.append("Created the account \"default\".") }
+                for account in accounts {
+                    lines.append("Embed on every page of \(account.name)'s site:")
+                    lines.append("  " + SiteKey.snippet(baseURL: url, siteKey: account.siteKey))
+                    if accountsWithoutUsers.contains(account.name),
+                        let link = try? await FoyerApplication.setupLink(store: store, account: account, baseURL: url)
+                    {
+                        lines.append("  No one can sign in to \(account.name) yet. Create its first owner (link works once, for 24 hours):")
+                        lines.append("  \(link)")
+                        lines.append("  or: FOYER_PASSWORD='…' foyer user add --email you@example.com --role owner --account \(account.name)")
+                    }
                 }
+                // Written unbuffered, so it shows at once even when stdout is a pipe.
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
-            // Written unbuffered, so it shows at once even when stdout is a pipe.
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            try await app.runService()
+        } catch {
+            try? await store.close()
+            throw error
         }
-        try await app.runService()
         try await store.close()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import FoyerServer
 import FoyerStore
 import Testing
@@ -38,5 +39,19 @@ struct OperationsTests {
         #expect(try await RawHTTP.request(port: server.port, path: "/api/me").status == 401)
         #expect(try await RawHTTP.request(port: server.port, path: "/assets/../Package.swift").status == 404)
         await server.stop()
+    }
+
+    @Test func aMissingGeoDatabaseStopsStartUpNamingTheFile() async throws {
+        let store = try await SQLiteStore.open(directory: NSTemporaryDirectory() + "foyer-geo-" + UUID().uuidString, logger: Logger(label: "test"))
+        var configuration = FoyerConfiguration()
+        configuration.port = 0
+        configuration.geoipDatabase = "/nonexistent/GeoLite2-City.mmdb"
+        do {
+            _ = try await FoyerApplication.build(configuration: configuration, store: store, logger: Logger(label: "test"))
+            Issue.record("start-up should fail")
+        } catch {
+            #expect("\(error)".contains("/nonexistent/GeoLite2-City.mmdb"))
+        }
+        try await store.close()
     }
 }
