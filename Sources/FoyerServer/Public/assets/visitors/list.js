@@ -113,11 +113,12 @@ export class VisitorList {
     const total = visible.length;
     const height = `${total * ROW_HEIGHT_PX}px`;
     if (this.list.style.height !== height) this.list.style.height = height;
-    this.empty.hidden = total > 0 || this.store.tracking === false;
+    this.empty.hidden = total > 0 || this.store.tracking === null;
     if (total === 0) {
-      setText(this.empty, this.store.entries.size > 0
-        ? `No visitors match “${this.store.query.trim()}”.`
-        : 'No visitors right now.');
+      let text = 'No visitors right now.';
+      if (this.store.tracking === false) text = 'Visitor tracking is off.';
+      else if (this.store.entries.size > 0) text = `No visitors match “${this.store.query.trim()}”.`;
+      setText(this.empty, text);
     }
 
     const scrollTop = this.scroller.scrollTop;
