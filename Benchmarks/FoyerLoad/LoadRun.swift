@@ -175,10 +175,12 @@ struct LoadRun: Sendable {
                 }
                 switch outcome {
                 case .upgraded(let channel):
-                    let answer = try await greeting.futureResult.get()
                     let handler = try await channel.eventLoop.submit {
-                        NIOLoopBound(try channel.pipeline.syncOperations.handler(type: TrackerHandler.self), eventLoop: channel.eventLoop)
+                        let handler = try channel.pipeline.syncOperations.handler(type: TrackerHandler.self)
+                        handler.start(channel: channel)
+                        return NIOLoopBound(handler, eventLoop: channel.eventLoop)
                     }.get()
+                    let answer = try await greeting.futureResult.get()
                     return .opened(TrackerSocket(channel: channel, handler: handler), answer, micros: (Monotonic.nanoseconds() - started) / 1000, retries: attempt)
                 case .refused(let status):
                     greeting.fail(LoadError("refused"))
@@ -210,8 +212,8 @@ struct LoadRun: Sendable {
     private func describe(_ tally: ConnectTally) -> String {
         var parts = ["\(tally.opened.count) open", "\(tally.failed) failed", "\(tally.retries) retried"]
         if tally.waiting > 0 { parts.append("\(tally.waiting) answered wait/off") }
-        if !tally.refusals.isEmpty { parts.append("refusals \(tally.refusals)") }
-        if !tally.errors.isEmpty { parts.append("errors \(tally.errors.prefix(3))") }
+        if !tally.refusals.isEmpty { parts.append("refusals by status " + tally.refusals.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")) }
+        for (error, count) in tally.errors.sorted(by: { $0.value > $1.value }).prefix(3) { parts.append("\(count)× \(error)") }
         return parts.joined(separator: ", ")
     }
 }

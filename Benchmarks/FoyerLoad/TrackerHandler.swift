@@ -27,12 +27,14 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.greeting = greeting
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        let channel = context.channel
+    /// Greets the server and starts the heartbeat. Called once the upgrade has finished:
+    /// NIO's client upgrade handler refuses writes while it is still in the pipeline.
+    func start(channel: any Channel) {
+        guard channel.isActive else { return }
         self.channel = channel
         Self.send(hello, on: channel)
         let phase = TimeAmount.nanoseconds(Int64.random(in: 0..<max(1, heartbeatInterval.nanoseconds)))
-        heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: heartbeatInterval) { _ in
+        heartbeat = channel.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: heartbeatInterval) { _ in
             Self.send(#"{"t":"h"}"#, on: channel)
         }
     }
