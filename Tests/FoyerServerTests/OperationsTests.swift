@@ -54,4 +54,21 @@ struct OperationsTests {
         }
         try await store.close()
     }
+
+    @Test func gracefulShutdownTellsEverySocketAndKeepsTheEntries() async throws {
+        let server = try await TestServer.start()
+        let (account, owner) = try await server.makeAccount("shop")
+        let feed = server.feed(cookie: owner)
+        _ = try await feed.nextJSON()
+        let tab = server.tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-graceful-1"))
+        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        await server.stopGracefully()
+        #expect(try await tab.closed() == (1001, "server shutting down"))
+        #expect(try await feed.closed().code == 1001)
+        let again = try await TestServer.start(directory: server.directory)
+        let restored = try #require(try await again.feed(cookie: try await again.signIn("owner@shop.example")).nextJSON())
+        #expect((restored["entries"] as? [[String: Any]])?.count == 1)
+        await again.stop()
+    }
 }

@@ -17,11 +17,13 @@ final class TestServer: Sendable {
     let store: SQLiteStore
     let clock: ManualClock
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var socketURL: String { "ws://127.0.0.1:\(port)" }
 
-    private init(directory: String, port: Int, store: SQLiteStore, clock: ManualClock, task: Task<Void, any Error>) {
+    private init(directory: String, port: Int, store: SQLiteStore, clock: ManualClock, task: Task<Void, any Error>, group: ServiceGroup) {
+        self.group = group
         self.directory = directory
         self.port = port
         self.store = store
@@ -49,15 +51,23 @@ final class TestServer: Sendable {
         let app = try await FoyerApplication.build(configuration: configuration, store: store, clock: clock, logger: logger) { bound in
             portContinuation.yield(bound)
         }
-        let task = Task { try await app.run() }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
         var ports = port.makeAsyncIterator()
         guard let bound = await ports.next() else { throw TestTimeout() }
-        return TestServer(directory: directory, port: bound, store: store, clock: clock, task: task)
+        return TestServer(directory: directory, port: bound, store: store, clock: clock, task: task, group: group)
     }
 
     /// Stops the server (like a crash: no goodbye to sockets) and closes its store.
     func stop() async {
         task.cancel()
+        _ = try? await task.value
+        try? await store.close()
+    }
+
+    /// Stops the server as SIGTERM does: sockets are told, pending writes flushed.
+    func stopGracefully() async {
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
         try? await store.close()
     }
