@@ -1,6 +1,7 @@
 // Settings page: Visitor Tracking switch, site setup and team. Every value shown comes
 // from the API and is set with textContent; the server enforces every permission.
 import { api, sentence } from "./api.js";
+import { ChatAlerts } from "../chats/alerts.js";
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const trackingSwitch = /** @type {HTMLButtonElement} */ ($("tracking"));
@@ -158,11 +159,15 @@ $("signout").addEventListener("click", async () => {
   location.assign("/signin");
 });
 
+// The Chats link counts unread visitor messages (fed from the same feed).
+const alerts = new ChatAlerts();
+
 /** Follows the account's feed so a switch flipped elsewhere shows here too. */
 function follow(delay = 1000) {
   const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/feed`);
   socket.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
+    alerts.apply(message);
     if (message.type === "snapshot") showTracking(message.tracking);
     if (message.type === "tracking") showTracking(message.enabled);
   });

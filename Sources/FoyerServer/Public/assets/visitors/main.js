@@ -1,4 +1,5 @@
 // @ts-check
+import { ChatAlerts } from '../chats/alerts.js';
 import { byId, el, setText } from './dom.js';
 import { VisitorDrawer } from './drawer.js';
 import { FeedClient } from './feed.js';
@@ -193,11 +194,15 @@ function start() {
     if (event.key === 'Escape' && drawer.isOpen && !event.defaultPrevented) select(null);
   });
 
+  // The Chats link counts unread visitor messages.
+  const alerts = new ChatAlerts();
+
   // Connection state.
   const banner = byId('connection');
   const feed = new FeedClient({
     url: `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/feed`,
     onMessage: (message) => {
+      alerts.apply(message);
       if (message.type === 'snapshot') {
         const start = performance.now();
         store.apply(message);
