@@ -16,7 +16,25 @@ struct SessionSignIn: Sendable {
                 return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
             }
         }
-        return try await channel.executeThenClose { inbound, outbound in
+        // The server closes the connection after answering (Connection: close), which can
+        // race the close below; the answer is what counts.
+        let answer = SignInAnswer()
+        do {
+            try await exchange(channel, body: body, answer: answer)
+        } catch where answer.cookie != nil {}
+        guard let cookie = answer.cookie else { throw LoadError("sign-in failed: the server answered no cookie") }
+        return cookie
+    }
+
+    private final class SignInAnswer: @unchecked Sendable {
+        // Written and read by the one task running the sign-in.
+        var cookie: String?
+    }
+
+    private func exchange(
+        _ channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>, body: String, answer: SignInAnswer
+    ) async throws {
+        try await channel.executeThenClose { inbound, outbound in
             var headers = HTTPHeaders()
             headers.add(name: "Host", value: hostHeader)
             headers.add(name: "Content-Type", value: "application/json")
@@ -41,7 +59,8 @@ struct SessionSignIn: Sendable {
                     guard status == .ok, let cookie else {
                         throw LoadError("sign-in failed: \(status.map { "\($0.code)" } ?? "no answer") \(text)")
                     }
-                    return cookie
+                    answer.cookie = cookie
+                    return
                 }
             }
             throw LoadError("sign-in: the server closed the connection early")
