@@ -420,3 +420,27 @@ def test_unknown_chat_link_says_so(agent_page: Page, server: FoyerServer) -> Non
     expect(agent_page.get_by_role("status").filter(has_text="This chat has ended or does not exist")).to_be_visible()
     expect(agent_page.get_by_role("textbox", name="Reply")).to_be_disabled()
     expect(agent_page.get_by_role("button", name="Archive")).to_be_disabled()
+
+
+def test_conversation_survives_a_server_restart(agent_page: Page, server: FoyerServer, feed: FeedWatcher,
+                                                visitor) -> None:
+    widget = visitor()
+    widget.open()
+    widget.say("Before the restart")
+    expect(widget.message("Before the restart").get_by_role("img", name="Delivered")).to_be_visible(timeout=LIVE_MS)
+    chat_id = active_chat(feed)
+    agent_page.goto(f"{server.url}/chats/{chat_id}")
+    chats = Chats(agent_page)
+    expect(chats.message("Before the restart")).to_be_visible()
+
+    server.restart()
+    # A reply while the visitor's tab reconnects reaches it through the history.
+    chats.reply("After the restart")
+    expect(chats.message("After the restart")).to_be_visible()
+    expect(widget.message("After the restart")).to_be_visible(timeout=15_000)
+    widget.say("Still here")
+    expect(chats.message("Still here")).to_be_visible(timeout=LIVE_MS)
+    # Nothing is shown twice on either side.
+    expect(widget.log.get_by_role("listitem")).to_have_count(3)
+    expect(chats.log.get_by_role("listitem")).to_have_count(3)
+    assert not widget.errors, widget.errors

@@ -14,6 +14,7 @@
       "empty": "Type a message first.",
       "try again": "Your message could not be sent. Please try again."
     };
+    var OFF = "Chat is not available right now. Please try again later.";
     var MARKS = { sending: ["…", "Sending"], sent: ["✓", "Sent"], delivered: ["✓✓", "Delivered"], read: ["✓✓", "Read"] };
     var CSS = [
       ":host{all:initial}",
@@ -202,9 +203,14 @@
     var receive = function (m) {
       var entry;
       switch (m && m.t) {
+        case "off":
+          // Tracking is off for the site: nothing can be sent until it is back on.
+          error.textContent = OFF;
+          break;
         case "ok":
           // (Re)connected: fetch what we missed, then resend what was never acknowledged
           // (the server keeps one message per cid, so a resend cannot duplicate).
+          if (error.textContent == OFF) error.textContent = "";
           chat.send({ t: "history" });
           for (var cid in pending) say(cid);
           break;
