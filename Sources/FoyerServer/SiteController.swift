@@ -42,6 +42,12 @@ struct SiteController {
             response.headers[.cacheControl] = "public, max-age=300"
             return response
         }
+        router.get("/widget.js") { request, _ in
+            // The chat widget, loaded only when a visitor opens the chat.
+            var response = try self.file("/widget.js", request: request)
+            response.headers[.cacheControl] = "public, max-age=300"
+            return response
+        }
         router.get("/assets/**") { request, context in
             try self.file(request.uri.path, request: request)
         }

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import pytest
 from conftest import ROOT, FeedWatcher, FoyerServer, Site, visitor_context
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 LIVE_MS = 2000
 XSS_IMG = "<img src=x onerror=alert(1)>"
@@ -27,14 +27,6 @@ def compact(source: str) -> str:
     """What StaticFiles.compact serves: no whole-line // comments, indentation or blank lines."""
     lines = (line.lstrip(" \t") for line in source.split("\n"))
     return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
-
-
-def served(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url) as response:
-            return response.status == 200
-    except urllib.error.HTTPError:
-        return False
 
 
 def watch(page: Page) -> list[str]:
@@ -113,18 +105,10 @@ class Chats:
 def visitor(browser: Browser, server: FoyerServer, site: Site) -> Iterator[Callable[..., Widget]]:
     """Opens a visitor tab on the test site, each in its own browser unless given one."""
     contexts: list[BrowserContext] = []
-    # Until the server routes GET /widget.js (test_widget_script_is_served), the visitor
-    # browsers get the same compacted file from the source tree, so the rest can run.
-    stand_in = not served(f"{server.url}/widget.js")
-
-    def fulfil(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/javascript; charset=utf-8", body=compact(WIDGET_SOURCE.read_text()))
 
     def open_tab(path: str = "index", context: BrowserContext | None = None) -> Widget:
         if context is None:
             context = visitor_context(browser)
-            if stand_in:
-                context.route(f"{server.url}/widget.js", fulfil)
             contexts.append(context)
         page = context.new_page()
         widget = Widget(page)
