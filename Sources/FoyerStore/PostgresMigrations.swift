@@ -1,0 +1,105 @@
+/// The PostgreSQL schema as numbered migrations, numbered like ``SQLiteMigrations`` so
+/// both stores are at the same version. Append new ones; never edit a shipped one.
+enum PostgresMigrations {
+    /// Key of the `pg_advisory_xact_lock` that lets one node at a time migrate.
+    static let lockKey: Int64 = 0x666f_7965_72 // "foyer"
+
+    static let all: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    site_key TEXT NOT NULL UNIQUE,
+                    tracking_enabled BOOLEAN NOT NULL DEFAULT TRUE,
+                    allowed_origins TEXT NOT NULL DEFAULT '',
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    email TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX users_account ON users(account_id)",
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_last_seen ON sessions(last_seen_at)",
+                """
+                CREATE TABLE browsers (
+                    account_id TEXT NOT NULL,
+                    browser_hash TEXT NOT NULL,
+                    first_seen BIGINT NOT NULL,
+                    PRIMARY KEY (account_id, browser_hash)
+                )
+                """,
+                """
+                CREATE TABLE entries (
+                    account_id TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    PRIMARY KEY (account_id, id)
+                )
+                """,
+                "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        ),
+        (
+            2,
+            [
+                """
+                CREATE TABLE setup_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    expires_at BIGINT NOT NULL
+                )
+                """
+            ]
+        ),
+        (
+            3,
+            [
+                """
+                CREATE TABLE chats (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    tab TEXT NOT NULL,
+                    entry_id TEXT NOT NULL,
+                    visitor TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    archived_at BIGINT
+                )
+                """,
+                "CREATE INDEX chats_active ON chats(account_id, status, tab)",
+                """
+                CREATE TABLE messages (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    chat_id TEXT NOT NULL REFERENCES chats(id),
+                    author TEXT NOT NULL,
+                    agent_id TEXT,
+                    client_id TEXT,
+                    text TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    state TEXT NOT NULL,
+                    UNIQUE (chat_id, client_id)
+                )
+                """,
+                "CREATE INDEX messages_chat ON messages(chat_id, id)",
+            ]
+        ),
+    ]
+}
