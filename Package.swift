@@ -115,7 +115,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FoyerGeoTests", dependencies: ["FoyerGeo", "FoyerCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "FoyerStoreTests", dependencies: ["FoyerStore", "FoyerCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FoyerStoreTests",
+            dependencies: ["FoyerStore", "FoyerCore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FoyerServerTests",
             dependencies: [

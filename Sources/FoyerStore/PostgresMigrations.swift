@@ -3,6 +3,9 @@
 enum PostgresMigrations {
     /// Key of the `pg_advisory_xact_lock` that lets one node at a time migrate.
     static let lockKey: Int64 = 0x666f_7965_72 // "foyer"
+    /// First key of the per-account `pg_advisory_xact_lock(space, hashtext(account))` that
+    /// entry batches take; kept beside the other key so they never collide.
+    static let entriesLockSpace: Int32 = 0x666f_7965 // "foye"
 
     static let all: [(version: Int, statements: [String])] = [
         (

@@ -31,14 +31,16 @@ public final class PostgresStore: Store {
     public static func open(_ configuration: PostgresConfiguration, logger: Logger) async throws -> PostgresStore {
         // One direct connection first: the pool would retry a refused or misconfigured
         // server quietly, while an operator wants the reason now.
+        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+        let pool = Task { await client.run() }
         do {
             let probe = try await PostgresConnection.connect(configuration: try configuration.connection, id: 0, logger: logger)
             try await probe.close()
         } catch {
+            pool.cancel()
+            await pool.value
             throw StoreError.unavailable("cannot connect to \(configuration.redacted): \(describe(error))")
         }
-        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
-        let pool = Task { await client.run() }
         return PostgresStore(configuration: configuration, client: client, pool: pool, logger: logger)
     }
 
@@ -250,7 +252,14 @@ public final class PostgresStore: Store {
     public func apply(_ changes: [EntryChange]) async throws {
         guard !changes.isEmpty else { return }
         let encoder = JSONEncoder()
+        let accounts = Set(changes.map(Self.accountID)).sorted()
         try await transaction { connection in
+            // Batches touching the same accounts (from this node or another) run one after
+            // the other; taking the locks in sorted order means two batches never deadlock.
+            for accountID in accounts {
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresMigrations.entriesLockSpace), hashtext(\(accountID)))", logger: logger)
+            }
             for change in changes {
                 switch change {
                 case .save(let accountID, let entry):
@@ -270,6 +279,12 @@ public final class PostgresStore: Store {
                     try await connection.query("DELETE FROM entries WHERE account_id = \(accountID)", logger: logger)
                 }
             }
+        }
+    }
+
+    private static func accountID(of change: EntryChange) -> String {
+        switch change {
+        case .save(let accountID, _), .delete(let accountID, _), .browserSeen(let accountID, _, _), .clear(let accountID): accountID
         }
     }
 
@@ -384,7 +399,7 @@ public final class PostgresStore: Store {
     }
 
     /// Runs `body` in one transaction on one pooled connection. A deadlock or serialization
-    /// failure rolls everything back, so the whole body is simply run again.
+    /// failure rolls everything back, so the whole body is simply run again after a pause.
     private func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
         var attempt = 0
         while true {
@@ -405,7 +420,10 @@ public final class PostgresStore: Store {
                 throw error
             } catch {
                 let state = (error as? PSQLError)?.serverInfo?[.sqlState]
-                if attempt < 5, state == "40P01" || state == "40001" { continue }
+                if attempt < 5, state == "40P01" || state == "40001" {
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 10...50) * attempt))
+                    continue
+                }
                 throw Self.storeError(error)
             }
         }
