@@ -6,7 +6,7 @@ import PostgresNIO
 /// `postgres://user:pass@host:5432/db?sslmode=disable`.
 ///
 /// Messages and logs use ``redacted``, never the password.
-public struct PostgresConfiguration: Sendable, Hashable {
+public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// How the connection is encrypted, named as libpq's `sslmode`.
     public enum TLSMode: String, Sendable, Hashable, CaseIterable {
         /// Plain TCP.
@@ -83,6 +83,8 @@ public struct PostgresConfiguration: Sendable, Hashable {
         components.path = "/" + database
         return (components.string ?? "postgres://\(username)@\(host):\(port)/\(database)") + (password == nil ? "" : " (password hidden)")
     }
+
+    public var description: String { redacted }
 
     /// The same server with another database, e.g. a scratch one for tests.
     public func with(database: String) -> PostgresConfiguration {
