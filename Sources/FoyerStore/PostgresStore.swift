@@ -8,7 +8,8 @@ import PostgresNIO
 /// Queries go through a `PostgresClient` connection pool. The store runs the pool itself
 /// from ``open(_:logger:)`` until ``close()``, because its users (`foyer serve` and the
 /// one-shot admin commands alike) hold a store from open to close, not a service group.
-/// Team changes lock the account's row, so the last-owner rule holds across nodes too.
+/// Team changes lock the account's row, so the last-owner rule holds across nodes too;
+/// entry batches lock the accounts they touch, so concurrent batches never interleave.
 public final class PostgresStore: Store {
     private let client: PostgresClient
     private let pool: Task<Void, Never>
@@ -29,8 +30,9 @@ public final class PostgresStore: Store {
 
     /// Connects to the database; fails at once, naming the server, if it cannot be reached.
     public static func open(_ configuration: PostgresConfiguration, logger: Logger) async throws -> PostgresStore {
-        // One direct connection first: the pool would retry a refused or misconfigured
-        // server quietly, while an operator wants the reason now.
+        // The pool starts first (it is running by the time anything leases from it), then
+        // one direct connection checks the server: the pool would retry a refused or
+        // misconfigured server quietly, while an operator wants the reason now.
         let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
         let pool = Task { await client.run() }
         do {
