@@ -1,6 +1,7 @@
 public import FoyerCore
 
-/// Everything Foyer keeps durably. Implemented on SQLite (the embedded default).
+/// Everything Foyer keeps durably. Implemented on SQLite (the embedded default) and
+/// PostgreSQL (`--database postgres://…`).
 ///
 /// Entries are written in ordered batches of ``EntryChange``s by one writer; everything
 /// else is small, rare and written directly.
