@@ -61,6 +61,6 @@ final class FeedLink: FeedSubscriber {
     }
 
     func close(code: UInt16, reason: String) {
-        channel.closeWebSocket(code: code, reason: reason)
+        channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: code, reason: reason, lastMessage: nil))
     }
 }

@@ -11,6 +11,8 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let viewer: FeedViewer
     private let metrics: FoyerMetrics
     private var link: FeedLink?
+    /// Set once our close frame is on its way: exactly one per socket.
+    private var closeSent = false
     private static let pong = FeedMessage.pong.encoded()
 
     init(live: LiveAccount, viewer: FeedViewer, metrics: FoyerMetrics) {
@@ -40,6 +42,21 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.link = nil
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let request = event as? CloseRequest else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        close(context, code: request.code, reason: request.reason)
+    }
+
+    private func close(_ context: ChannelHandlerContext, code: UInt16, reason: String) {
+        unsubscribe()
+        guard !closeSent else { return }
+        closeSent = true
+        context.channel.closeWebSocket(code: code, reason: reason)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
@@ -48,17 +65,19 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             if text.replacingOccurrences(of: " ", with: "") == #"{"type":"ping"}"# {
                 context.writeAndFlush(wrapOutboundOut(.text(Self.pong, allocator: context.channel.allocator)), promise: nil)
             } else {
-                unsubscribe()
-                context.channel.closeWebSocket(code: 1008, reason: "unexpected message")
+                close(context, code: 1008, reason: "unexpected message")
             }
         case .ping:
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
-            unsubscribe()
-            context.channel.closeWebSocket(code: 1000, reason: "bye")
+            // The peer's close, or its answer to ours: answer only if we have not closed.
+            if closeSent {
+                context.close(promise: nil)
+            } else {
+                close(context, code: 1000, reason: "bye")
+            }
         case .binary:
-            unsubscribe()
-            context.channel.closeWebSocket(code: 1008, reason: "unexpected message")
+            close(context, code: 1008, reason: "unexpected message")
         default:
             break
         }

@@ -16,6 +16,6 @@ final class TrackerLink: TrackerConnection {
     }
 
     func stop(code: UInt16, reason: String, message: String?) {
-        channel.closeWebSocket(code: code, reason: reason, lastMessage: message)
+        channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: code, reason: reason, lastMessage: message))
     }
 }

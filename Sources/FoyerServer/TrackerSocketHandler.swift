@@ -32,6 +32,8 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     /// Chat messages: one per second, a burst of five.
     private var chatBucket = RateBucket(rate: 1, burst: 5, nowNanos: Monotonic.nanoseconds())
     private var released = false
+    /// Set once our close frame is on its way: exactly one per socket.
+    private var closeSent = false
     private static let decoder = JSONDecoder()
     private static let maxQueued = 8
 
@@ -74,6 +76,10 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let request = event as? CloseRequest {
+            close(context, code: request.code, reason: request.reason, lastMessage: request.lastMessage)
+            return
+        }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             close(context, code: 4002, reason: "idle timeout")
             return
@@ -92,7 +98,12 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .connectionClose:
-            close(context, code: 1000, reason: "bye")
+            // The peer's close, or its answer to ours: answer only if we have not closed.
+            if closeSent {
+                context.close(promise: nil)
+            } else {
+                close(context, code: 1000, reason: "bye")
+            }
         default:
             break
         }
@@ -249,7 +260,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         switch message.t {
         case "say":
             guard TrackerMessage.isIdentity(message.cid), let cid = message.cid, let text = message.text else {
-                channel.closeWebSocket(code: 1007, reason: "say needs cid and text")
+                channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: 1007, reason: "say needs cid and text", lastMessage: nil))
                 return
             }
             guard chatBucket.take(nowNanos: Monotonic.nanoseconds()) else {
@@ -286,8 +297,10 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    private func close(_ context: ChannelHandlerContext, code: UInt16, reason: String) {
+    private func close(_ context: ChannelHandlerContext, code: UInt16, reason: String, lastMessage: String? = nil) {
+        guard !closeSent else { return }
+        closeSent = true
         leave()
-        context.channel.closeWebSocket(code: code, reason: reason)
+        context.channel.closeWebSocket(code: code, reason: reason, lastMessage: lastMessage)
     }
 }
