@@ -44,12 +44,16 @@ final class ChatService: Sendable {
             }
             var message = try await hub.store.addMessage(
                 ChatMessage(chatID: chat.id, author: .visitor, clientID: clientID, text: text, at: now))
-            let messages = try await hub.store.messages(chatID: chat.id)
+            var messages = try await hub.store.messages(chatID: chat.id)
             if live.chatChanged(ChatSummary(chat: chat, messages: messages), messages: [MessageView(message)]), message.state == .sent {
-                // An agent's page received it: delivered.
-                if let delivered = try await hub.store.advanceMessages(chatID: chat.id, author: .visitor, upTo: message.id, to: .delivered).last {
-                    message = delivered
-                    live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: [MessageView(delivered)])
+                // An agent's page received it: delivered (with any earlier ones still "sent").
+                let delivered = try await hub.store.advanceMessages(chatID: chat.id, author: .visitor, upTo: message.id, to: .delivered)
+                if let latest = delivered.last {
+                    message = latest
+                    // Update the list in hand instead of reading the whole chat again.
+                    let states = Dictionary(uniqueKeysWithValues: delivered.map { ($0.id, $0.state) })
+                    for index in messages.indices { messages[index].state = states[messages[index].id] ?? messages[index].state }
+                    live.chatChanged(ChatSummary(chat: chat, messages: messages), messages: delivered.map(MessageView.init))
                 }
             }
             return .success(message)

@@ -47,7 +47,8 @@ struct BadInputTests {
         #expect(try await good.next() == #"{"t":"ok"}"#)
         let added = try #require(try await feed.nextJSON())
         #expect((added["entry"] as? [String: Any])?["title"] as? String == "<img src=x onerror=alert(1)>", "titles travel as data")
-        #expect(before >= 0)
+        let counters = try #require(try await feed.nextJSON())
+        #expect((counters["counters"] as? [String: Int])?["live"] == before + 1, "the good tab is counted once")
         await server.stop()
     }
 

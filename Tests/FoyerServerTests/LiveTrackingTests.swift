@@ -152,7 +152,6 @@ struct LiveTrackingTests {
             port: second.port, method: "POST", path: "/api/session", headers: ["Content-Type": "application/json"],
             body: #"{"email":"owner@shop.example","password":"\#(TestServer.password)"}"#)
         let cookie2 = String(response.headers["set-cookie"]?.split(separator: ";").first ?? "")
-        _ = cookie
         let again = second.feed(cookie: cookie2)
         let restored = try #require(try await again.nextJSON())
         let entries = (restored["entries"] as? [[String: Any]]) ?? []
