@@ -5,7 +5,11 @@
 /// and fans them out. The rules are SPEC section 2: one entry per tab, smallest free
 /// `Visitor N`, a disconnect grace, 30-minute retention, the returning rule and the limit
 /// with an arrival-ordered waiting line.
-public struct AccountRegistry: Sendable {
+///
+/// It is deterministic: two copies with the same seed given the same operations end in
+/// the same state with the same entry ids, and it is `Codable` whole (connections,
+/// waiting line and all), which is how the nodes of a cluster keep one state.
+public struct AccountRegistry: Sendable, Codable {
     public private(set) var configuration: RegistryConfiguration
     public private(set) var trackingEnabled: Bool
 
@@ -19,30 +23,33 @@ public struct AccountRegistry: Sendable {
     /// Tabs whose chat was archived: hidden until they chat again or stay gone for the
     /// retention period, so an archived visitor does not pop back on the next click.
     private var dismissed: [String: DismissedTab] = [:]
+    private var identifiers: IdentifierSequence
 
     /// Socket-level state of a shown entry; never persisted.
-    private struct LiveState: Sendable {
+    private struct LiveState: Sendable, Codable {
         var connections: [ConnectionID] = []
         /// Set when the last connection closed; the grace runs from here.
         var disconnectedAt: Int64?
     }
 
-    private struct WaitingTab: Sendable {
+    private struct WaitingTab: Sendable, Codable {
         var hello: TabHello
         var connections: [ConnectionID]
         var arrivedAt: Int64
         var chatID: String?
     }
 
-    private struct DismissedTab: Sendable {
+    private struct DismissedTab: Sendable, Codable {
         var hello: TabHello
         var connections: [ConnectionID]
         var goneAt: Int64?
     }
 
-    public init(configuration: RegistryConfiguration = .init(), trackingEnabled: Bool = true) {
+    /// - Parameter seed: where entry ids start; copies that must agree share it.
+    public init(configuration: RegistryConfiguration = .init(), trackingEnabled: Bool = true, seed: UInt64 = IdentifierSequence.randomSeed()) {
         self.configuration = configuration
         self.trackingEnabled = trackingEnabled
+        identifiers = IdentifierSequence(seed: seed)
     }
 
     // MARK: Reading
@@ -96,7 +103,10 @@ public struct AccountRegistry: Sendable {
         var events: [RegistryEvent] = []
         let outcome: ConnectOutcome
         if let id = entryIDByTab[hello.tab], var entry = entries[id] {
-            live[id, default: LiveState()].connections.append(connection)
+            // A tab greets again on the same socket when asked to (a node resynchronising).
+            if live[id]?.connections.contains(connection) != true {
+                live[id, default: LiveState()].connections.append(connection)
+            }
             live[id]?.disconnectedAt = nil
             let original = entry
             if entry.status == .offline {
@@ -115,11 +125,11 @@ public struct AccountRegistry: Sendable {
             outcome = .shown(entryID: id, resumed: true)
         } else if let index = waiting.firstIndex(where: { $0.hello.tab == hello.tab }) {
             waiting[index].hello = hello
-            waiting[index].connections.append(connection)
+            if !waiting[index].connections.contains(connection) { waiting[index].connections.append(connection) }
             outcome = .waiting
         } else if dismissed[hello.tab] != nil {
             dismissed[hello.tab]?.hello = hello
-            dismissed[hello.tab]?.connections.append(connection)
+            if dismissed[hello.tab]?.connections.contains(connection) != true { dismissed[hello.tab]?.connections.append(connection) }
             dismissed[hello.tab]?.goneAt = nil
             outcome = .hidden
         } else if entries.count < configuration.entryLimit {
@@ -197,6 +207,28 @@ public struct AccountRegistry: Sendable {
         }
         live[id] = state
         return []
+    }
+
+    /// Closes every connection `matches` picks (all sockets of a node that died), as if
+    /// each had disconnected at `now`.
+    public mutating func disconnectAll(where matches: (ConnectionID) -> Bool, now: Int64) -> [RegistryEvent] {
+        var closed: [(tab: String, connection: ConnectionID)] = []
+        for (id, state) in live {
+            guard let tab = entries[id]?.tab else { continue }
+            for connection in state.connections where matches(connection) { closed.append((tab, connection)) }
+        }
+        for tab in waiting {
+            for connection in tab.connections where matches(connection) { closed.append((tab.hello.tab, connection)) }
+        }
+        for (tab, hidden) in dismissed {
+            for connection in hidden.connections where matches(connection) { closed.append((tab, connection)) }
+        }
+        return closed.flatMap { disconnect(tab: $0.tab, connection: $0.connection, now: now) }
+    }
+
+    /// Every connection held, for finding those of nodes that are gone.
+    public var connections: [ConnectionID] {
+        live.values.flatMap(\.connections) + waiting.flatMap(\.connections) + dismissed.values.flatMap(\.connections)
     }
 
     /// Applies the passage of time: grace periods that ran out turn entries Offline,
@@ -322,7 +354,7 @@ public struct AccountRegistry: Sendable {
     private mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {
         let returning = hello.browserFirstSeen.map { arrivedAt - $0 > configuration.returningAfterMillis } ?? false
         let entry = Entry(
-            id: Identifier.make(prefix: "e_", length: 16), tab: hello.tab, number: numbers.take(), status: .online,
+            id: identifiers.next(prefix: "e_"), tab: hello.tab, number: numbers.take(), status: .online,
             connectedAt: arrivedAt, pageSince: now, url: hello.url, title: hello.title,
             referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
             returning: returning, location: hello.location,

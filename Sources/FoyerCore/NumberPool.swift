@@ -2,7 +2,7 @@
 ///
 /// Freed numbers are kept sorted, so taking the smallest is O(1) and releasing is a
 /// binary insertion; the pool never grows beyond the highest number ever in use.
-public struct NumberPool: Sendable, Hashable {
+public struct NumberPool: Sendable, Hashable, Codable {
     /// The next never-used number.
     private var next = 1
     /// Released numbers below `next`, sorted descending so the smallest is `last`.

@@ -1,5 +1,5 @@
 /// The rules an ``AccountRegistry`` applies, with their units in their names.
-public struct RegistryConfiguration: Sendable, Hashable {
+public struct RegistryConfiguration: Sendable, Hashable, Codable {
     /// Most entries shown at once; further tabs wait in arrival order.
     public var entryLimit: Int
     /// How long a disconnected tab keeps its status before it turns Offline, so a page

@@ -1,6 +1,6 @@
 /// A tab's validated greeting: what the tracker reported, sanitised, plus what the
 /// server looked up (location, when the browser was first seen).
-public struct TabHello: Sendable, Hashable {
+public struct TabHello: Sendable, Hashable, Codable {
     public var tab: String
     /// When this browser was first seen on the account, if ever.
     public var browserFirstSeen: Int64?

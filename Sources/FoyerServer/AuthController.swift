@@ -56,7 +56,7 @@ struct AuthController {
             {
                 try await authenticator.signOut(token: token)
                 let sessionHash = SessionAuthenticator.hash(token)
-                hub.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out") { $0.sessionHash == sessionHash }
+                hub.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out", .session(sessionHash))
             }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = cookie(value: "", maxAge: 0)

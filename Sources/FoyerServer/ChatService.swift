@@ -33,11 +33,11 @@ final class ChatService: Sendable {
             let chat: Chat
             if let active = try await hub.store.activeChat(accountID: account.id, tab: tab) {
                 chat = active
-                live.startChat(tab: tab, chatID: chat.id)
+                try await live.startChat(tab: tab, chatID: chat.id)
             } else {
                 // The entry turns Chatting (an archived, hidden tab comes back as a new entry).
                 let id = Identifier.make(prefix: "c_", length: 16)
-                live.startChat(tab: tab, chatID: id)
+                try await live.startChat(tab: tab, chatID: id)
                 let entry = live.entry(tab: tab)
                 chat = Chat(id: id, accountID: account.id, tab: tab, entryID: entry?.id ?? "", visitor: entry?.name ?? "Visitor", startedAt: now)
                 try await hub.store.createChat(chat)

@@ -1,7 +1,7 @@
 import FoyerStore
 
 /// A chat as agents see it in their list (docs/PROTOCOL.md section 3).
-struct ChatSummary: Sendable, Encodable, Hashable {
+struct ChatSummary: Sendable, Codable, Hashable {
     let id: String
     let entryId: String
     let visitor: String
@@ -25,7 +25,7 @@ struct ChatSummary: Sendable, Encodable, Hashable {
 }
 
 /// A message on the wire: `{"id","chat","from","text","at","state"}`.
-struct MessageView: Sendable, Encodable, Hashable {
+struct MessageView: Sendable, Codable, Hashable {
     let id: Int64
     let chat: String
     let from: String

@@ -32,7 +32,9 @@ public enum FoyerApplication {
         let salt = try await store.secret(named: "browser-salt") { Identifier.make(length: 43) }
         let metrics = FoyerMetrics()
         let writer = EntryWriter(store: store, logger: logger)
-        let hub = LiveHub(store: store, writer: writer, clock: clock, metrics: metrics, browserSalt: salt,
+        // A store several nodes can share makes this server a node of a cluster.
+        let cluster = store.liveLog.map { ClusterBus(log: $0, configuration: configuration.cluster, clock: clock, logger: logger) }
+        let hub = LiveHub(store: store, writer: writer, cluster: cluster, clock: clock, metrics: metrics, browserSalt: salt,
             disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000, entryLimit: configuration.entryLimit, logger: logger)
         try await hub.loadAll()
         let authenticator = SessionAuthenticator(
@@ -65,7 +67,8 @@ public enum FoyerApplication {
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Foyer"),
-            services: [writer, ticker, ReadinessService(flag: ready)] + services + extraServices,
+            // Stopped in reverse order: the cluster link last, after the sockets closed.
+            services: (cluster.map { [$0] } ?? []) + [writer, ticker, ReadinessService(flag: ready)] + services + extraServices,
             onServerRunning: { channel in
                 ready.set(true)
                 await onRunning(channel.localAddress?.port ?? configuration.port)

@@ -38,6 +38,8 @@ public struct FoyerConfiguration: Sendable {
     public var edgeHeaders: String?
     /// Whether pages are served over HTTPS (marks cookies Secure).
     public var secureCookies: Bool = false
+    /// How cluster nodes keep in touch (used with a PostgreSQL store).
+    public var cluster = ClusterConfiguration()
 
     public init() {}
 }

@@ -74,9 +74,7 @@ struct TeamController {
             }
             try await teamChange { try await hub.store.deleteUser(id: member.id) }
             // Their open pages lose their feed at once (sessions are already gone).
-            hub.loadedAccount(id: viewer.account.id)?.closeDashboards(code: 4401, reason: "removed from the team") {
-                $0.userID == member.id
-            }
+            hub.loadedAccount(id: viewer.account.id)?.closeDashboards(code: 4401, reason: "removed from the team", .user(member.id))
             return Response(status: .noContent)
         }
     }

@@ -198,20 +198,11 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             setup.hub.writer.enqueue([.browserSeen(accountID: setup.account.id, browserHash: browserHash, at: setup.hub.clock.nowMillis())])
         }
         let link = TrackerLink(tab: tab, channel: channel)
-        let outcome = setup.live.hello(hello, connection: connection, tracker: link, startedAtNanos: startedAt)
-        let reply: String
-        switch outcome {
-        case .shown, .hidden:
-            reply = #"{"t":"ok"}"#
-        case .waiting:
-            reply = #"{"t":"wait"}"#
-        case .trackingOff:
-            // Nothing is recorded; the socket stays open and silent so the tab resumes
-            // at once if tracking is switched back on.
-            reply = #"{"t":"off"}"#
-        }
+        // The reply (ok, wait or off) goes out through the link once the hello is applied:
+        // at once on a server alone, after the log's round trip in a cluster. Messages
+        // after it are submitted in order behind it.
+        setup.live.hello(hello, connection: connection, tracker: link, startedAtNanos: startedAt)
         state = .active(tab: tab)
-        channel.writeAndFlush(WebSocketFrame.text(Array(reply.utf8), allocator: channel.allocator), promise: nil)
         guard let context = try? channel.pipeline.syncOperations.context(handler: self) else { return }
         for message in queued { apply(context, message, tab: tab) }
     }

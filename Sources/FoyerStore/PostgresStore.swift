@@ -383,6 +383,8 @@ public final class PostgresStore: Store {
         return value
     }
 
+    public var liveLog: (any LiveLog)? { PostgresLiveLog(client: client, configuration: configuration, logger: logger) }
+
     public func close() async throws {
         pool.cancel()
         await pool.value

@@ -63,5 +63,13 @@ public protocol Store: Sendable {
     /// A server-wide secret (e.g. the salt for browser hashes), created on first use.
     func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String
 
+    /// The log that keeps the nodes of a cluster in one live state; `nil` for a store
+    /// only one node can use.
+    var liveLog: (any LiveLog)? { get }
+
     func close() async throws
+}
+
+extension Store {
+    public var liveLog: (any LiveLog)? { nil }
 }

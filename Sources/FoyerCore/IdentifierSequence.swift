@@ -1,0 +1,52 @@
+/// Identifiers drawn from a seeded generator (SplitMix64), so every copy of a registry
+/// that starts from the same seed and sees the same operations names entries alike —
+/// what lets several nodes replay one command log into identical state.
+public struct IdentifierSequence: Sendable, Hashable, Codable {
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    /// A seed from the system's random source, for a registry no one replays.
+    public static func randomSeed() -> UInt64 {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }
+
+    /// A seed that every node derives alike from an account and a log position.
+    public static func seed(account: String, position: Int64) -> UInt64 {
+        // FNV-1a: stable across processes, unlike Swift's per-process seeded Hasher.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in account.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return hash ^ (UInt64(bitPattern: position) &* 0x9e37_79b9_7f4a_7c15)
+    }
+
+    private mutating func nextWord() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// `prefix` followed by `length` base-62 characters.
+    public mutating func next(prefix: String, length: Int = 16) -> String {
+        var bytes = Array(prefix.utf8)
+        var word = nextWord()
+        var left = 10 // 62^10 < 2^64: ten characters per word
+        for _ in 0..<length {
+            if left == 0 {
+                word = nextWord()
+                left = 10
+            }
+            bytes.append(Self.alphabet[Int(word % 62)])
+            word /= 62
+            left -= 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,373 @@
+import Foundation
+import FoyerCore
+import FoyerStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// This node's link to the cluster's shared live state.
+///
+/// Commands submitted here are appended to the log in batches (one append, one commit,
+/// one notification per batch, never one per event: `NOTIFY` serialises commits) and
+/// applied only when they come back from the log, in the log's order, on every node
+/// alike. A lost connection is followed by catching up from the log; a node that fell
+/// behind the log's pruned start reloads the newest snapshot; a node declared gone asks
+/// its tabs to greet again. The leader (whoever holds an advisory lock on its own
+/// connection) sends the once-a-second tick, declares silent nodes gone and writes snapshots.
+final class ClusterBus: Service, Sendable {
+    let log: any LiveLog
+    private let configuration: ClusterConfiguration
+    private let clock: any WallClock
+    private let logger: Logger
+    private let nodeID = Atomic<Int64>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let outbox = Mutex(Outbox())
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakeups: AsyncStream<Void>
+    /// The applied position and the hub; held while a batch is applied or a snapshot taken.
+    private let applied = Mutex(Applied())
+    private let subscription = Mutex<(any LiveLogSubscription)?>(nil)
+    /// Most bytes of commands per batch, so a batch still fits in a notification.
+    private static let batchBytes = 7_600
+
+    private struct Outbox {
+        var records: [LiveRecord] = []
+        var nextTicket: UInt64 = 1
+        var batches: UInt64 = 0
+        var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        /// Highest ticket whose batch is in the log.
+        var appendedTicket: UInt64 = 0
+        var closed = false
+    }
+
+    private struct Applied {
+        var position: Int64 = 0
+        var hub: LiveHub?
+    }
+
+    init(log: any LiveLog, configuration: ClusterConfiguration, clock: any WallClock, logger: Logger) {
+        self.log = log
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// This node's id (0 before it joined).
+    var node: Int64 { nodeID.load(ordering: .relaxed) }
+
+    /// Whether this node is leaving the cluster.
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    /// The log position this node's state reflects.
+    var position: Int64 { applied.withLock { $0.position } }
+
+    // MARK: Joining
+
+    /// Registers this node, loads the newest snapshot and applies the log after it.
+    func join(hub: LiveHub) async throws {
+        applied.withLock { $0.hub = hub }
+        let id = try await log.registerNode(address: configuration.address)
+        nodeID.store(id, ordering: .relaxed)
+        hub.useNode(id)
+        if let snapshot = try await log.latestSnapshot() {
+            try restore(snapshot, hub: hub)
+        }
+        try await catchUp()
+        logger.info("joined the cluster as node \(id) at log position \(position)")
+    }
+
+    private func restore(_ snapshot: LiveLogSnapshot, hub: LiveHub) throws {
+        let decoded = try JSONDecoder().decode(LiveSnapshot.self, from: Data(snapshot.body.utf8))
+        applied.withLock { state in
+            hub.restore(decoded)
+            state.position = snapshot.position
+        }
+    }
+
+    // MARK: Submitting
+
+    /// Queues a command for the log.
+    func submit(_ record: LiveRecord) {
+        outbox.withLock { $0.records.append(record) }
+        wake.yield()
+    }
+
+    /// Queues a command and returns once this node has applied it from the log.
+    func submitAndWait(_ record: LiveRecord) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let refused = outbox.withLock { box -> Bool in
+                guard !box.closed else { return true }
+                var record = record
+                record.k = box.nextTicket
+                box.waiters[box.nextTicket] = continuation
+                box.nextTicket += 1
+                box.records.append(record)
+                return false
+            }
+            if refused {
+                continuation.resume(throwing: StoreError.unavailable("the server is stopping"))
+            } else {
+                wake.yield()
+            }
+        }
+    }
+
+    /// Takes the next batch: as many queued commands as fit in one notification.
+    private func nextBatch() -> (id: String, body: String, lastTicket: UInt64)? {
+        let encoder = JSONEncoder()
+        return outbox.withLock { box in
+            guard !box.records.isEmpty else { return nil }
+            var parts: [String] = []
+            var bytes = 2
+            var lastTicket: UInt64 = 0
+            var taken = 0
+            for record in box.records {
+                guard let data = try? encoder.encode(record) else {
+                    taken += 1
+                    continue
+                }
+                if !parts.isEmpty && bytes + data.count + 1 > Self.batchBytes { break }
+                parts.append(String(decoding: data, as: UTF8.self))
+                bytes += data.count + 1
+                lastTicket = max(lastTicket, record.k ?? 0)
+                taken += 1
+            }
+            box.records.removeFirst(taken)
+            box.batches += 1
+            return ("\(node)-\(box.batches)", "[" + parts.joined(separator: ",") + "]", lastTicket)
+        }
+    }
+
+    // MARK: Running
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.writeLoop() }
+                group.addTask { await self.listenLoop() }
+                group.addTask { await self.heartbeatLoop() }
+                group.addTask { await self.leaderLoop() }
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        try? await log.removeNode(node)
+    }
+
+    /// Tells the cluster this node is going (its tabs reconnect elsewhere), then lets
+    /// the writer drain and the loops end.
+    private func stop() {
+        guard !stopping.exchange(true, ordering: .relaxed) else { return }
+        submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: [node], at: clock.nowMillis())))
+        outbox.withLock { $0.closed = true }
+        wake.yield()
+    }
+
+    /// Appends batches in order, retrying each until the log has it.
+    private func writeLoop() async {
+        var iterator = wakeups.makeAsyncIterator()
+        while true {
+            while let batch = nextBatch() {
+                await append(batch)
+            }
+            let done = outbox.withLock { $0.closed && $0.records.isEmpty }
+            if done { break }
+            guard await iterator.next() != nil else { break }
+        }
+        // Nothing more to write: the listener can go.
+        await subscription.withLock { $0 }?.close()
+    }
+
+    private func append(_ batch: (id: String, body: String, lastTicket: UInt64)) async {
+        var delay = Duration.milliseconds(100)
+        var attempts = 0
+        while true {
+            do {
+                _ = try await log.append(node: node, batch: batch.id, body: batch.body)
+                if batch.lastTicket > 0 { outbox.withLock { $0.appendedTicket = max($0.appendedTicket, batch.lastTicket) } }
+                return
+            } catch {
+                attempts += 1
+                // While stopping, give up after a few seconds: the others will declare us gone.
+                if stopping.load(ordering: .relaxed) && attempts > 20 { return }
+                if attempts == 1 || attempts % 20 == 0 { logger.warning("cannot append to the live log, retrying: \(error)") }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+
+    /// Listens for new batches; after any lost connection, reconnects and catches up.
+    private func listenLoop() async {
+        var failures = 0
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                let connection = try await log.subscribe()
+                subscription.withLock { $0 = connection }
+                if stopping.load(ordering: .relaxed) {
+                    await connection.close()
+                    return
+                }
+                if failures > 0 { logger.notice("live log connection is back; catching up") }
+                failures = 0
+                try await connection.run(listening: { await self.catchUpLogging() }) { batch in
+                    await self.ingest(batch)
+                }
+            } catch {
+                guard !stopping.load(ordering: .relaxed) else { return }
+                failures += 1
+                if failures == 1 || failures % 30 == 0 { logger.warning("live log connection lost: \(error)") }
+            }
+            subscription.withLock { $0 = nil }
+            try? await Task.sleep(for: .milliseconds(failures > 5 ? 1000 : 200))
+        }
+    }
+
+    private func ingest(_ batch: LiveLogBatch) async {
+        let current = position
+        guard batch.position > current else { return }
+        if batch.position == current + 1, let body = batch.body {
+            apply(LiveLogBatch(position: batch.position, node: batch.node, body: body))
+        } else {
+            await catchUpLogging()
+        }
+    }
+
+    private func catchUpLogging() async {
+        do {
+            try await catchUp()
+        } catch {
+            logger.warning("catching up with the live log failed: \(error)")
+        }
+    }
+
+    /// Applies every batch after this node's position; reloads the newest snapshot if
+    /// the log no longer reaches back that far.
+    private func catchUp() async throws {
+        while true {
+            let from = position
+            let batches = try await log.batches(after: from, limit: 500)
+            guard let first = batches.first else { return }
+            if first.position != from + 1 {
+                guard let snapshot = try await log.latestSnapshot(), snapshot.position >= from,
+                    let hub = applied.withLock({ $0.hub })
+                else {
+                    throw StoreError.unavailable("the live log has a gap after \(from) and no snapshot covers it")
+                }
+                logger.warning("fell behind the live log (at \(from), log starts at \(first.position)); reloading the snapshot at \(snapshot.position)")
+                try restore(snapshot, hub: hub)
+                releaseAppendedWaiters()
+                hub.rejoin()
+                continue
+            }
+            for batch in batches { apply(batch) }
+            if batches.count < 500 { return }
+        }
+    }
+
+    /// Applies one batch in order, then wakes this node's callers waiting for it.
+    private func apply(_ batch: LiveLogBatch) {
+        guard let body = batch.body else { return }
+        let records: [LiveRecord]
+        do {
+            records = try JSONDecoder().decode([LiveRecord].self, from: Data(body.utf8))
+        } catch {
+            logger.error("skipped an unreadable live log batch at \(batch.position): \(error)")
+            applied.withLock { $0.position = max($0.position, batch.position) }
+            return
+        }
+        let started = Monotonic.nanoseconds()
+        var lastTicket: UInt64 = 0
+        applied.withLock { state in
+            guard batch.position > state.position, let hub = state.hub else { return }
+            for record in records {
+                hub.apply(record, position: batch.position, startedAtNanos: started)
+                if batch.node == node, let ticket = record.k { lastTicket = max(lastTicket, ticket) }
+            }
+            state.position = batch.position
+        }
+        if lastTicket > 0 { releaseWaiters(through: lastTicket) }
+    }
+
+    private func releaseWaiters(through ticket: UInt64) {
+        let ready = outbox.withLock { box in
+            let due = box.waiters.filter { $0.key <= ticket }
+            for key in due.keys { box.waiters[key] = nil }
+            return Array(due.values)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// After a snapshot replaced the state, what this node had appended is in it.
+    private func releaseAppendedWaiters() {
+        releaseWaiters(through: outbox.withLock { $0.appendedTicket })
+    }
+
+    // MARK: Liveness and leadership
+
+    private func heartbeatLoop() async {
+        var failing = false
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                try await log.heartbeat(node: node, address: configuration.address)
+                failing = false
+            } catch {
+                if !failing { logger.warning("live heartbeat failed: \(error)") }
+                failing = true
+            }
+            try? await Task.sleep(for: configuration.heartbeat)
+        }
+    }
+
+    private func leaderLoop() async {
+        var leadingOn: ObjectIdentifier?
+        var lastSnapshot = ContinuousClock.now
+        var previousSnapshotPosition: Int64?
+        while !stopping.load(ordering: .relaxed) {
+            try? await Task.sleep(for: .seconds(1))
+            guard let connection = subscription.withLock({ $0 }), !stopping.load(ordering: .relaxed) else {
+                leadingOn = nil
+                continue
+            }
+            do {
+                if leadingOn != ObjectIdentifier(connection as AnyObject) {
+                    guard try await connection.tryLead() else { continue }
+                    leadingOn = ObjectIdentifier(connection as AnyObject)
+                    logger.notice("node \(node) leads the cluster")
+                    // Sockets of nodes that no longer exist (a cluster restarted, a node
+                    // that died while no one led) close now.
+                    let alive = Set(try await log.nodes())
+                    let gone = hub?.referencedNodes().subtracting(alive).subtracting([node]) ?? []
+                    if !gone.isEmpty { submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: gone.sorted(), at: clock.nowMillis()))) }
+                }
+                submit(LiveRecord(a: nil, k: nil, c: .tick(at: clock.nowMillis())))
+                let expired = try await log.expireNodes(olderThanSeconds: configuration.nodeExpirySeconds)
+                if !expired.isEmpty {
+                    logger.warning("nodes \(expired) stopped answering; their tabs start their disconnect grace")
+                    submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: expired, at: clock.nowMillis())))
+                }
+                if ContinuousClock.now - lastSnapshot >= configuration.snapshotInterval {
+                    lastSnapshot = .now
+                    let saved = try await saveSnapshot()
+                    // Keep the log back to the previous snapshot, for nodes a little behind.
+                    if let previous = previousSnapshotPosition { try await log.prune(before: previous) }
+                    previousSnapshotPosition = saved
+                }
+            } catch {
+                logger.warning("leader duties failed: \(error)")
+            }
+        }
+    }
+
+    private var hub: LiveHub? { applied.withLock { $0.hub } }
+
+    /// Writes the state at the applied position; returns that position.
+    @discardableResult
+    func saveSnapshot() async throws -> Int64 {
+        let (position, snapshot) = applied.withLock { state in (state.position, state.hub?.snapshot() ?? LiveSnapshot()) }
+        let body = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        try await log.saveSnapshot(LiveLogSnapshot(position: position, body: body))
+        return position
+    }
+}

@@ -1,0 +1,13 @@
+/// How the nodes of a cluster keep in touch; the defaults suit most deployments.
+public struct ClusterConfiguration: Sendable {
+    /// How often a node says it is alive.
+    public var heartbeat: Duration = .seconds(1)
+    /// A node silent this long is declared gone: its tabs start their disconnect grace.
+    public var nodeExpirySeconds: Int = 5
+    /// How often the leader writes a snapshot a joining node can start from.
+    public var snapshotInterval: Duration = .seconds(30)
+    /// The address other operators see for this node (its host and port).
+    public var address: String = ""
+
+    public init() {}
+}

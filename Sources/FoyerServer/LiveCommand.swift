@@ -1,0 +1,55 @@
+import FoyerCore
+
+/// One change to the live state. A node applies its own commands at once when it runs
+/// alone; in a cluster every node applies every node's commands in the log's order, so
+/// each command carries the time it happened instead of reading a clock when applied.
+enum LiveCommand: Sendable, Codable, Hashable {
+    // For one account (``LiveRecord/account`` is set).
+    /// The account's live state begins (a no-op once it exists).
+    case open(trackingEnabled: Bool)
+    case hello(TabHello, connection: ConnectionID, at: Int64)
+    case navigate(tab: String, url: String, title: String, at: Int64)
+    case retitle(tab: String, title: String)
+    case disconnect(tab: String, connection: ConnectionID, at: Int64)
+    case startChat(tab: String, chat: String, at: Int64)
+    case archiveChat(chat: String, tab: String, at: Int64)
+    case setTracking(Bool)
+    /// A chat changed: its summary and the messages to show on dashboards.
+    case chat(ChatSummary, messages: [MessageView])
+    /// A message for every socket of a tab, wherever it is connected.
+    case toTab(tab: String, message: String)
+    case stopTrackers(code: UInt16, reason: String)
+    case closeDashboards(code: UInt16, reason: String, DashboardSelector)
+    /// A node's first dashboard of the account opened, or its last closed.
+    case dashboards(node: Int64, open: Bool)
+
+    // For every account (``LiveRecord/account`` is nil).
+    /// Time passed (grace periods, retention, waiting line); the leader sends it.
+    case tick(at: Int64)
+    /// Nodes that died or stopped: their sockets are closed as of `at`.
+    case gone(nodes: [Int64], at: Int64)
+}
+
+/// Which dashboards a ``LiveCommand/closeDashboards(code:reason:_:)`` closes.
+enum DashboardSelector: Sendable, Codable, Hashable {
+    case all
+    case user(String)
+    case session(String)
+
+    func matches(_ subscriber: any FeedSubscriber) -> Bool {
+        switch self {
+        case .all: true
+        case .user(let id): subscriber.userID == id
+        case .session(let hash): subscriber.sessionHash == hash
+        }
+    }
+}
+
+/// A command as it travels through the cluster's log.
+struct LiveRecord: Sendable, Codable, Hashable {
+    /// The account, for account commands.
+    var a: String?
+    /// The submitting node's ticket, so it knows when its own command was applied.
+    var k: UInt64?
+    var c: LiveCommand
+}

@@ -1,0 +1,135 @@
+import Logging
+import PostgresNIO
+
+/// ``LiveLog`` on PostgreSQL: batches in `live_log`, positions from a one-row counter
+/// whose row lock orders commits, and `NOTIFY foyer_live` carrying each batch when it
+/// fits (notices are limited to 8,000 bytes; longer ones carry only the position).
+final class PostgresLiveLog: LiveLog {
+    static let channel = "foyer_live"
+    /// Session advisory lock held by the cluster's leader.
+    static let leaderKey: Int64 = 0x666f_7965_72_4c // "foyerL"
+
+    private let client: PostgresClient
+    private let configuration: PostgresConfiguration
+    private let logger: Logger
+
+    init(client: PostgresClient, configuration: PostgresConfiguration, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func registerNode(address: String) async throws -> Int64 {
+        let rows = try await run("INSERT INTO live_nodes (address, seen_at) VALUES (\(address), now()) RETURNING id")
+        return try rows[0].decode(Int64.self)
+    }
+
+    func heartbeat(node: Int64, address: String) async throws {
+        _ = try await run(
+            """
+            INSERT INTO live_nodes (id, address, seen_at) VALUES (\(node), \(address), now())
+            ON CONFLICT (id) DO UPDATE SET seen_at = now()
+            """)
+    }
+
+    func expireNodes(olderThanSeconds seconds: Int) async throws -> [Int64] {
+        try await run("DELETE FROM live_nodes WHERE seen_at < now() - make_interval(secs => \(Double(seconds))) RETURNING id")
+            .map { try $0.decode(Int64.self) }
+    }
+
+    func nodes() async throws -> [Int64] {
+        try await run("SELECT id FROM live_nodes ORDER BY id").map { try $0.decode(Int64.self) }
+    }
+
+    func removeNode(_ node: Int64) async throws {
+        _ = try await run("DELETE FROM live_nodes WHERE id = \(node)")
+    }
+
+    func append(node: Int64, batch: String, body: String) async throws -> Int64 {
+        let rows = try await run("SELECT foyer_live_append(\(node), \(batch), \(body))")
+        return try rows[0].decode(Int64.self)
+    }
+
+    func batches(after position: Int64, limit: Int) async throws -> [LiveLogBatch] {
+        try await run("SELECT seq, node, body FROM live_log WHERE seq > \(position) ORDER BY seq LIMIT \(limit)").map { row in
+            let (seq, node, body) = try row.decode((Int64, Int64, String).self)
+            return LiveLogBatch(position: seq, node: node, body: body)
+        }
+    }
+
+    func latestSnapshot() async throws -> LiveLogSnapshot? {
+        try await run("SELECT seq, body FROM live_snapshots ORDER BY seq DESC LIMIT 1").first.map { row in
+            let (seq, body) = try row.decode((Int64, String).self)
+            return LiveLogSnapshot(position: seq, body: body)
+        }
+    }
+
+    func saveSnapshot(_ snapshot: LiveLogSnapshot) async throws {
+        _ = try await run(
+            "INSERT INTO live_snapshots (seq, body, at) VALUES (\(snapshot.position), \(snapshot.body), now()) ON CONFLICT (seq) DO NOTHING")
+    }
+
+    func prune(before position: Int64) async throws {
+        _ = try await run("DELETE FROM live_log WHERE seq <= \(position)")
+        _ = try await run("DELETE FROM live_snapshots WHERE seq < \(position)")
+    }
+
+    func subscribe() async throws -> any LiveLogSubscription {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try configuration.connection, id: 1, logger: logger)
+            return PostgresLiveLogSubscription(connection: connection, logger: logger)
+        } catch {
+            throw StoreError.unavailable("cannot connect to \(configuration.redacted): \(PostgresStore.describe(error))")
+        }
+    }
+
+    private func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        do {
+            return try await client.query(query, logger: logger).collect()
+        } catch {
+            throw StoreError.unavailable(PostgresStore.describe(error))
+        }
+    }
+}
+
+/// A node's own connection: listens for new batches and holds the leadership lock, so
+/// a node that dies (and its connection with it) gives up leadership at once.
+final class PostgresLiveLogSubscription: LiveLogSubscription {
+    private let connection: PostgresConnection
+    private let logger: Logger
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    func run(listening: @Sendable () async -> Void, _ receive: @Sendable (LiveLogBatch) async -> Void) async throws {
+        try await connection.listen(on: PostgresLiveLog.channel) { notices in
+            await listening()
+            for try await notice in notices {
+                guard let batch = Self.parse(notice.payload) else {
+                    logger.warning("ignored a malformed live notice")
+                    continue
+                }
+                await receive(batch)
+            }
+        }
+        throw StoreError.unavailable("the live notice connection closed")
+    }
+
+    func tryLead() async throws -> Bool {
+        let rows = try await connection.query("SELECT pg_try_advisory_lock(\(PostgresLiveLog.leaderKey))", logger: logger).collect()
+        return try rows.first?.decode(Bool.self) ?? false
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+
+    /// `position|node` or `position|node|body`.
+    static func parse(_ payload: String) -> LiveLogBatch? {
+        let parts = payload.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, let position = Int64(parts[0]), let node = Int64(parts[1]) else { return nil }
+        return LiveLogBatch(position: position, node: node, body: parts.count == 3 ? String(parts[2]) : nil)
+    }
+}
