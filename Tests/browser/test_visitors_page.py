@@ -685,6 +685,81 @@ def test_zoom_buttons_wheel_and_drag_move_the_map(browser: Browser) -> None:
         page.context.close()
 
 
+def place(country_code: str, country: str, city: str, latitude: float, longitude: float) -> dict:
+    return {"countryCode": country_code, "country": country, "city": city,
+            "latitude": latitude, "longitude": longitude, "source": "database"}
+
+
+def test_pins_that_would_overlap_merge_and_split_as_the_map_zooms(browser: Browser) -> None:
+    paris = place("FR", "France", "Paris", 48.85, 2.35)
+    brussels = place("BE", "Belgium", "Brussels", 50.85, 4.35)
+    amsterdam = place("NL", "Netherlands", "Amsterdam", 52.37, 4.90)
+    tokyo = place("JP", "Japan", "Tokyo", 35.68, 139.69)
+    page, feed, errors = open_scripted_page(browser, snapshot([
+        entry(1, location=paris), entry(2, location=paris), entry(3, location=brussels),
+        entry(4, location=amsterdam), entry(5, location=tokyo)]))
+    region = page.get_by_role("region", name="Visitors map")
+    pins = region.locator("button.pin:visible")
+
+    def names() -> list[str]:
+        page.wait_for_timeout(400)  # the wheel settles, then the buttons are laid out
+        return sorted(pins.evaluate_all("(buttons) => buttons.map((b) => b.getAttribute('aria-label'))"))
+
+    def assert_no_overlap() -> None:
+        boxes = [b for b in (pin.bounding_box() for pin in pins.all()) if b]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                         or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+                assert apart, (a, b)
+
+    try:
+        # The whole world: Paris, Brussels and Amsterdam are a few pixels apart, one pin.
+        group = region.get_by_role("button", name="4 visitors in Paris, France and 2 more places")
+        expect(group).to_be_visible()
+        assert names() == ["4 visitors in Paris, France and 2 more places", "Visitor 5, Online, Tokyo, Japan"]
+        assert_no_overlap()
+        # Keyboard and screen readers: the group is a button that lists its visitors and their places.
+        group.focus()
+        page.keyboard.press("Enter")
+        popup = page.get_by_role("dialog", name="4 visitors in Paris, France and 2 more places")
+        items = popup.get_by_role("button", name=re.compile(r"^Visitor \d"))
+        expect(items).to_have_count(4)
+        expect(popup.get_by_role("button", name=re.compile(r"^Visitor 3, Online, Brussels"))).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(popup).to_be_hidden()
+        expect(group).to_be_focused()
+
+        # Zooming in around Paris splits the group: first Paris from the other two, then all three.
+        box = group.bounding_box()
+        assert box
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -771)  # x4
+        assert names() == ["2 visitors in Brussels, Belgium and 1 more place",
+                           "2 visitors in Paris, France"]
+        assert_no_overlap()
+        page.mouse.wheel(0, -386)  # x8
+        assert names() == ["2 visitors in Paris, France", "Visitor 3, Online, Brussels, Belgium",
+                           "Visitor 4, Online, Amsterdam, Netherlands"]
+        assert_no_overlap()
+        # A pin of one visitor opens the drawer directly.
+        region.get_by_role("button", name=re.compile(r"^Visitor 4, Online, Amsterdam")).click()
+        expect(page.get_by_role("dialog", name="Visitor details").get_by_role("heading", level=2)).to_have_text("Visitor 4")
+        page.keyboard.press("Escape")
+
+        # Back to the whole world: merged again.
+        region.focus()
+        page.keyboard.press("0")
+        expect(region.get_by_role("button", name=re.compile(r"^4 visitors in Paris, France and 2 more places"))).to_be_visible()
+        assert_no_overlap()
+        # Live: a visitor in Brussels leaving changes the group's count, not its place.
+        feed.send({"type": "removed", "id": "e_3", "reason": "expired"})
+        expect(region.get_by_role("button", name="3 visitors in Paris, France and 1 more place")).to_be_visible()
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 820, "height": 1180}, {"width": 768, "height": 1024}])
 def test_layout_fits_desktop_and_tablet(browser: Browser, viewport: dict) -> None:
     page, feed, errors = open_scripted_page(browser, snapshot([entry(n) for n in range(1, 30)]), viewport=viewport)

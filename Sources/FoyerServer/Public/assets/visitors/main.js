@@ -106,7 +106,9 @@ function start() {
 
   function renderCounters() {
     setText(liveCount, String(store.counters.live));
-    document.title = `Visitors (${store.counters.live}) · Foyer`;
+    const title = `Visitors (${store.counters.live}) · Foyer`;
+    // Every title change is a round trip to the browser process.
+    if (document.title !== title) document.title = title;
     setText(chatCount, String(store.counters.chats));
     const waiting = store.counters.waiting ?? 0;
     waitingRow.hidden = waiting === 0;

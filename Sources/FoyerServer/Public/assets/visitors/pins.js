@@ -5,9 +5,21 @@ import { project } from './map.js';
 
 /** Buttons this far (px) outside the panel are still laid out. */
 const BUTTON_MARGIN_PX = 24;
-const ARRIVAL_MS = 1200;
 const PIN_RADIUS_PX = 6;
 const GROUP_RADIUS_PX = 8.5;
+/**
+ * Pins closer than this on screen merge into one group pin. It is the width of a
+ * group pin's button (visitors.css), so no two pins or buttons ever overlap.
+ */
+export const MERGE_DISTANCE_PX = 32;
+/**
+ * Pins are regrouped at these zoom steps per doubling, not at every scale, so the
+ * groups hold still while a zoom animates; between steps the map is zoomed in
+ * further than the grouping assumed, which only spreads pins further apart.
+ */
+const MERGE_STEPS_PER_DOUBLING = 4;
+/** New arrivals get a widening ring; more at once would only be noise. */
+const MAX_ARRIVAL_RINGS = 8;
 /** Projected places kept between regroupings (a long-open page sees many). */
 const MAX_CACHED_PLACES = 20_000;
 
@@ -15,17 +27,31 @@ const MAX_CACHED_PLACES = 20_000;
 /** @typedef {import('./format.js').Status} Status */
 
 /**
- * Every visible entry with a place on the map, grouped by city.
- * @typedef {object} Group
+ * Every visible entry with a place on the map, by city.
+ * @typedef {object} Place
  * @property {string} key
  * @property {Set<string>} members
- * @property {string[]} ids  members, most recently connected first
  * @property {number} x world units
  * @property {number} y world units
- * @property {string} place "Istanbul, Türkiye"
+ * @property {string} name "Istanbul, Türkiye"
+ * @property {Status} status the liveliest member's status
+ * @property {string} group key of the pin that shows it
+ */
+
+/**
+ * One pin on the map: a place, with the places that would overlap it on screen
+ * at the current zoom.
+ * @typedef {object} Group
+ * @property {string} key the key of its first place
+ * @property {Place[]} places the largest first; the pin stands on the first
+ * @property {number} size visitors in all its places
+ * @property {number} x world units
+ * @property {number} y world units
+ * @property {string} place "Istanbul, Türkiye", or "Istanbul, Türkiye and 2 more places"
  * @property {Status} status the liveliest member's status
  * @property {HTMLButtonElement | null} button
  * @property {string} label the button's accessible name
+ * @property {string[] | null} ids members, most recently connected first (built when asked for)
  */
 
 const COLORS = {
@@ -87,6 +113,10 @@ function drawShape(ctx, status, r) {
  * 5,000 at 60 frames/s) and each one, single or group, also has a transparent
  * `<button>` on top of it for the mouse, the keyboard and screen readers. The
  * buttons are laid out when the map comes to rest and hidden while it moves.
+ *
+ * Entries are grouped by city (places); places whose pins would overlap at the
+ * current zoom are merged into one group pin, which splits again as the map
+ * zooms in.
  */
 export class PinLayer {
   /**
@@ -103,14 +133,16 @@ export class PinLayer {
     this.store = store;
     this.onSelect = onSelect;
     this.onGroup = onGroup;
-    /** @type {Map<string, Group>} */
+    /** @type {Map<string, Place>} */
+    this.places = new Map();
+    /** @type {Map<string, string>} entry id → place key */
+    this.placeOf = new Map();
+    /** @type {Map<string, Group>} the pins shown, by key */
     this.groups = new Map();
-    /** @type {Map<string, string>} entry id → group key */
-    this.groupOf = new Map();
+    /** @type {number | null} zoom step the groups were made for */
+    this.mergeStep = null;
     /** @type {string | null} */
     this.selectedId = null;
-    /** @type {Map<string, number>} entry id → arrival time (performance.now) */
-    this.arrivals = new Map();
     /** @type {Map<string, [number, number]>} */
     this.projected = new Map();
     /** @type {Map<string, HTMLCanvasElement>} */
@@ -118,6 +150,10 @@ export class PinLayer {
     this.spriteDpr = 0;
     this.buttonsStale = true;
     this.layoutKey = '';
+    /** @type {string | null} place whose pin had focus when its button went away in a regrouping */
+    this.refocusPlace = null;
+    /** @type {Set<HTMLElement>} */
+    this.rings = new Set();
     this.reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
     layer.addEventListener('click', (event) => {
@@ -125,71 +161,86 @@ export class PinLayer {
       if (!(button instanceof HTMLButtonElement) || !button.dataset.key) return;
       const group = this.groups.get(button.dataset.key);
       if (!group) return;
-      if (group.ids.length === 1) this.onSelect(group.ids[0]);
+      if (group.size === 1) this.onSelect(this.idsOf(group)[0]);
       else this.onGroup(group, button);
     });
   }
 
   /** @param {import('./store.js').Change} change */
   update(change) {
-    const now = performance.now();
-    if (!change.reset) for (const id of change.arrived) this.arrivals.set(id, now);
-    /** @type {Set<Group>} */
+    let regroup = false;
+    /** @type {Set<Place>} */
     const dirty = new Set();
     if (change.reset || change.filterChanged) {
-      this.rebuild(dirty);
+      this.rebuild();
+      regroup = true;
     } else {
       if (change.touched.size === 0) return;
       const visible = this.store.visibleSet;
       for (const id of change.touched) {
         const entry = this.store.get(id);
         const key = entry && visible.has(id) && isPlaced(entry) ? groupKey(entry) : null;
-        const oldKey = this.groupOf.get(id);
+        const oldKey = this.placeOf.get(id);
         if (oldKey !== undefined && oldKey !== key) {
-          const old = this.groups.get(oldKey);
+          const old = this.places.get(oldKey);
           if (old) {
             old.members.delete(id);
             dirty.add(old);
           }
-          this.groupOf.delete(id);
+          this.placeOf.delete(id);
         }
         if (key !== null && entry) {
-          const group = this.groups.get(key) ?? this.createGroup(key, entry);
-          group.members.add(id);
-          this.groupOf.set(id, key);
-          dirty.add(group);
+          let place = this.places.get(key);
+          if (!place) {
+            place = this.createPlace(key, entry);
+            regroup = true;
+          }
+          place.members.add(id);
+          this.placeOf.set(id, key);
+          dirty.add(place);
         }
       }
     }
-    for (const group of dirty) this.refresh(group);
-    if (dirty.size > 0) this.map.requestDraw();
+    /** @type {Set<Group>} */
+    const groups = new Set();
+    for (const place of dirty) {
+      if (place.members.size === 0) {
+        this.places.delete(place.key);
+        regroup = true;
+        continue;
+      }
+      this.refreshPlace(place);
+      const group = this.groups.get(place.group);
+      if (group) groups.add(group);
+    }
+    if (regroup) this.regroup();
+    else for (const group of groups) this.refreshGroup(group);
+    if (!change.reset && change.arrived.size > 0) this.ringArrivals(change.arrived);
+    if (regroup || groups.size > 0) this.map.requestDraw();
   }
 
-  /**
-   * Regroup every visible entry (after a snapshot or a filter change).
-   * @param {Set<Group>} dirty
-   */
-  rebuild(dirty) {
+  /** Place every visible entry again (after a snapshot or a filter change). */
+  rebuild() {
     const entries = this.store.entries;
-    for (const group of this.groups.values()) group.members.clear();
-    this.groupOf.clear();
+    this.places.clear();
+    this.placeOf.clear();
     for (const id of this.store.visible) {
       const entry = entries.get(id);
       if (!entry || !isPlaced(entry)) continue;
       const key = groupKey(entry);
-      const group = this.groups.get(key) ?? this.createGroup(key, entry);
-      group.members.add(id);
-      this.groupOf.set(id, key);
+      const place = this.places.get(key) ?? this.createPlace(key, entry);
+      place.members.add(id);
+      this.placeOf.set(id, key);
     }
-    for (const group of this.groups.values()) dirty.add(group);
+    for (const place of this.places.values()) this.refreshPlace(place);
   }
 
   /**
    * @param {string} key
    * @param {Entry} entry
-   * @returns {Group}
+   * @returns {Place}
    */
-  createGroup(key, entry) {
+  createPlace(key, entry) {
     const loc = /** @type {import('./store.js').Location} */ (entry.location);
     let point = this.projected.get(key);
     if (!point) {
@@ -197,25 +248,136 @@ export class PinLayer {
       point = project(Number(loc.longitude), Number(loc.latitude));
       this.projected.set(key, point);
     }
-    const place = [loc.city, loc.country || loc.countryCode].filter(Boolean).join(', ') || 'Unknown place';
-    /** @type {Group} */
-    const group = { key, members: new Set(), ids: [], x: point[0], y: point[1], place, status: 'online', button: null, label: '' };
-    this.groups.set(key, group);
-    return group;
+    const name = [loc.city, loc.country || loc.countryCode].filter(Boolean).join(', ') || 'Unknown place';
+    /** @type {Place} */
+    const place = { key, members: new Set(), x: point[0], y: point[1], name, status: 'online', group: '' };
+    this.places.set(key, place);
+    return place;
+  }
+
+  /** @param {Place} place */
+  refreshPlace(place) {
+    const entries = this.store.entries;
+    /** @type {Status} */
+    let status = 'offline';
+    for (const id of place.members) {
+      const s = /** @type {Entry} */ (entries.get(id)).status;
+      if (STATUS_RANK[s] > STATUS_RANK[status]) status = s;
+      if (status === 'chatting') break;
+    }
+    place.status = status;
   }
 
   /**
-   * Bring a changed group's order, status and button up to date.
+   * The zoom step for a scale: the groups made for it hold up to the next step.
+   * @param {number} scale
+   */
+  mergeStepFor(scale) {
+    return Math.max(0, Math.floor(Math.log2(scale / this.map.minScale) * MERGE_STEPS_PER_DOUBLING + 1e-9));
+  }
+
+  /**
+   * Merge places whose pins would overlap at the current zoom step. Largest first:
+   * each place joins the nearest pin already standing within MERGE_DISTANCE_PX,
+   * or stands as a new pin; so pins stand at least that far apart. A grid of
+   * that cell size keeps it linear (about 1 ms for 5,000 places).
+   */
+  regroup() {
+    const step = this.mergeStepFor(this.map.scale);
+    this.mergeStep = step;
+    const scale = this.map.minScale * 2 ** (step / MERGE_STEPS_PER_DOUBLING);
+    const distance = MERGE_DISTANCE_PX / scale;
+    const limit = distance * distance;
+    const order = [...this.places.values()].sort((a, b) =>
+      b.members.size - a.members.size || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    /** @type {Map<number, Group[]>} */
+    const grid = new Map();
+    const ROW = 1e7;
+    /** @type {Map<string, Group>} */
+    const next = new Map();
+    for (const place of order) {
+      const gx = Math.floor(place.x / distance);
+      const gy = Math.floor(place.y / distance);
+      /** @type {Group | null} */
+      let nearest = null;
+      let best = limit;
+      for (let ix = gx - 1; ix <= gx + 1; ix++) {
+        for (let iy = gy - 1; iy <= gy + 1; iy++) {
+          const cell = grid.get(ix * ROW + iy);
+          if (!cell) continue;
+          for (const group of cell) {
+            const dx = group.x - place.x;
+            const dy = group.y - place.y;
+            const d = dx * dx + dy * dy;
+            if (d < best) {
+              best = d;
+              nearest = group;
+            }
+          }
+        }
+      }
+      if (nearest) {
+        nearest.places.push(place);
+        place.group = nearest.key;
+        continue;
+      }
+      /** @type {Group} */
+      const group = this.groups.get(place.key) ?? {
+        key: place.key, places: [], size: 0, x: 0, y: 0, place: '', status: 'online', button: null, label: '', ids: null,
+      };
+      group.places = [place];
+      group.x = place.x;
+      group.y = place.y;
+      place.group = place.key;
+      next.set(place.key, group);
+      const cellKey = gx * ROW + gy;
+      const cell = grid.get(cellKey);
+      if (cell) cell.push(group); else grid.set(cellKey, [group]);
+    }
+    const focused = document.activeElement;
+    for (const [key, group] of this.groups) {
+      if (next.has(key) || !group.button) continue;
+      if (group.button === focused) this.refocusPlace = key;
+      group.button.remove();
+      group.button = null;
+    }
+    this.groups = next;
+    for (const group of next.values()) this.refreshGroup(group);
+    this.buttonsStale = true;
+  }
+
+  /**
+   * Bring a group's count, status and button up to date.
    * @param {Group} group
    */
-  refresh(group) {
-    if (group.members.size === 0) {
-      group.button?.remove();
-      this.groups.delete(group.key);
-      return;
+  refreshGroup(group) {
+    let size = 0;
+    /** @type {Status} */
+    let status = 'offline';
+    for (const place of group.places) {
+      size += place.members.size;
+      if (STATUS_RANK[place.status] > STATUS_RANK[status]) status = place.status;
     }
+    group.size = size;
+    group.status = status;
+    const more = group.places.length - 1;
+    group.place = more === 0 ? group.places[0].name
+      : `${group.places[0].name} and ${more} more ${more === 1 ? 'place' : 'places'}`;
+    group.ids = null;
+    this.paintButton(group);
+  }
+
+  /**
+   * The visitors of a pin, most recently connected first.
+   * @param {Group} group
+   * @returns {string[]}
+   */
+  idsOf(group) {
+    if (group.ids) return group.ids;
     const entries = this.store.entries;
-    const ids = [...group.members];
+    /** @type {string[]} */
+    const ids = [];
+    for (const place of group.places) for (const id of place.members) ids.push(id);
     if (ids.length > 1) {
       ids.sort((a, b) => {
         const x = /** @type {Entry} */ (entries.get(a));
@@ -224,15 +386,18 @@ export class PinLayer {
       });
     }
     group.ids = ids;
-    /** @type {Status} */
-    let status = 'offline';
-    for (const id of ids) {
-      const s = /** @type {Entry} */ (entries.get(id)).status;
-      if (STATUS_RANK[s] > STATUS_RANK[status]) status = s;
-      if (status === 'chatting') break;
-    }
-    group.status = status;
-    this.paintButton(group);
+    return ids;
+  }
+
+  /**
+   * The pin that shows an entry, if it is on the map.
+   * @param {string} id
+   * @returns {Group | undefined}
+   */
+  groupOfEntry(id) {
+    const key = this.placeOf.get(id);
+    const place = key ? this.places.get(key) : undefined;
+    return place ? this.groups.get(place.group) : undefined;
   }
 
   /** @param {Group} group */
@@ -242,17 +407,18 @@ export class PinLayer {
       button = el('button', { class: 'pin', attrs: { type: 'button', 'data-key': group.key } });
       button.hidden = true;
       group.button = button;
+      group.label = '';
       this.layer.append(button);
       this.buttonsStale = true;
     }
-    const size = group.ids.length;
     let label;
-    if (size === 1) {
-      const entry = /** @type {Entry} */ (this.store.get(group.ids[0]));
+    if (group.size === 1) {
+      const id = this.idsOf(group)[0];
+      const entry = /** @type {Entry} */ (this.store.get(id));
       label = `${entry.name}, ${STATUS_LABEL[entry.status]}, ${group.place}`;
       button.dataset.id = entry.id;
     } else {
-      label = `${size} visitors in ${group.place}`;
+      label = `${group.size} visitors in ${group.place}`;
       delete button.dataset.id;
     }
     if (label !== group.label) {
@@ -260,11 +426,11 @@ export class PinLayer {
       button.setAttribute('aria-label', label);
       button.title = label;
     }
-    const selected = this.selectedId !== null && group.members.has(this.selectedId);
-    const className = `pin status-${group.status}${size > 1 ? ' group' : ''}${selected ? ' selected' : ''}`;
+    const selected = this.selectedId !== null && this.groupOfEntry(this.selectedId) === group;
+    const className = `pin status-${group.status}${group.size > 1 ? ' group' : ''}${selected ? ' selected' : ''}`;
     if (button.className !== className) button.className = className;
     if (selected) button.setAttribute('aria-current', 'true');
-    else button.removeAttribute('aria-current');
+    else if (button.hasAttribute('aria-current')) button.removeAttribute('aria-current');
   }
 
   /** @param {string | null} id */
@@ -272,22 +438,21 @@ export class PinLayer {
     const previous = this.selectedId;
     this.selectedId = id;
     for (const other of [previous, id]) {
-      const key = other ? this.groupOf.get(other) : undefined;
-      const group = key ? this.groups.get(key) : undefined;
+      const group = other ? this.groupOfEntry(other) : undefined;
       if (group) this.paintButton(group);
     }
     this.map.requestDraw();
   }
 
   /**
-   * World point of an entry's pin, or null when it is not on the map.
+   * World point of an entry's own place, or null when it is not on the map.
    * @param {string} id
    * @returns {[number, number] | null}
    */
   pointOf(id) {
-    const key = this.groupOf.get(id);
-    const group = key ? this.groups.get(key) : undefined;
-    return group ? [group.x, group.y] : null;
+    const key = this.placeOf.get(id);
+    const place = key ? this.places.get(key) : undefined;
+    return place ? [place.x, place.y] : null;
   }
 
   /**
@@ -304,8 +469,10 @@ export class PinLayer {
     if (map.moving) {
       this.layer.classList.add('is-moving');
       this.buttonsStale = true;
+      this.clearRings();
       return;
     }
+    if (this.mergeStep !== this.mergeStepFor(map.scale)) this.regroup();
     const { scale, cx, cy, width, height } = map;
     const viewKey = `${scale}|${cx}|${cy}|${width}|${height}`;
     if (!this.buttonsStale && viewKey === this.layoutKey) return;
@@ -328,6 +495,47 @@ export class PinLayer {
       if (button.style.transform !== transform) button.style.transform = transform;
     }
     this.buttonsStale = false;
+    if (this.refocusPlace !== null) {
+      // The focused pin merged into another (or split): keep focus on the pin now showing its place.
+      const place = this.places.get(this.refocusPlace);
+      const button = place ? this.groups.get(place.group)?.button : null;
+      this.refocusPlace = null;
+      if (button && !button.hidden && (document.activeElement === document.body || document.activeElement === null)) {
+        button.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  /**
+   * A widening ring over the pins of new arrivals. It is a CSS animation of
+   * `scale` and `opacity`, which the compositor runs without the page, so a
+   * busy feed does not redraw the whole map canvas every frame for it.
+   * @param {Set<string>} arrived
+   */
+  ringArrivals(arrived) {
+    if (this.reducedMotion.matches || this.map.moving) return;
+    const { scale, cx, cy, width, height } = this.map;
+    for (const id of arrived) {
+      if (this.rings.size >= MAX_ARRIVAL_RINGS) return;
+      const group = this.groupOfEntry(id);
+      if (!group) continue;
+      const sx = Math.round((group.x - cx) * scale + width / 2);
+      const sy = Math.round((group.y - cy) * scale + height / 2);
+      if (sx < 0 || sx > width || sy < 0 || sy > height) continue;
+      const ring = el('span', { class: 'arrival-ring', attrs: { 'aria-hidden': 'true' } });
+      ring.style.translate = `${sx}px ${sy}px`;
+      ring.addEventListener('animationend', () => {
+        ring.remove();
+        this.rings.delete(ring);
+      }, { once: true });
+      this.rings.add(ring);
+      this.layer.append(ring);
+    }
+  }
+
+  clearRings() {
+    for (const ring of this.rings) ring.remove();
+    this.rings.clear();
   }
 
   /**
@@ -341,52 +549,49 @@ export class PinLayer {
       this.sprites.clear();
       this.spriteDpr = dpr;
     }
+    if (this.mergeStep !== this.mergeStepFor(map.scale)) this.regroup();
     const { scale, cx, cy, width, height } = map;
     const halfW = width / 2;
     const halfH = height / 2;
     const margin = 40;
     /** @type {Record<Status, Group[]>} */
     const buckets = { offline: [], online: [], chatting: [] };
-    /** @type {Float64Array} */
-    const xs = new Float64Array(this.groups.size);
-    const ys = new Float64Array(this.groups.size);
-    const index = new Map();
-    let n = 0;
     for (const group of this.groups.values()) {
       const sx = (group.x - cx) * scale + halfW;
       const sy = (group.y - cy) * scale + halfH;
       if (sx < -margin || sx > width + margin || sy < -margin || sy > height + margin) continue;
-      xs[n] = sx;
-      ys[n] = sy;
-      index.set(group, n++);
       buckets[group.status].push(group);
     }
+    /** @param {Group} group */
+    const screenX = (group) => (group.x - cx) * scale + halfW;
+    /** @param {Group} group */
+    const screenY = (group) => (group.y - cy) * scale + halfH;
     /** @type {Group[]} */
     const grouped = [];
     for (const status of /** @type {Status[]} */ (['offline', 'online', 'chatting'])) {
       for (const group of buckets[status]) {
-        const i = index.get(group);
-        const multi = group.ids.length > 1;
+        const multi = group.size > 1;
         const sprite = this.sprite(status, multi);
         const half = sprite.width / dpr / 2;
-        ctx.drawImage(sprite, Math.round((xs[i] - half) * dpr) / dpr, Math.round((ys[i] - half) * dpr) / dpr, sprite.width / dpr, sprite.height / dpr);
+        ctx.drawImage(sprite, Math.round((screenX(group) - half) * dpr) / dpr, Math.round((screenY(group) - half) * dpr) / dpr,
+          sprite.width / dpr, sprite.height / dpr);
         if (multi) grouped.push(group);
       }
     }
     for (const group of grouped) {
-      const i = index.get(group);
-      const badge = this.badge(group.ids.length > 999 ? '999+' : String(group.ids.length));
-      ctx.drawImage(badge, Math.round((xs[i] + 5) * dpr) / dpr, Math.round((ys[i] - 19) * dpr) / dpr, badge.width / dpr, badge.height / dpr);
+      const badge = this.badge(group.size > 999 ? '999+' : String(group.size));
+      ctx.drawImage(badge, Math.round((screenX(group) + 5) * dpr) / dpr, Math.round((screenY(group) - 19) * dpr) / dpr,
+        badge.width / dpr, badge.height / dpr);
     }
 
     // The selected visitor's pin: a glowing ring on top of everything.
-    const selectedKey = this.selectedId ? this.groupOf.get(this.selectedId) : undefined;
-    const selected = selectedKey ? this.groups.get(selectedKey) : undefined;
-    if (selected && index.has(selected)) {
-      const i = index.get(selected);
-      const r = (selected.ids.length > 1 ? GROUP_RADIUS_PX : PIN_RADIUS_PX) + 5;
+    const selected = this.selectedId ? this.groupOfEntry(this.selectedId) : undefined;
+    if (selected) {
+      const x = screenX(selected);
+      const y = screenY(selected);
+      const r = (selected.size > 1 ? GROUP_RADIUS_PX : PIN_RADIUS_PX) + 5;
       ctx.save();
-      ctx.translate(xs[i], ys[i]);
+      ctx.translate(x, y);
       ctx.shadowColor = 'rgba(255, 209, 102, 0.8)';
       ctx.shadowBlur = 12;
       ctx.lineWidth = 3;
@@ -396,33 +601,9 @@ export class PinLayer {
       ctx.stroke();
       ctx.restore();
       ctx.save();
-      ctx.translate(xs[i], ys[i]);
-      drawShape(ctx, selected.status, selected.ids.length > 1 ? GROUP_RADIUS_PX : PIN_RADIUS_PX);
+      ctx.translate(x, y);
+      drawShape(ctx, selected.status, selected.size > 1 ? GROUP_RADIUS_PX : PIN_RADIUS_PX);
       ctx.restore();
-    }
-
-    // New arrivals: a ring that widens and fades for a moment.
-    if (this.arrivals.size > 0) {
-      const now = performance.now();
-      const still = !this.reducedMotion.matches;
-      for (const [id, at] of this.arrivals) {
-        const age = now - at;
-        if (age >= ARRIVAL_MS || !still) {
-          this.arrivals.delete(id);
-          continue;
-        }
-        const key = this.groupOf.get(id);
-        const group = key ? this.groups.get(key) : undefined;
-        if (!group || !index.has(group)) continue;
-        const i = index.get(group);
-        const t = age / ARRIVAL_MS;
-        ctx.beginPath();
-        ctx.arc(xs[i], ys[i], PIN_RADIUS_PX + t * 22, 0, Math.PI * 2);
-        ctx.lineWidth = 2.5 * (1 - t) + 0.5;
-        ctx.strokeStyle = `rgba(46, 204, 113, ${(1 - t).toFixed(3)})`;
-        ctx.stroke();
-      }
-      if (this.arrivals.size > 0) map.requestDraw();
     }
   }
 

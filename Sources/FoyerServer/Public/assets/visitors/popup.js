@@ -85,7 +85,7 @@ export class GroupPopup {
     if (this.key === null) return;
     const group = this.pins.groups.get(this.key);
     const anchor = this.pins.buttonOf(this.key);
-    if (!group || group.ids.length < 2 || !anchor) {
+    if (!group || group.size < 2 || !anchor) {
       this.close(false);
       return;
     }
@@ -102,21 +102,26 @@ export class GroupPopup {
 
   /** @param {Group} group */
   render(group) {
-    const label = `${group.ids.length} visitors in ${group.place}`;
+    const label = `${group.size} visitors in ${group.place}`;
     setText(this.heading, label);
     this.root.setAttribute('aria-label', label);
     const focusedId = document.activeElement instanceof HTMLElement && this.root.contains(document.activeElement)
       ? document.activeElement.dataset.id : undefined;
-    const items = group.ids.map((id) => {
+    // A pin of several places says which place each visitor is in.
+    const several = group.places.length > 1;
+    const items = this.pins.idsOf(group).map((id) => {
       const entry = /** @type {import('./store.js').Entry} */ (this.store.get(id));
+      const page = entry.title || entry.url;
+      const where = several ? entry.location?.city || entry.location?.country || '' : '';
+      const detail = where ? `${where} · ${page}` : page;
       return el('li', {}, [
         el('button', {
           class: `popup-item status-${entry.status}`,
-          attrs: { type: 'button', 'data-id': id, 'aria-label': `${entry.name}, ${STATUS_LABEL[entry.status]}, ${entry.title || entry.url}` },
+          attrs: { type: 'button', 'data-id': id, 'aria-label': `${entry.name}, ${STATUS_LABEL[entry.status]}, ${detail}` },
         }, [
           el('span', { class: `status-dot status-${entry.status}`, attrs: { 'aria-hidden': 'true' } }),
           el('span', { class: 'popup-name', text: entry.name }),
-          el('span', { class: 'popup-title', text: entry.title || entry.url }),
+          el('span', { class: 'popup-title', text: detail }),
         ]),
       ]);
     });

@@ -59,9 +59,20 @@ import { fold, normaliseStatus } from './format.js';
  */
 
 /**
+ * While the feed is busy, live changes reach the views at most this often. Each
+ * redraw costs the browser a fixed few milliseconds (style, paint, the map canvas
+ * copied to the compositor) whatever the number of changes in it, so at 1,000
+ * messages/s drawing every frame kept a 2-core machine's renderer busy and
+ * dropped frames; five redraws a second are still "within a second" (SPEC) and
+ * a lone change after a quiet spell is drawn on the next frame.
+ */
+export const LIVE_REDRAW_INTERVAL_MS = 200;
+
+/**
  * Holds the page's state: every entry by id, the order (most recently connected
  * first), the filter and the filtered view. Feed messages change it at once;
- * subscribers are told at most once per animation frame, with what changed.
+ * subscribers are told on an animation frame, at most every
+ * LIVE_REDRAW_INTERVAL_MS for live changes, with everything that changed.
  */
 export class VisitorStore {
   constructor() {
@@ -91,7 +102,13 @@ export class VisitorStore {
     this.filterDirty = false;
     /** @type {Change} */
     this.pending = VisitorStore.emptyChange();
-    this.frameRequested = false;
+    this.flushScheduled = false;
+    /** @type {number | undefined} */
+    this.flushFrame = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.flushTimer = undefined;
+    /** performance.now() of the last flush */
+    this.lastFlushAt = -Infinity;
     /** Set by tests and benchmarks to flush synchronously instead of per frame. */
     this.synchronous = false;
   }
@@ -273,16 +290,33 @@ export class VisitorStore {
       this.flush();
       return;
     }
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const onFrame = () => {
+      this.flushFrame = undefined;
       this.flush();
-    });
+    };
+    const wait = this.lastFlushAt + LIVE_REDRAW_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.flushFrame = requestAnimationFrame(onFrame);
+    } else {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flushFrame = requestAnimationFrame(onFrame);
+      }, wait);
+    }
   }
 
   /** Bring the derived lists up to date and tell the listeners. */
   flush() {
+    if (this.flushScheduled) {
+      clearTimeout(this.flushTimer);
+      if (this.flushFrame !== undefined) cancelAnimationFrame(this.flushFrame);
+      this.flushTimer = undefined;
+      this.flushFrame = undefined;
+      this.flushScheduled = false;
+    }
+    this.lastFlushAt = performance.now();
     if (this.filterDirty) {
       this.recomputeVisible();
       this.filterDirty = false;
