@@ -115,15 +115,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FoyerGeoTests", dependencies: ["FoyerGeo", "FoyerCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        // Shared by the test targets: a PostgreSQL database of a test's own.
+        .target(
+            name: "FoyerTestSupport",
+            dependencies: ["FoyerStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/FoyerTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FoyerStoreTests",
-            dependencies: ["FoyerStore", "FoyerCore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["FoyerStore", "FoyerCore", "FoyerTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FoyerServerTests",
             dependencies: [
-                "FoyerServer", "FoyerStore", "FoyerCore",
+                "FoyerServer", "FoyerStore", "FoyerCore", "FoyerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),

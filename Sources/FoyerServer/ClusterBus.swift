@@ -56,6 +56,9 @@ final class ClusterBus: Service, Sendable {
     /// This node's id (0 before it joined).
     var node: Int64 { nodeID.load(ordering: .relaxed) }
 
+    /// Whether the loops should end: stopping, or the server's task was cancelled.
+    private var isDone: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
+
     /// Whether this node is leaving the cluster.
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
@@ -188,6 +191,7 @@ final class ClusterBus: Service, Sendable {
                 if batch.lastTicket > 0 { outbox.withLock { $0.appendedTicket = max($0.appendedTicket, batch.lastTicket) } }
                 return
             } catch {
+                if Task.isCancelled { return }
                 attempts += 1
                 // While stopping, give up after a few seconds: the others will declare us gone.
                 if stopping.load(ordering: .relaxed) && attempts > 20 { return }
@@ -201,25 +205,28 @@ final class ClusterBus: Service, Sendable {
     /// Listens for new batches; after any lost connection, reconnects and catches up.
     private func listenLoop() async {
         var failures = 0
-        while !stopping.load(ordering: .relaxed) {
+        while !isDone {
+            var opened: (any LiveLogSubscription)?
             do {
                 let connection = try await log.subscribe()
+                opened = connection
                 subscription.withLock { $0 = connection }
-                if stopping.load(ordering: .relaxed) {
-                    await connection.close()
-                    return
-                }
                 if failures > 0 { logger.notice("live log connection is back; catching up") }
                 failures = 0
-                try await connection.run(listening: { await self.catchUpLogging() }) { batch in
-                    await self.ingest(batch)
+                if !isDone {
+                    try await connection.run(listening: { await self.catchUpLogging() }) { batch in
+                        await self.ingest(batch)
+                    }
                 }
             } catch {
-                guard !stopping.load(ordering: .relaxed) else { return }
-                failures += 1
-                if failures == 1 || failures % 30 == 0 { logger.warning("live log connection lost: \(error)") }
+                if !isDone {
+                    failures += 1
+                    if failures == 1 || failures % 30 == 0 { logger.warning("live log connection lost: \(error)") }
+                }
             }
             subscription.withLock { $0 = nil }
+            await opened?.close()
+            if isDone { return }
             try? await Task.sleep(for: .milliseconds(failures > 5 ? 1000 : 200))
         }
     }
@@ -308,7 +315,7 @@ final class ClusterBus: Service, Sendable {
 
     private func heartbeatLoop() async {
         var failing = false
-        while !stopping.load(ordering: .relaxed) {
+        while !isDone {
             do {
                 try await log.heartbeat(node: node, address: configuration.address)
                 failing = false
@@ -324,9 +331,9 @@ final class ClusterBus: Service, Sendable {
         var leadingOn: ObjectIdentifier?
         var lastSnapshot = ContinuousClock.now
         var previousSnapshotPosition: Int64?
-        while !stopping.load(ordering: .relaxed) {
+        while !isDone {
             try? await Task.sleep(for: .seconds(1))
-            guard let connection = subscription.withLock({ $0 }), !stopping.load(ordering: .relaxed) else {
+            guard let connection = subscription.withLock({ $0 }), !isDone else {
                 leadingOn = nil
                 continue
             }

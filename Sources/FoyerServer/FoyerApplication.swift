@@ -19,6 +19,7 @@ public enum FoyerApplication {
         locator: (any VisitorLocator)? = nil,
         clock: any WallClock = SystemClock(),
         extraServices: [any Service] = [],
+        inspector: LiveInspector? = nil,
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
@@ -36,6 +37,7 @@ public enum FoyerApplication {
         let cluster = store.liveLog.map { ClusterBus(log: $0, configuration: configuration.cluster, clock: clock, logger: logger) }
         let hub = LiveHub(store: store, writer: writer, cluster: cluster, clock: clock, metrics: metrics, browserSalt: salt,
             disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000, entryLimit: configuration.entryLimit, logger: logger)
+        inspector?.attach(hub)
         try await hub.loadAll()
         let authenticator = SessionAuthenticator(
             store: store, clock: clock, idleSeconds: configuration.sessionIdleSeconds, bcryptCost: configuration.bcryptCost)

@@ -118,8 +118,12 @@ final class PostgresLiveLogSubscription: LiveLogSubscription {
     }
 
     func tryLead() async throws -> Bool {
-        let rows = try await connection.query("SELECT pg_try_advisory_lock(\(PostgresLiveLog.leaderKey))", logger: logger).collect()
-        return try rows.first?.decode(Bool.self) ?? false
+        do {
+            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(PostgresLiveLog.leaderKey))", logger: logger).collect()
+            return try rows.first?.decode(Bool.self) ?? false
+        } catch {
+            throw StoreError.unavailable(PostgresStore.describe(error))
+        }
     }
 
     func close() async {

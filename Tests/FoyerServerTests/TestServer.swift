@@ -8,26 +8,29 @@ import HummingbirdBcrypt
 import Logging
 import ServiceLifecycle
 
-/// A real Foyer server on a free port with its own SQLite file, for integration tests.
+/// A real Foyer server on a free port with its own SQLite file (or a given store, e.g. a
+/// PostgreSQL database shared by several servers of a cluster), for integration tests.
 final class TestServer: Sendable {
     static let password = "correct horse battery"
 
     let directory: String
     let port: Int
-    let store: SQLiteStore
+    let store: any Store
     let clock: ManualClock
+    let inspector: LiveInspector
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var socketURL: String { "ws://127.0.0.1:\(port)" }
 
-    private init(directory: String, port: Int, store: SQLiteStore, clock: ManualClock, task: Task<Void, any Error>, group: ServiceGroup) {
+    private init(directory: String, port: Int, store: any Store, clock: ManualClock, inspector: LiveInspector, task: Task<Void, any Error>, group: ServiceGroup) {
         self.group = group
         self.directory = directory
         self.port = port
         self.store = store
         self.clock = clock
+        self.inspector = inspector
         self.task = task
     }
 
@@ -35,6 +38,7 @@ final class TestServer: Sendable {
     static func start(
         directory: String? = nil,
         clock: ManualClock = ManualClock(),
+        store given: (any Store)? = nil,
         configure: (inout FoyerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let directory = directory ?? NSTemporaryDirectory() + "foyer-test-" + UUID().uuidString
@@ -46,16 +50,17 @@ final class TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "foyer-test")
         logger.logLevel = .warning
-        let store = try await SQLiteStore.open(directory: directory, logger: logger)
+        let store: any Store = if let given { given } else { try await SQLiteStore.open(directory: directory, logger: logger) }
         let (port, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try await FoyerApplication.build(configuration: configuration, store: store, clock: clock, logger: logger) { bound in
+        let inspector = LiveInspector()
+        let app = try await FoyerApplication.build(configuration: configuration, store: store, clock: clock, inspector: inspector, logger: logger) { bound in
             portContinuation.yield(bound)
         }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
         var ports = port.makeAsyncIterator()
         guard let bound = await ports.next() else { throw TestTimeout() }
-        return TestServer(directory: directory, port: bound, store: store, clock: clock, task: task, group: group)
+        return TestServer(directory: directory, port: bound, store: store, clock: clock, inspector: inspector, task: task, group: group)
     }
 
     /// Stops the server (like a crash: no goodbye to sockets) and closes its store.
@@ -71,6 +76,9 @@ final class TestServer: Sendable {
         _ = try? await task.value
         try? await store.close()
     }
+
+    /// A copy of an account's registry on this server.
+    func registry(of accountID: String) -> AccountRegistry? { inspector.registry(of: accountID) }
 
     /// Creates an account and an owner; returns the account and a session cookie.
     func makeAccount(_ name: String, allowedOrigins: [String] = []) async throws -> (account: Account, cookie: String) {

@@ -1,0 +1,181 @@
+import Foundation
+import FoyerCore
+import FoyerServer
+import FoyerStore
+import FoyerTestSupport
+import Testing
+
+/// Several servers on one PostgreSQL database: one live state across nodes.
+@Suite("Cluster of nodes on one PostgreSQL database", .serialized, .enabled(if: ScratchDatabase.url != nil, Comment(rawValue: ScratchDatabase.skipReason)))
+struct ClusterTests {
+    /// Starts `count` nodes on a fresh database, sharing one clock.
+    private static func cluster(
+        _ count: Int, clock: ManualClock = ManualClock(), configure: @escaping (inout FoyerConfiguration) -> Void = { _ in }
+    ) async throws -> (ScratchDatabase, [TestServer]) {
+        let database = try await ScratchDatabase.create()
+        var nodes: [TestServer] = []
+        for _ in 0..<count {
+            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { configuration in
+                configuration.cluster.nodeExpirySeconds = 2
+                configure(&configuration)
+            })
+        }
+        return (database, nodes)
+    }
+
+    private static func stop(_ database: ScratchDatabase, _ nodes: [TestServer]) async {
+        for node in nodes { await node.stop() }
+        await database.drop()
+    }
+
+    @Test func aTabOnOneNodeShowsOnADashboardOfAnother() async throws {
+        let (database, nodes) = try await Self.cluster(3)
+        let (account, cookie) = try await nodes[0].makeAccount("shop")
+        let feed = nodes[1].feed(cookie: cookie)
+        #expect(try await feed.nextJSON()?["type"] as? String == "snapshot")
+
+        let tab = nodes[2].tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-cluster-0001", url: "https://shop.example/", title: "Home"))
+        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        let added = try #require(try await feed.nextJSON())
+        #expect(added["type"] as? String == "added")
+        #expect((added["entry"] as? [String: Any])?["name"] as? String == "Visitor 1")
+        _ = try await feed.nextJSON()  // counters
+
+        tab.send(json: ["t": "page", "url": "https://shop.example/cart", "title": "Cart"])
+        let changed = try #require(try await feed.nextJSON())
+        #expect((changed["entry"] as? [String: Any])?["url"] as? String == "https://shop.example/cart")
+
+        // The same tab reconnecting through another node resumes its entry.
+        tab.close()
+        _ = try await tab.closed()
+        let again = nodes[0].tracker(siteKey: account.siteKey)
+        again.send(json: hello(tab: "tab-cluster-0001", url: "https://shop.example/cart", title: "Cart"))
+        #expect(try await again.next() == #"{"t":"ok"}"#)
+        let entries = nodes.map { $0.registry(of: account.id)?.shownEntries.map(\.number) }
+        #expect(entries == [[1], [1], [1]], "every node holds the same single entry")
+        await Self.stop(database, nodes)
+    }
+
+    @Test func numbersStayUniqueAndTheLimitHoldsUnderConcurrentTabsOnThreeNodes() async throws {
+        let clock = ManualClock()
+        let limit = 12
+        let (database, nodes) = try await Self.cluster(3, clock: clock) { $0.entryLimit = limit }
+        let (account, cookie) = try await nodes[0].makeAccount("shop")
+        let feeds = nodes.map { $0.feed(cookie: cookie) }
+        let watchers = feeds.enumerated().map { index, feed in
+            Task { () -> FeedModel in
+                var model = FeedModel(limit: limit)
+                while let message = try? await feed.nextJSON(timeout: .seconds(4)) { model.apply(message, node: "node \(index)") }
+                return model
+            }
+        }
+
+        // 36 tabs arrive at once, spread over the nodes: 12 shown, 24 wait.
+        var tabs: [(socket: TestSocket, tab: String)] = []
+        for index in 0..<36 {
+            let tab = "tab-stress-\(String(format: "%04d", index))"
+            tabs.append((nodes[index % 3].tracker(siteKey: account.siteKey), tab))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (socket, tab) in tabs {
+                group.addTask {
+                    socket.send(json: hello(tab: tab, url: "https://shop.example/\(tab)"))
+                    _ = try await socket.next(timeout: .seconds(10))
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Churn: a third of the tabs leave and come back through another node, others navigate.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in stride(from: 0, to: 36, by: 3) {
+                let (socket, tab) = tabs[index]
+                group.addTask {
+                    socket.close()
+                    _ = try await socket.closed()
+                    let again = nodes[(index + 1) % 3].tracker(siteKey: account.siteKey)
+                    again.send(json: hello(tab: tab, url: "https://shop.example/\(tab)/back"))
+                    _ = try await again.next(timeout: .seconds(10))
+                    again.close()
+                    _ = try await again.closed()
+                }
+            }
+            for index in stride(from: 1, to: 36, by: 3) {
+                let (socket, tab) = tabs[index]
+                group.addTask { socket.send(json: ["t": "page", "url": "https://shop.example/\(tab)/next", "title": "Next"]) }
+            }
+            try await group.waitForAll()
+        }
+        // Those that left go Offline, then expire: waiting tabs take the freed numbers.
+        clock.advance(millis: 3_000)
+        try await Task.sleep(for: .seconds(2))
+        clock.advance(millis: 31 * 60_000)
+        try await Task.sleep(for: .seconds(2))
+
+        var models: [FeedModel] = []
+        for watcher in watchers { models.append(await watcher.value) }
+        #expect(models[0].numbers.count == limit, "the freed places were taken by waiting tabs")
+        #expect(Set(models[0].numbers.values) == Set(1...limit))
+        #expect(models[0].numbers == models[1].numbers && models[1].numbers == models[2].numbers, "every dashboard shows the same entries")
+        let registries = nodes.map { $0.registry(of: account.id)?.shownEntries.map { "\($0.id)=\($0.number)" }.sorted() }
+        #expect(registries[0] == registries[1] && registries[1] == registries[2], "every node holds the same state")
+        for (socket, _) in tabs { socket.close() }
+        await Self.stop(database, nodes)
+    }
+
+    @Test func aNodeStartedLaterLoadsTheSnapshotAndTheLogAfterIt() async throws {
+        let (database, nodes) = try await Self.cluster(1) { $0.cluster.snapshotInterval = .milliseconds(500) }
+        let (account, cookie) = try await nodes[0].makeAccount("shop")
+        var tabs: [TestSocket] = []
+        for index in 0..<5 {
+            let socket = nodes[0].tracker(siteKey: account.siteKey)
+            socket.send(json: hello(tab: "tab-snap-\(index)000000"))
+            #expect(try await socket.next() == #"{"t":"ok"}"#)
+            tabs.append(socket)
+        }
+        // Two snapshots later the log before the first is pruned: a new node must use one.
+        try await Task.sleep(for: .seconds(3))
+        let late = try await TestServer.start(clock: nodes[0].clock, store: try await database.open())
+        let feed = late.feed(cookie: cookie)
+        let snapshot = try #require(try await feed.nextJSON())
+        let numbers = (snapshot["entries"] as? [[String: Any]])?.compactMap { $0["number"] as? Int }.sorted()
+        #expect(numbers == [1, 2, 3, 4, 5])
+        // And it follows the log from there.
+        let sixth = late.tracker(siteKey: account.siteKey)
+        sixth.send(json: hello(tab: "tab-snap-6000000"))
+        #expect(try await sixth.next() == #"{"t":"ok"}"#)
+        let added = try #require(try await feed.nextJSON())
+        #expect((added["entry"] as? [String: Any])?["number"] as? Int == 6)
+        #expect(nodes[0].registry(of: account.id)?.shownEntries.count == 6)
+        for tab in tabs { tab.close() }
+        sixth.close()
+        await Self.stop(database, nodes + [late])
+    }
+
+    @Test func aCrashedNodesTabsTurnOfflineOnTheOthers() async throws {
+        let clock = ManualClock()
+        let (database, nodes) = try await Self.cluster(2, clock: clock)
+        let (account, cookie) = try await nodes[0].makeAccount("shop")
+        let feed = nodes[0].feed(cookie: cookie)
+        _ = try await feed.nextJSON()
+        let tab = nodes[1].tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-crash-000001"))
+        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await feed.nextJSON()?["type"] as? String == "added")
+        _ = try await feed.nextJSON()  // counters
+
+        await nodes[1].stop()  // no goodbye: its heartbeats just stop
+        // Declared gone after 2 s of silence; then the tab's 2 s grace runs on the clock.
+        var status = ""
+        for _ in 0..<20 where status != "offline" {
+            clock.advance(millis: 1_000)
+            if let message = try? await feed.nextJSON(timeout: .seconds(1)),
+                let entry = message["entry"] as? [String: Any]
+            {
+                status = entry["status"] as? String ?? ""
+            }
+        }
+        #expect(status == "offline")
+        await Self.stop(database, nodes)
+    }
+}
