@@ -33,19 +33,13 @@ final class StaticFiles: Sendable {
 
     subscript(path: String) -> File? { files[path] }
 
-    /// Scripts loaded on customers' pages, sent without comment lines and indentation
-    /// so their readable source costs visitors nothing.
+    /// Scripts loaded on customers' pages, sent minified so their readable source
+    /// costs visitors nothing.
     static let compactScripts: Set<String> = ["/foyer.js", "/widget.js"]
 
-    /// Drops whole-line `//` comments, indentation and blank lines. Only for our own
-    /// scripts, which keep every comment on a line of its own and no multi-line strings.
+    /// The script as served: see `ScriptMinifier` for what it may contain.
     static func compact(_ data: Data) -> Data {
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-        let kept = lines.compactMap { line -> Substring? in
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            return trimmed.isEmpty || trimmed.hasPrefix("//") ? nil : trimmed
-        }
-        return Data((kept.joined(separator: "\n") + "\n").utf8)
+        Data(ScriptMinifier.minify(Array(data)))
     }
 
     private static func contentType(_ fileExtension: String) -> String {

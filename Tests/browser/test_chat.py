@@ -23,10 +23,13 @@ XSS_SCRIPT = "<script>window.pwned = 1</script>"
 WIDGET_SOURCE = ROOT / "Sources" / "FoyerServer" / "Public" / "widget.js"
 
 
-def compact(source: str) -> str:
-    """What StaticFiles.compact serves: no whole-line // comments, indentation or blank lines."""
+def without_comments_and_spaces(source: str) -> str:
+    """The script's characters minus comments and every whitespace character: equal for
+    the source and the served script when the server only dropped comments and spaces.
+    (widget.js keeps its comments on lines of their own or in /** */ blocks.)"""
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
     lines = (line.lstrip(" \t") for line in source.split("\n"))
-    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
+    return re.sub(r"\s", "", "".join(line for line in lines if not line.startswith("//")))
 
 
 def watch(page: Page) -> list[str]:
@@ -121,11 +124,13 @@ def visitor(browser: Browser, server: FoyerServer, site: Site) -> Iterator[Calla
 
 
 def test_widget_script_is_served(server: FoyerServer) -> None:
-    """foyer.js loads the widget from /widget.js on the Foyer origin, compacted."""
+    """foyer.js loads the widget from /widget.js on the Foyer origin, minified."""
     with urllib.request.urlopen(f"{server.url}/widget.js") as response:
         assert response.headers["Content-Type"].startswith("text/javascript")
         body = response.read().decode()
-    assert body == compact(WIDGET_SOURCE.read_text())
+    source = WIDGET_SOURCE.read_text()
+    assert without_comments_and_spaces(body) == without_comments_and_spaces(source)
+    assert len(body) < len(source) * 0.7 and "/**" not in body
     assert "Type your message" in body
 
 

@@ -1,59 +1,62 @@
 // Foyer tracker: one WebSocket per tab reporting the page the visitor is on.
 // Loaded on every page of a site, so it is kept tiny, never throws into the page
-// and never logs. Wire format: docs/PROTOCOL.md section 1.
-(function (w, d) {
+// and never logs. Wire format: docs/PROTOCOL.md section 1. The server serves it
+// minified (StaticFiles.compact): write for readers, not for bytes.
+((w, d) => {
   try {
-    var me = d.currentScript, site = me && me.getAttribute("data-site");
+    let me = d.currentScript, site = me && me.dataset.site;
     if (!site || !w.WebSocket) return;
-    var endpoint = new URL("/track?site=" + encodeURIComponent(site), me.src);
-    endpoint.protocol = endpoint.protocol == "https:" ? "wss:" : "ws:";
-    var HEARTBEAT_MS = 25e3, MAX_BACKOFF_MS = 3e4, TITLE_DELAY_MS = 1e3;
-    var ws, stopped, off, failures = 0, timer, heartbeat, titleTimer, sentURL, sentTitle;
+    let HEARTBEAT_MS = 25e3, MAX_BACKOFF_MS = 3e4, TITLE_DELAY_MS = 1e3;
+    let ws, stopped, off, failures = 0, timer, heartbeat, titleTimer, sentURL, sentTitle;
 
-    /** @param {Storage} store @param {string} key @returns {string} a random id kept in `store` */
-    var id = function (store, key) {
-      var value;
-      try { value = store.getItem(key); } catch (e) {}
+    /**
+     * A random id kept in `store`: at least 22 characters of [0-9a-z].
+     * @param {Storage} store @param {string} key @returns {string}
+     */
+    let id = (store, key) => {
+      let value;
+      try { value = store.getItem(key); } catch {}
       if (!value) {
         value = "";
-        for (var i = 0; i < 22; i++) value += "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[Math.random() * 62 | 0];
-        try { store.setItem(key, value); } catch (e) {}
+        while (value.length < 22) value += Math.random().toString(36).slice(2);
+        try { store.setItem(key, value); } catch {}
       }
       return value;
     };
-    var tab = id(sessionStorage, "foyer.tab"), vid = id(localStorage, "foyer.vid");
-    // The chat widget (/widget.js) loads only when the launcher is used and talks
-    // through this tab's socket: it sets `on` to receive chat messages.
-    var chat = w.FoyerChat = { send: function (m) { send(m); }, on: 0 };
+    let tab = id(sessionStorage, "foyer.tab"), vid = id(localStorage, "foyer.vid");
 
     /** @param {Object} message */
-    var send = function (message) {
-      try { if (ws && ws.readyState == 1 && (!off || message.t == "h")) ws.send(JSON.stringify(message)); } catch (e) {}
+    let send = (message) => {
+      try { if (ws && ws.readyState == 1 && (!off || message.t == "h")) ws.send(JSON.stringify(message)); } catch {}
     };
-    var hello = function () {
-      sentURL = location.href; sentTitle = d.title;
-      var tz = "";
-      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) {}
-      send({ t: "hello", tab: tab, vid: vid, url: sentURL, title: sentTitle, ref: d.referrer, lang: navigator.language, tz: tz });
+    // The chat widget (/widget.js) loads only when the launcher is used and talks
+    // through this tab's socket: it sets `on` to receive chat messages.
+    let chat = w.FoyerChat = { send, on: 0 };
+    let hello = () => {
+      let tz = "";
+      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch {}
+      send({ t: "hello", tab, vid, url: sentURL = location.href, title: sentTitle = d.title, ref: d.referrer, lang: navigator.language, tz });
     };
 
-    var connect = function () {
+    let connect = () => {
       if (stopped || ws) return;
-      try { ws = new WebSocket(endpoint); } catch (e) { return retry(); }
-      ws.onopen = function () {
+      // The script's own origin, ws: for http: and wss: for https:.
+      try { ws = new WebSocket(new URL("/track?site=" + encodeURIComponent(site), me.src.replace(/^http/, "ws"))); } catch { return retry(); }
+      ws.onopen = () => {
         off = 0;
         hello();
-        heartbeat = setInterval(function () { send({ t: "h" }); }, HEARTBEAT_MS);
+        heartbeat = setInterval(() => send({ t: "h" }), HEARTBEAT_MS);
       };
-      ws.onmessage = function (event) {
-        var m = {}, t;
-        try { m = JSON.parse(event.data); t = m.t; if (chat.on) chat.on(m); } catch (e) {}
-        if (t == "ok" || t == "wait" || t == "off") failures = 0;
+      ws.onmessage = event => {
+        let m, t;
+        // Any reply (the first is always ok, wait or off) means the server took us.
+        failures = 0;
+        try { m = JSON.parse(event.data); t = m.t; if (chat.on) chat.on(m); } catch {}
         // Tracking switched off: collect nothing until the server says it is back on.
         if (t == "off") off = 1;
         if (t == "on") { off = 0; hello(); }
       };
-      ws.onclose = function (event) {
+      ws.onclose = event => {
         clearInterval(heartbeat);
         ws = null;
         // 4001: the site key changed — stop for this page.
@@ -63,61 +66,56 @@
     };
 
     // Jittered exponential backoff: 1 s doubling to 30 s, each ±50 %.
-    var retry = function () {
+    let retry = () => {
       if (stopped) return;
       clearTimeout(timer);
-      timer = setTimeout(connect, Math.min(MAX_BACKOFF_MS, 1e3 * Math.pow(2, failures++)) * (0.5 + Math.random()));
+      timer = setTimeout(connect, Math.min(MAX_BACKOFF_MS, 1e3 * 2 ** failures++) * (0.5 + Math.random()));
     };
 
-    var changed = function () {
-      if (location.href != sentURL) {
-        sentURL = location.href; sentTitle = d.title;
-        send({ t: "page", url: sentURL, title: sentTitle });
-      } else if (d.title != sentTitle) {
-        sentTitle = d.title;
-        send({ t: "title", title: sentTitle });
-      }
+    let changed = () => {
+      if (location.href != sentURL) send({ t: "page", url: sentURL = location.href, title: sentTitle = d.title });
+      else if (d.title != sentTitle) send({ t: "title", title: sentTitle = d.title });
     };
 
     // Single-page apps: route changes through the History API and back/forward.
-    ["pushState", "replaceState"].forEach(function (name) {
-      var original = history[name];
+    for (let name of ["pushState", "replaceState"]) {
+      let original = history[name];
       history[name] = function () {
-        var result = original.apply(this, arguments);
-        try { changed(); } catch (e) {}
+        let result = original.apply(this, arguments);
+        try { changed(); } catch {}
         return result;
       };
-    });
+    }
     w.addEventListener("popstate", changed);
     // Title changes, debounced so an animated title cannot flood the socket.
-    new MutationObserver(function () {
+    new MutationObserver(() => {
       clearTimeout(titleTimer);
       titleTimer = setTimeout(changed, TITLE_DELAY_MS);
-    }).observe(d.head || d.documentElement, { subtree: true, childList: true, characterData: true });
+    }).observe(d.head || d.documentElement, { subtree: 1, childList: 1, characterData: 1 });
     // Leaving the page closes the socket at once; a page restored from the
     // back/forward cache reconnects and resumes the same entry.
-    w.addEventListener("pagehide", function () { if (ws) ws.close(1000); });
-    w.addEventListener("pageshow", function (event) { if (event.persisted) { failures = 0; connect(); } });
+    w.addEventListener("pagehide", () => { if (ws) ws.close(1000); });
+    w.addEventListener("pageshow", event => { if (event.persisted) { failures = 0; connect(); } });
     connect();
 
     // Chat launcher, isolated from the page's CSS in a shadow root.
-    var widget = function () {
+    let widget = () => {
       if (chat.l) return;
       chat.l = 1;
-      var script = d.createElement("script");
+      let script = d.createElement("script");
       script.src = new URL("/widget.js", me.src);
-      d.head.appendChild(script);
+      d.head.append(script);
     };
-    var launch = function () {
-      var host = d.createElement("div"), root = host.attachShadow({ mode: "open" }), button = d.createElement("button");
+    let launch = () => {
+      let host = d.createElement("div"), button = d.createElement("button");
       button.textContent = "Chat with us";
       button.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483647;padding:12px 18px;border:0;border-radius:24px;background:#1f6feb;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 14px #0004";
-      button.onclick = function () { try { sessionStorage.setItem("foyer.chat", 1); } catch (e) {} widget(); };
+      button.onclick = () => { try { sessionStorage.setItem("foyer.chat", 1); } catch {} widget(); };
       chat.button = button;
-      root.appendChild(button);
-      d.body.appendChild(host);
-      try { if (sessionStorage.getItem("foyer.chat")) widget(); } catch (e) {}
+      host.attachShadow({ mode: "open" }).append(button);
+      d.body.append(host);
+      try { if (sessionStorage.getItem("foyer.chat")) widget(); } catch {}
     };
     if (d.body) launch(); else d.addEventListener("DOMContentLoaded", launch);
-  } catch (e) {}
+  } catch {}
 })(window, document);

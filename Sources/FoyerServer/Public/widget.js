@@ -2,7 +2,7 @@
 // every page of a tab that already chats). It talks through the tab's tracker socket
 // via window.FoyerChat (docs/PROTOCOL.md section 3), draws its panel in its own
 // shadow root, sets every message with textContent, never throws into the page and
-// never logs. Served compacted: comments stay on their own lines, no multi-line strings.
+// never logs. Served minified (ScriptMinifier): no nested template literals.
 (function (w, d) {
   try {
     var chat = w.FoyerChat;
