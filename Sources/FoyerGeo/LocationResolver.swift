@@ -27,6 +27,18 @@ public final class LocationResolver: Sendable {
         }
     }
 
+    /// The only request headers ``resolve(peer:headers:timezone:)`` can read (lower case):
+    /// the forwarding headers and, when configured, the edge proxy's location headers.
+    /// A tracker socket keeps just these for its hellos, not the whole request.
+    public var headerNames: Set<String> {
+        var names: Set<String> = ["forwarded", "x-forwarded-for"]
+        if let provided = edge?.provider.headerNames {
+            names.formUnion([provided.country, provided.city, provided.latitude, provided.longitude])
+            if let countryName = provided.countryName { names.insert(countryName) }
+        }
+        return names
+    }
+
     /// A resolver that logs under `foyer.geo`.
     public convenience init(configuration: GeoConfiguration) throws {
         try self.init(configuration: configuration, logger: Logger(label: "foyer.geo"))

@@ -57,8 +57,10 @@ enum FeedMessage: Encodable {
 
     /// The message as JSON text bytes, encoded once and shared by every dashboard.
     func encoded() -> [UInt8] {
+        // One per event and page change: written by hand (see FeedJSON).
+        if case .event(let event) = self { return FeedJSON.event(event) }
         // Encoding these plain values cannot fail.
-        (try? Self.encoder.encode(self)).map(Array.init) ?? Array(#"{"type":"error"}"#.utf8)
+        return (try? Self.encoder.encode(self)).map(Array.init) ?? Array(#"{"type":"error"}"#.utf8)
     }
 
     private static let encoder: JSONEncoder = {

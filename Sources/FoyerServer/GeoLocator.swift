@@ -7,6 +7,7 @@ import Logging
 struct GeoLocator: VisitorLocator {
     let resolver: LocationResolver
     private let addresses: ClientAddressResolver
+    private let headerNames: Set<String>
 
     /// - Throws: a clear error naming a database file that cannot be used, an unknown
     ///   edge-header provider or a trusted proxy that is not a CIDR block.
@@ -21,6 +22,7 @@ struct GeoLocator: VisitorLocator {
         let geo = GeoConfiguration(databasePath: configuration.geoipDatabase, trustedProxies: configuration.trustedProxies, edgeHeaders: edge)
         resolver = try LocationResolver(configuration: geo, logger: logger)
         addresses = try ClientAddressResolver(trustedProxies: configuration.trustedProxies)
+        headerNames = resolver.headerNames
     }
 
     func clientAddress(peer: String?, headers: [(name: String, value: String)]) -> String? {
@@ -29,5 +31,9 @@ struct GeoLocator: VisitorLocator {
 
     func locate(peer: String?, headers: [(name: String, value: String)], timezone: String?) -> VisitorLocation? {
         resolver.resolve(peer: peer, headers: headers, timezone: timezone)
+    }
+
+    func locationHeaders(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        headers.filter { headerNames.contains($0.name) }
     }
 }

@@ -71,10 +71,13 @@ struct SocketGate: Sendable {
             return .refuse(.serviceUnavailable, "try again later")
         }
         let locator = self.locator
+        // Kept for the socket's life (a hello comes again when tracking is switched back
+        // on): only what the locator reads, not the whole request.
+        let locationHeaders = locator.locationHeaders(headers)
         return .tracker(
             TrackerSetup(
                 account: account, live: live, hub: hub, chats: chats, clientAddress: client, limiter: limiter,
-                locate: { timezone in locator.locate(peer: peer, headers: headers, timezone: timezone) },
+                locate: { timezone in locator.locate(peer: peer, headers: locationHeaders, timezone: timezone) },
                 messagesPerSecond: configuration.trackerMessagesPerSecond,
                 messageBurst: configuration.trackerMessageBurst))
     }

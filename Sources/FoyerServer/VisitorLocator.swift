@@ -9,6 +9,14 @@ public protocol VisitorLocator: Sendable {
     func clientAddress(peer: String?, headers: [(name: String, value: String)]) -> String?
     /// The visitor's location, or nil when unknown.
     func locate(peer: String?, headers: [(name: String, value: String)], timezone: String?) -> VisitorLocation?
+    /// The headers `locate` may read, so a socket need not keep the whole request for
+    /// its hellos. `locate` gives the same answer with these as with all of them.
+    func locationHeaders(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)]
+}
+
+extension VisitorLocator {
+    /// All of them, unless a locator knows better.
+    public func locationHeaders(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] { headers }
 }
 
 /// A locator that knows nothing: the peer address is the client, locations are unknown.
@@ -18,4 +26,6 @@ public struct PeerOnlyLocator: VisitorLocator {
     public func clientAddress(peer: String?, headers: [(name: String, value: String)]) -> String? { peer }
 
     public func locate(peer: String?, headers: [(name: String, value: String)], timezone: String?) -> VisitorLocation? { nil }
+
+    public func locationHeaders(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] { [] }
 }
