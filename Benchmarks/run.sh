@@ -9,7 +9,8 @@
 #   Benchmarks/run.sh --no-build --out DIR --trackers 19000 --rate 5000 ...
 #
 # Options of this script: --runs N, --port P, --no-build, --out DIR (keep the JSON
-# reports and server logs). Everything else goes to `foyer-load run` (see
+# reports and server logs), --server-bin PATH (measure another build of `foyer`, e.g. the
+# previous commit's, against the same generator). Everything else goes to `foyer-load run` (see
 # `.build/release/foyer-load run --help`).
 #
 # The server gets --entry-limit 100000 so every tab is shown (the default 500 would put
@@ -22,6 +23,7 @@ runs=1
 port=18080
 build=1
 out=""
+server_bin=""
 args=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
         --port) port="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
         --out) out="$2"; shift 2 ;;
+        --server-bin) server_bin="$2"; shift 2 ;;
         *) args+=("$1"); shift ;;
     esac
 done
@@ -38,6 +41,7 @@ if [ "$build" = 1 ]; then
     swift build -c release --product foyer-load
 fi
 bin="$(swift build -c release --show-bin-path)"
+foyer="${server_bin:-$bin/foyer}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/foyer-bench.XXXXXX")"
 [ -n "$out" ] && mkdir -p "$out"
@@ -69,13 +73,13 @@ reports=()
 for run in $(seq 1 "$runs"); do
     data="$work/data-$run"
     mkdir -p "$data"
-    "$bin/foyer" account add bench --data-dir "$data" >/dev/null
-    site="$("$bin/foyer" account list --data-dir "$data" | awk -F'\t' '$1 == "bench" { print $2 }')"
+    "$foyer" account add bench --data-dir "$data" >/dev/null
+    site="$("$foyer" account list --data-dir "$data" | awk -F'\t' '$1 == "bench" { print $2 }')"
     FOYER_PASSWORD="$password" FOYER_BCRYPT_COST=4 \
-        "$bin/foyer" user add --email "$email" --role owner --account bench --data-dir "$data" >/dev/null
+        "$foyer" user add --email "$email" --role owner --account bench --data-dir "$data" >/dev/null
 
     log="$work/server-$run.log"
-    "$bin/foyer" serve --host 127.0.0.1 --port "$port" --data-dir "$data" --entry-limit 100000 >"$log" 2>&1 &
+    "$foyer" serve --host 127.0.0.1 --port "$port" --data-dir "$data" --entry-limit 100000 >"$log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 100); do
         curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

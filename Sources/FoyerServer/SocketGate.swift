@@ -112,11 +112,11 @@ struct SocketGate: Sendable {
         let pipeline = channel.pipeline.syncOperations
         switch decision {
         case .tracker(let setup):
-            try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(configuration.trackerIdleTimeoutSeconds)))
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
-            try pipeline.addHandler(TrackerSocketHandler(setup: setup))
+            // The idle timeout is kept by the handler and IdleSweeper: no timer per socket.
+            try pipeline.addHandler(TrackerSocketHandler(setup: setup, idleTimeout: .seconds(configuration.trackerIdleTimeoutSeconds)))
         case .feed(let live, let viewer):
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(

@@ -11,7 +11,7 @@ import Logging
 ///
 /// Frames are validated (UTF-8, JSON, fields, URL scheme, rate) and turned into registry
 /// operations on the account's ``LiveAccount``.
-final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler, IdleSweeper.Member {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
@@ -36,15 +36,34 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private var closeSent = false
     private static let decoder = JSONDecoder()
     private static let maxQueued = 8
+    /// No frame (not even a heartbeat) for this long closes the socket with 4002.
+    private let idleTimeoutNanos: UInt64
+    private(set) var idleDeadlineNanos: UInt64
+    /// Set while the handler is in the pipeline (the idle sweeper closes through it).
+    private var context: ChannelHandlerContext?
+    private var sweeper: IdleSweeper?
 
-    init(setup: TrackerSetup) {
+    init(setup: TrackerSetup, idleTimeout: TimeAmount) {
         self.setup = setup
         connection = setup.hub.makeConnectionID()
-        bucket = RateBucket(rate: setup.messagesPerSecond, burst: setup.messageBurst, nowNanos: Monotonic.nanoseconds())
+        let now = Monotonic.nanoseconds()
+        bucket = RateBucket(rate: setup.messagesPerSecond, burst: setup.messageBurst, nowNanos: now)
+        idleTimeoutNanos = UInt64(max(0, idleTimeout.nanoseconds))
+        idleDeadlineNanos = now + idleTimeoutNanos
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         setup.hub.metrics.trackerSockets.increment()
+        self.context = context
+        let sweeper = IdleSweeper.on(context.eventLoop)
+        sweeper.add(self)
+        self.sweeper = sweeper
+    }
+
+    func idleTimedOut() {
+        sweeper = nil
+        guard let context else { return }
+        close(context, code: 4002, reason: "idle timeout")
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -66,9 +85,12 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     func handlerRemoved(context: ChannelHandlerContext) {
         release()
+        self.context = nil
     }
 
     private func release() {
+        sweeper?.remove(self)
+        sweeper = nil
         guard !released else { return }
         released = true
         setup.limiter.release(setup.clientAddress)
@@ -80,14 +102,11 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             close(context, code: request.code, reason: request.reason, lastMessage: request.lastMessage)
             return
         }
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            close(context, code: 4002, reason: "idle timeout")
-            return
-        }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        idleDeadlineNanos = Monotonic.nanoseconds() &+ idleTimeoutNanos
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text:

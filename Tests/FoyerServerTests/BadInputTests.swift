@@ -104,4 +104,30 @@ struct BadInputTests {
         #expect(crossSite.status == 403)
         await server.stop()
     }
+
+    @Test func aSilentTrackerIsClosedAfterTheIdleTimeoutAndHeartbeatsKeepItOpen() async throws {
+        let server = try await TestServer.start { $0.trackerIdleTimeoutSeconds = 1 }
+        let (account, _) = try await server.makeAccount("shop")
+        let silent = server.tracker(siteKey: account.siteKey)
+        let beating = server.tracker(siteKey: account.siteKey)
+        silent.send(json: hello(tab: "tab-silent-01"))
+        beating.send(json: hello(tab: "tab-beating-1"))
+        #expect(try await silent.next() == #"{"t":"ok"}"#)
+        #expect(try await beating.next() == #"{"t":"ok"}"#)
+        // Heartbeats every 300 ms: the beating tab outlives the silent one.
+        let heartbeats = Task {
+            while !Task.isCancelled {
+                beating.send(#"{"t":"h"}"#)
+                try? await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        #expect(try await silent.closed() == (4002, "idle timeout"))
+        heartbeats.cancel()
+        _ = await heartbeats.result
+        // Still open: it answers a message a closed socket could not.
+        beating.send(#"{"t":"history"}"#)
+        #expect(try await beating.nextJSON()?["t"] as? String == "history")
+        #expect(try await beating.closed() == (4002, "idle timeout"))
+        await server.stop()
+    }
 }
