@@ -7,10 +7,16 @@
 #   Benchmarks/run.sh --smoke         # ~30 s: 1,000 sockets, 2 dashboards, 200 events/s for 10 s
 #   Benchmarks/run.sh --runs 3        # three runs, each on a fresh server; the table shows medians
 #   Benchmarks/run.sh --no-build --out DIR --trackers 19000 --rate 5000 ...
+#   Benchmarks/run.sh --full          # the issue's table: 19,000 sockets, 20 dashboards, 5,000 events/s
+#                                     # for 60 s, then 10 minutes held with heartbeats, plus CPU per
+#                                     # 1,000 events at 2,000 / 5,000 / 10,000 sockets (~25 min)
+#   Benchmarks/run.sh --smoke --check # regression guard: 3 smoke runs against docs/benchmarks-baseline.json
 #
 # Options of this script: --runs N, --port P, --no-build, --out DIR (keep the JSON
 # reports and server logs), --server-bin PATH (measure another build of `foyer`, e.g. the
-# previous commit's, against the same generator). Everything else goes to `foyer-load run` (see
+# previous commit's, against the same generator), --full, --check (compare the median
+# with the committed baseline; exit 1 on a regression), --update-baseline (write the
+# medians into the baseline instead). Everything else goes to `foyer-load run` (see
 # `.build/release/foyer-load run --help`).
 #
 # The server gets --entry-limit 100000 so every tab is shown (the default 500 would put
@@ -24,6 +30,8 @@ port=18080
 build=1
 out=""
 server_bin=""
+full=0
+check=""
 args=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -32,9 +40,42 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --out) out="$2"; shift 2 ;;
         --server-bin) server_bin="$2"; shift 2 ;;
+        --full) full=1; shift ;;
+        --check) check="check"; shift ;;
+        --update-baseline) check="update"; shift ;;
         *) args+=("$1"); shift ;;
     esac
 done
+
+# The regression guard takes the median of three smoke runs unless told otherwise.
+if [ -n "$check" ] && [ "$runs" = 1 ]; then runs=3; fi
+
+if [ "$full" = 1 ]; then
+    # Each step is a separate run of this script on a fresh server; one summary at the end.
+    self="$0"
+    keep="${out:-$(mktemp -d "${TMPDIR:-/tmp}/foyer-full.XXXXXX")}"
+    mkdir -p "$keep"
+    common=(--port "$port" --dashboards 20 --rate 5000)
+    [ "$build" = 1 ] || common+=(--no-build)
+    [ -n "$server_bin" ] && common+=(--server-bin "$server_bin")
+    for sockets in 2000 5000 10000; do
+        "$self" "${common[@]}" --out "$keep/sweep-$sockets" --trackers "$sockets" --duration 30 ${args[@]+"${args[@]}"} >/dev/null
+        common+=(--no-build)
+    done
+    "$self" "${common[@]}" --out "$keep/main" --trackers 19000 --duration 60 --hold 600 ${args[@]+"${args[@]}"} >/dev/null
+    bin="$(swift build -c release --show-bin-path)"
+    echo "Main run (19,000 sockets, 20 dashboards, 5,000 page changes/s for 60 s, then held 10 min):"
+    "$bin/foyer-load" summarize "$keep"/main/run-*.json
+    echo
+    echo "CPU per 1,000 events as sockets grow (20 dashboards, 5,000 page changes/s):"
+    echo "| tracker sockets | server CPU-ms per 1,000 events | server CPU (% of one core) | event→dashboard p99 (ms) |"
+    echo "|---:|---:|---:|---:|"
+    for report in "$keep"/sweep-2000/run-*.json "$keep"/sweep-5000/run-*.json "$keep"/sweep-10000/run-*.json "$keep"/main/run-*.json; do
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("| %d | %.1f | %.1f | %.2f |" % (r["trackersOpened"], r["serverCPUMillisPer1000Events"], r["serverCPUPercent"], r["latencyMillisP99"]))' "$report"
+    done
+    echo "(reports kept in $keep)"
+    exit 0
+fi
 
 if [ "$build" = 1 ]; then
     swift build -c release --product foyer
@@ -103,4 +144,10 @@ done
 if [ "$runs" -gt 1 ]; then
     echo
     "$bin/foyer-load" summarize "${reports[@]}"
+fi
+if [ "$check" = check ]; then
+    echo
+    "$bin/foyer-load" check --baseline docs/benchmarks-baseline.json "${reports[@]}"
+elif [ "$check" = update ]; then
+    "$bin/foyer-load" check --update --baseline docs/benchmarks-baseline.json "${reports[@]}"
 fi

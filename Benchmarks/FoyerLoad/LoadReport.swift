@@ -46,6 +46,13 @@ struct LoadReport: Codable, Sendable {
     var serverCPUMillisPer1000Events = 0.0
     var generatorCPUPercent = 0.0
 
+    // Holding (all sockets open, heartbeats only)
+    var holdSecondsMeasured = 0.0
+    var holdHeartbeats = 0
+    var holdClosed = 0
+    var serverHoldCPUPercent = 0.0
+    var rssAfterHoldBytes = 0
+
     // Health
     var trackersClosedDuringRun = 0
     var trackersClosedByServer = 0

@@ -75,6 +75,25 @@ struct LoadRun: Sendable {
         }
         report.record(recorder.tally, sent: pace.sent)
         report.rssEndBytes = try server.residentBytes()
+
+        if plan.holdSeconds > 0 {
+            log("holding \(connect.opened.count) sockets for \(plan.holdSeconds.fixed(0)) s, heartbeats flowing")
+            let closedBefore = counters.closedSockets
+            let beatsBefore = counters.heartbeats
+            let holdCPU = try server.cpuNanoseconds()
+            let holdStart = Monotonic.nanoseconds()
+            let holdEnd = holdStart + UInt64(plan.holdSeconds * 1e9)
+            while Monotonic.nanoseconds() < holdEnd {
+                try await Task.sleep(for: .milliseconds(min(10_000, Int64((holdEnd - Monotonic.nanoseconds()) / 1_000_000) + 1)))
+                log("holding: \(connect.opened.count + warmup.opened.count - counters.closedSockets) open, \(counters.heartbeats - beatsBefore) heartbeats sent")
+            }
+            let held = Monotonic.nanoseconds() - holdStart
+            report.holdSecondsMeasured = Double(held) / 1e9
+            report.holdHeartbeats = counters.heartbeats - beatsBefore
+            report.holdClosed = counters.closedSockets - closedBefore
+            report.serverHoldCPUPercent = percent(try server.cpuNanoseconds() - holdCPU, of: held)
+            report.rssAfterHoldBytes = try server.residentBytes()
+        }
         report.trackersClosedDuringRun = counters.closedSockets
         report.trackersClosedByServer = counters.serverClosedSockets
 

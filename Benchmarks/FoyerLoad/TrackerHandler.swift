@@ -34,8 +34,10 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.channel = channel
         Self.send(hello, on: channel)
         let phase = TimeAmount.nanoseconds(Int64.random(in: 0..<max(1, heartbeatInterval.nanoseconds)))
+        let counters = self.counters
         heartbeat = channel.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: heartbeatInterval) { _ in
             Self.send(#"{"t":"h"}"#, on: channel)
+            counters.heartbeatSent()
         }
     }
 
