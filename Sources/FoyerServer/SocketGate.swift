@@ -70,14 +70,13 @@ struct SocketGate: Sendable {
             logger.error("loading account \(account.id) failed: \(error)")
             return .refuse(.serviceUnavailable, "try again later")
         }
-        let locator = self.locator
         // Kept for the socket's life (a hello comes again when tracking is switched back
         // on): only what the locator reads, not the whole request.
         let locationHeaders = locator.locationHeaders(headers)
         return .tracker(
             TrackerSetup(
                 account: account, live: live, hub: hub, chats: chats, clientAddress: client, limiter: limiter,
-                locate: { timezone in locator.locate(peer: peer, headers: locationHeaders, timezone: timezone) },
+                locator: locator, peer: peer, locationHeaders: locationHeaders,
                 messagesPerSecond: configuration.trackerMessagesPerSecond,
                 messageBurst: configuration.trackerMessageBurst))
     }
@@ -112,11 +111,11 @@ struct SocketGate: Sendable {
         let pipeline = channel.pipeline.syncOperations
         switch decision {
         case .tracker(let setup):
+            // The idle timeout (IdleSweeper) and fragmented messages are the handler's own
+            // work: no timer and no aggregator per socket.
             try pipeline.addHandler(
-                NIOWebSocketFrameAggregator(
-                    minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
-            // The idle timeout is kept by the handler and IdleSweeper: no timer per socket.
-            try pipeline.addHandler(TrackerSocketHandler(setup: setup, idleTimeout: .seconds(configuration.trackerIdleTimeoutSeconds)))
+                TrackerSocketHandler(
+                    setup: setup, idleTimeout: .seconds(configuration.trackerIdleTimeoutSeconds), maxMessageBytes: configuration.maxFrameBytes))
         case .feed(let live, let viewer):
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(

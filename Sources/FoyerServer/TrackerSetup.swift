@@ -10,8 +10,16 @@ struct TrackerSetup: Sendable {
     /// The client address the connection limit was charged to.
     let clientAddress: String
     let limiter: AddressLimiter
-    /// Locates the visitor from what was known at the upgrade plus the browser's timezone.
-    let locate: @Sendable (_ timezone: String) -> VisitorLocation?
+    /// What the upgrade told about the visitor's location: the peer address and only the
+    /// headers the locator reads (kept inline: a closure would cost an allocation per socket).
+    let locator: any VisitorLocator
+    let peer: String?
+    let locationHeaders: [(name: String, value: String)]
     let messagesPerSecond: Double
     let messageBurst: Double
+
+    /// Locates the visitor from what was known at the upgrade plus the browser's timezone.
+    func locate(_ timezone: String) -> VisitorLocation? {
+        locator.locate(peer: peer, headers: locationHeaders, timezone: timezone)
+    }
 }

@@ -36,6 +36,11 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private var closeSent = false
     private static let decoder = JSONDecoder()
     private static let maxQueued = 8
+    /// A message may come in at most this many fragments, `maxMessageBytes` in all.
+    private static let maxFragments = 16
+    private let maxMessageBytes: Int
+    /// A fragmented message being received (nil nearly always).
+    private var fragmented: FragmentedMessage?
     /// No frame (not even a heartbeat) for this long closes the socket with 4002.
     private let idleTimeoutNanos: UInt64
     private(set) var idleDeadlineNanos: UInt64
@@ -43,8 +48,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private var context: ChannelHandlerContext?
     private var sweeper: IdleSweeper?
 
-    init(setup: TrackerSetup, idleTimeout: TimeAmount) {
+    init(setup: TrackerSetup, idleTimeout: TimeAmount, maxMessageBytes: Int) {
         self.setup = setup
+        self.maxMessageBytes = maxMessageBytes
         connection = setup.hub.makeConnectionID()
         let now = Monotonic.nanoseconds()
         bucket = RateBucket(rate: setup.messagesPerSecond, burst: setup.messageBurst, nowNanos: now)
@@ -109,10 +115,15 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         idleDeadlineNanos = Monotonic.nanoseconds() &+ idleTimeoutNanos
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .text:
-            receive(context, frame)
-        case .binary:
-            close(context, code: 1003, reason: "binary frames are not accepted")
+        case .text, .binary, .continuation:
+            do throws(FragmentedMessage.Refusal) {
+                if let message = try join(frame) { handle(context, message) }
+            } catch {
+                switch error {
+                case .tooBig: close(context, code: 1009, reason: "message too big")
+                case .outOfSequence: close(context, code: 1002, reason: "fragments out of sequence")
+                }
+            }
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
@@ -125,6 +136,29 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             }
         default:
             break
+        }
+    }
+
+    /// A whole message: the frame itself, or the last fragment's message once all arrived.
+    private func join(_ frame: WebSocketFrame) throws(FragmentedMessage.Refusal) -> WebSocketFrame? {
+        if frame.opcode == .continuation {
+            guard var message = fragmented else { throw .outOfSequence }
+            fragmented = nil
+            let whole = try message.append(frame)
+            if whole == nil { fragmented = message }
+            return whole
+        }
+        guard fragmented == nil else { throw .outOfSequence }
+        if frame.fin { return frame }
+        fragmented = try FragmentedMessage(first: frame, maxFragments: Self.maxFragments, maxBytes: maxMessageBytes)
+        return nil
+    }
+
+    private func handle(_ context: ChannelHandlerContext, _ message: WebSocketFrame) {
+        if message.opcode == .text {
+            receive(context, message)
+        } else {
+            close(context, code: 1003, reason: "binary frames are not accepted")
         }
     }
 

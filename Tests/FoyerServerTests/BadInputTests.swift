@@ -130,4 +130,37 @@ struct BadInputTests {
         #expect(try await beating.closed() == (4002, "idle timeout"))
         await server.stop()
     }
+
+    @Test func fragmentedMessagesAreJoinedWithinTheirLimits() async throws {
+        let server = try await TestServer.start()
+        let (account, _) = try await server.makeAccount("shop")
+        let key = account.siteKey
+        func fragment(_ text: String, first: Bool, last: Bool) -> WebSocketFrame {
+            WebSocketFrame(fin: last, opcode: first ? .text : .continuation, maskKey: .random(), data: ByteBuffer(string: text))
+        }
+        // A hello in three fragments is one message.
+        let tab = server.tracker(siteKey: key)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: hello(tab: "tab-fragments")), as: UTF8.self)
+        let third = text.count / 3
+        tab.sendFrame(fragment(String(text.prefix(third)), first: true, last: false))
+        tab.sendFrame(fragment(String(text.dropFirst(third).prefix(third)), first: false, last: false))
+        tab.sendFrame(fragment(String(text.dropFirst(2 * third)), first: false, last: true))
+        #expect(try await tab.next() == #"{"t":"ok"}"#)
+
+        #expect(try await closeCode(server, siteKey: key) { $0.sendFrame(fragment("{}", first: false, last: true)) }
+            == (1002, "fragments out of sequence"))
+        #expect(try await closeCode(server, siteKey: key) { socket in
+            socket.sendFrame(fragment("{", first: true, last: false))
+            socket.sendFrame(fragment("{}", first: true, last: true))
+        } == (1002, "fragments out of sequence"))
+        #expect(try await closeCode(server, siteKey: key) { socket in
+            socket.sendFrame(fragment("{", first: true, last: false))
+            for _ in 0..<16 { socket.sendFrame(fragment(" ", first: false, last: false)) }
+        } == (1009, "message too big"))
+        #expect(try await closeCode(server, siteKey: key) { socket in
+            socket.sendFrame(fragment(String(repeating: " ", count: 10_000), first: true, last: false))
+            socket.sendFrame(fragment(String(repeating: " ", count: 10_000), first: false, last: true))
+        } == (1009, "message too big"))
+        await server.stop()
+    }
 }
