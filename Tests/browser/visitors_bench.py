@@ -58,8 +58,9 @@ FAKE_FEED = r"""
   const params = new URLSearchParams(location.hash.slice(1));
   const count = Number(params.get('n') || 500);
   const places = params.get('places') || 'cities';
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  // xorshift32: a fixed seed for repeatable runs (a plain LCG's correlated draws skewed the cities).
+  let seed = 2463534242;
+  const rand = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 4294967296; };
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const CITIES = [['TR','Türkiye','Istanbul',41.01,28.97,'Europe/Istanbul','tr-TR'],
     ['US','United States','New York',40.71,-74.0,'America/New_York','en-US'],
