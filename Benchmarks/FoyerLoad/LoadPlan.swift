@@ -4,6 +4,8 @@ import NIOCore
 struct LoadPlan: Codable, Sendable {
     var host = "127.0.0.1"
     var port = 8080
+    /// Where the dashboards connect: another node of a cluster, to measure cross-node latency.
+    var feedPort: Int?
     /// Idle tracker sockets to open and hold (the memory measurement divides by this).
     var trackers = 15_000
     var dashboards = 10

@@ -106,7 +106,10 @@ struct LoadRun: Sendable {
     // MARK: Dashboards
 
     private func openDashboards(recorder: FeedRecorder) async throws -> [any Channel] {
-        let dialer = try self.dialer
+        let feedPort = plan.feedPort ?? plan.port
+        let dialer = WebSocketDialer(
+            server: try SocketAddress(ipAddress: plan.host, port: feedPort), hostHeader: "\(plan.host):\(feedPort)",
+            connectTimeout: .milliseconds(Int64(plan.connectTimeoutSeconds * 1000)))
         var channels: [any Channel] = []
         for index in 0..<plan.dashboards {
             let loop = dashboardLoop

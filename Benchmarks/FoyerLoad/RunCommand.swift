@@ -13,6 +13,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Server address (loopback).") var host = "127.0.0.1"
     @Option(help: "Server port.") var port = 8080
+    @Option(help: "Port of the node the dashboards use (a cluster node other than --port; default --port).") var feedPort: Int?
     @Option(help: "Site key of the account under test.") var site: String
     @Option(help: "Email of a user of that account (password in FOYER_PASSWORD).") var email: String
     @Option(help: "The server's process id (default: whoever listens on --port).") var serverPid: Int32?
@@ -36,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
         var plan = smoke ? LoadPlan.smoke : LoadPlan()
         plan.host = host
         plan.port = port
+        plan.feedPort = feedPort
         if let trackers { plan.trackers = trackers }
         if let dashboards { plan.dashboards = dashboards }
         if let rate { plan.eventsPerSecond = rate }

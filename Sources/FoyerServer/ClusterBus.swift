@@ -187,7 +187,11 @@ final class ClusterBus: Service, Sendable {
         var attempts = 0
         while true {
             do {
-                _ = try await log.append(node: node, batch: batch.id, body: batch.body)
+                // Bounded: a query stuck on a connection the database dropped must not
+                // stall this node's writes (the retry is safe: batch ids are unique).
+                let log = self.log
+                let node = self.node
+                _ = try await Self.bounded(.seconds(5)) { try await log.append(node: node, batch: batch.id, body: batch.body) }
                 if batch.lastTicket > 0 { outbox.withLock { $0.appendedTicket = max($0.appendedTicket, batch.lastTicket) } }
                 return
             } catch {
@@ -317,7 +321,8 @@ final class ClusterBus: Service, Sendable {
         var failing = false
         while !isDone {
             do {
-                try await log.heartbeat(node: node, address: configuration.address)
+                let (log, node, address) = (self.log, self.node, configuration.address)
+                try await Self.bounded(.seconds(5)) { try await log.heartbeat(node: node, address: address) }
                 failing = false
             } catch {
                 if !failing { logger.warning("live heartbeat failed: \(error)") }
@@ -368,6 +373,20 @@ final class ClusterBus: Service, Sendable {
     }
 
     private var hub: LiveHub? { applied.withLock { $0.hub } }
+
+    /// Runs `operation`, failing with a timeout after `limit` (the operation is cancelled).
+    static func bounded<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw StoreError.unavailable("no answer from the database within \(limit)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
+        }
+    }
 
     /// Writes the state at the applied position; returns that position.
     @discardableResult

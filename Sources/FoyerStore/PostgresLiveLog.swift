@@ -104,15 +104,19 @@ final class PostgresLiveLogSubscription: LiveLogSubscription {
     }
 
     func run(listening: @Sendable () async -> Void, _ receive: @Sendable (LiveLogBatch) async -> Void) async throws {
-        try await connection.listen(on: PostgresLiveLog.channel) { notices in
-            await listening()
-            for try await notice in notices {
-                guard let batch = Self.parse(notice.payload) else {
-                    logger.warning("ignored a malformed live notice")
-                    continue
+        do {
+            try await connection.listen(on: PostgresLiveLog.channel) { notices in
+                await listening()
+                for try await notice in notices {
+                    guard let batch = Self.parse(notice.payload) else {
+                        logger.warning("ignored a malformed live notice")
+                        continue
+                    }
+                    await receive(batch)
                 }
-                await receive(batch)
             }
+        } catch {
+            throw StoreError.unavailable(PostgresStore.describe(error))
         }
         throw StoreError.unavailable("the live notice connection closed")
     }

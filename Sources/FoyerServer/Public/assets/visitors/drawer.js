@@ -3,6 +3,7 @@ import { el, setText } from './dom.js';
 import {
   STATUS_LABEL, describeLocationSource, flagEmoji, formatDateTime, formatDuration, formatTime, safeHttpUrl,
 } from './format.js';
+import { pageViews } from './store.js';
 
 /** @typedef {import('./store.js').Entry} Entry */
 
@@ -174,7 +175,8 @@ export class VisitorDrawer {
       entry.title ? el('span', { class: 'last-title', text: entry.title }) : '',
     );
 
-    const pages = entry.pages.length > 0 ? entry.pages : [{ url: entry.url, title: entry.title, at: entry.pageSince }];
+    const history = pageViews(entry);
+    const pages = history.length > 0 ? history : [{ url: entry.url, title: entry.title, at: entry.pageSince }];
     setText(this.pagesCount, String(pages.length));
     const items = [];
     for (let i = pages.length - 1; i >= 0; i--) {

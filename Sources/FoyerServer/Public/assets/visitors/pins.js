@@ -20,6 +20,8 @@ export const MERGE_DISTANCE_PX = 32;
 const MERGE_STEPS_PER_DOUBLING = 4;
 /** New arrivals get a widening ring; more at once would only be noise. */
 const MAX_ARRIVAL_RINGS = 8;
+const BADGE_FONT = '700 11px system-ui, sans-serif';
+const BADGE_HEIGHT_PX = 18;
 /** Projected places kept between regroupings (a long-open page sees many). */
 const MAX_CACHED_PLACES = 20_000;
 
@@ -148,6 +150,8 @@ export class PinLayer {
     /** @type {Map<string, HTMLCanvasElement>} */
     this.sprites = new Map();
     this.spriteDpr = 0;
+    /** @type {Map<string, number> | null} CSS px per badge character, measured once */
+    this.badgeAdvances = null;
     this.buttonsStale = true;
     this.layoutKey = '';
     /** @type {string | null} place whose pin had focus when its button went away in a regrouping */
@@ -277,10 +281,10 @@ export class PinLayer {
   }
 
   /**
-   * Merge places whose pins would overlap at the current zoom step. Largest first:
-   * each place joins the nearest pin already standing within MERGE_DISTANCE_PX,
-   * or stands as a new pin; so pins stand at least that far apart. A grid of
-   * that cell size keeps it linear (about 1 ms for 5,000 places).
+   * Merge places whose pins would overlap at the current zoom step. In turn, each
+   * place joins the nearest pin already standing within MERGE_DISTANCE_PX, or
+   * stands as a new pin; so pins stand at least that far apart. A grid of that
+   * cell size keeps it linear (about 1 ms for 5,000 places).
    */
   regroup() {
     const step = this.mergeStepFor(this.map.scale);
@@ -288,8 +292,16 @@ export class PinLayer {
     const scale = this.map.minScale * 2 ** (step / MERGE_STEPS_PER_DOUBLING);
     const distance = MERGE_DISTANCE_PX / scale;
     const limit = distance * distance;
-    const order = [...this.places.values()].sort((a, b) =>
-      b.members.size - a.members.size || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // Places that already stand as pins go first, so a live change or a zoom step
+    // moves as few pins (and their buttons) as possible; the rest, largest first.
+    /** @type {Place[]} */
+    const standing = [];
+    /** @type {Place[]} */
+    const others = [];
+    for (const place of this.places.values()) (this.groups.has(place.key) ? standing : others).push(place);
+    const largestFirst = (/** @type {Place} */ a, /** @type {Place} */ b) =>
+      b.members.size - a.members.size || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    const order = standing.sort(largestFirst).concat(others.sort(largestFirst));
     /** @type {Map<number, Group[]>} */
     const grid = new Map();
     const ROW = 1e7;
@@ -579,9 +591,8 @@ export class PinLayer {
       }
     }
     for (const group of grouped) {
-      const badge = this.badge(group.size > 999 ? '999+' : String(group.size));
-      ctx.drawImage(badge, Math.round((screenX(group) + 5) * dpr) / dpr, Math.round((screenY(group) - 19) * dpr) / dpr,
-        badge.width / dpr, badge.height / dpr);
+      this.drawBadge(ctx, group.size > 999 ? '999+' : String(group.size),
+        Math.round((screenX(group) + 5) * dpr) / dpr, Math.round((screenY(group) - 19) * dpr) / dpr);
     }
 
     // The selected visitor's pin: a glowing ring on top of everything.
@@ -639,38 +650,91 @@ export class PinLayer {
   }
 
   /**
-   * A count badge, drawn once per distinct count.
-   * @param {string} text
+   * A count badge: a pill sized for its text, with the
+   * characters stamped on it from pre-drawn glyphs. Group counts change with
+   * nearly every update, so a sprite per count (a canvas each) kept being made.
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {string} text digits, or "999+"
+   * @param {number} x left, CSS pixels
+   * @param {number} y top, CSS pixels
+   */
+  drawBadge(ctx, text, x, y) {
+    const dpr = this.spriteDpr;
+    const advances = this.glyphAdvances();
+    let textWidth = 0;
+    for (const ch of text) textWidth += advances.get(ch) ?? 0;
+    const base = this.badgeBase(Math.ceil(textWidth));
+    const width = base.width / dpr;
+    ctx.drawImage(base, x, y, width, base.height / dpr);
+    let cursor = x + (width - textWidth) / 2;
+    for (const ch of text) {
+      const glyph = this.glyph(ch);
+      const advance = advances.get(ch) ?? 0;
+      const gx = Math.round((cursor + advance / 2 - glyph.width / dpr / 2) * dpr) / dpr;
+      ctx.drawImage(glyph, gx, y, glyph.width / dpr, glyph.height / dpr);
+      cursor += advance;
+    }
+  }
+
+  /** Advance width (CSS px) of each badge character, measured once. */
+  glyphAdvances() {
+    if (this.badgeAdvances) return this.badgeAdvances;
+    const measure = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
+    measure.font = BADGE_FONT;
+    /** @type {Map<string, number>} */
+    const advances = new Map();
+    for (const ch of '0123456789+') advances.set(ch, measure.measureText(ch).width);
+    this.badgeAdvances = advances;
+    return advances;
+  }
+
+  /**
+   * The pill for a text this wide (whole CSS px).
+   * @param {number} textWidth
    * @returns {HTMLCanvasElement}
    */
-  badge(text) {
-    const name = `badge|${text}`;
+  badgeBase(textWidth) {
+    const name = `badge|${textWidth}`;
     let sprite = this.sprites.get(name);
     if (sprite) return sprite;
-    if (this.sprites.size > 600) this.sprites.clear();
     const dpr = this.spriteDpr;
-    const font = '700 11px system-ui, sans-serif';
-    const measure = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
-    measure.font = font;
-    const width = Math.max(18, Math.ceil(measure.measureText(text).width) + 10);
-    const height = 18;
+    const width = Math.max(BADGE_HEIGHT_PX, textWidth + 10);
     sprite = document.createElement('canvas');
     sprite.width = width * dpr;
-    sprite.height = height * dpr;
+    sprite.height = BADGE_HEIGHT_PX * dpr;
     const ctx = /** @type {CanvasRenderingContext2D} */ (sprite.getContext('2d'));
     ctx.scale(dpr, dpr);
     ctx.fillStyle = '#f5f7fb';
     ctx.beginPath();
-    ctx.roundRect(0.5, 0.5, width - 1, height - 1, 8.5);
+    ctx.roundRect(0.5, 0.5, width - 1, BADGE_HEIGHT_PX - 1, 8.5);
     ctx.fill();
     ctx.strokeStyle = COLORS.outline;
     ctx.lineWidth = 1;
     ctx.stroke();
+    this.sprites.set(name, sprite);
+    return sprite;
+  }
+
+  /**
+   * @param {string} ch
+   * @returns {HTMLCanvasElement}
+   */
+  glyph(ch) {
+    const name = `glyph|${ch}`;
+    let sprite = this.sprites.get(name);
+    if (sprite) return sprite;
+    const dpr = this.spriteDpr;
+    const width = Math.ceil(this.glyphAdvances().get(ch) ?? 8) + 2;
+    sprite = document.createElement('canvas');
+    sprite.width = width * dpr;
+    sprite.height = BADGE_HEIGHT_PX * dpr;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (sprite.getContext('2d'));
+    ctx.scale(dpr, dpr);
     ctx.fillStyle = COLORS.outline;
-    ctx.font = font;
+    ctx.font = BADGE_FONT;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText(text, width / 2, height / 2 + 0.5);
+    ctx.fillText(ch, width / 2, BADGE_HEIGHT_PX / 2 + 0.5);
     this.sprites.set(name, sprite);
     return sprite;
   }
