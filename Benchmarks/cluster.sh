@@ -34,19 +34,21 @@ fi
 bin="$(swift build -c release --show-bin-path)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/foyer-cluster-bench.XXXXXX")"
+# Its own folder: the database's unprivileged user must be able to reach it.
+pg="$(mktemp -d /tmp/foyer-bench-pg.XXXXXX)"
 [ -n "$out" ] && mkdir -p "$out"
 pids=()
 cleanup() {
     for pid in ${pids[@]+"${pids[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
-    [ -x "$work/pg/pg_ctl" ] && "$work/pg/pg_ctl" stop >/dev/null 2>&1 || true
-    rm -rf "$work"
+    [ -x "$pg/pg_ctl" ] && "$pg/pg_ctl" stop >/dev/null 2>&1 || true
+    rm -rf "$work" "$pg"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 ulimit -n "$(ulimit -Hn)"
 
-eval "$(scripts/start-postgres "$work/pg")"
+eval "$(scripts/start-postgres "$pg")"
 database="$FOYER_TEST_DATABASE_URL"
 
 password="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"

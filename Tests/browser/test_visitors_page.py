@@ -685,6 +685,32 @@ def test_zoom_buttons_wheel_and_drag_move_the_map(browser: Browser) -> None:
         page.context.close()
 
 
+def test_a_burst_of_live_changes_is_drawn_whole(browser: Browser) -> None:
+    """Busy feeds are drawn a few times a second, not every frame: nothing may be lost."""
+    page, feed, errors = open_scripted_page(browser, snapshot([entry(n) for n in range(1, 4)]))
+    try:
+        page.get_by_role("list", name="Visitors").get_by_role("button", name="Visitor 2", exact=True).click()
+        drawer = page.get_by_role("dialog", name="Visitor details")
+        for i in range(1, 61):
+            feed.send({"type": "changed", "entry": entry(2, title=f"Step {i}", status="offline" if i % 2 else "online")})
+            if i % 3 == 0:
+                feed.send({"type": "added", "entry": entry(100 + i, connectedAt=int(time.time() * 1000) + i)})
+            if i % 4 == 0:
+                feed.send({"type": "removed", "id": f"e_{100 + 3 * (i // 4)}", "reason": "expired"})
+        feed.send({"type": "counters", "counters": {"live": 8, "chats": 0, "waiting": 0}})
+        # Added 20, removed 15 of them: 3 + 5 entries, the last change of Visitor 2 shown everywhere.
+        rows = page.get_by_role("list", name="Visitors").get_by_role("listitem")
+        expect(rows).to_have_count(8, timeout=LIVE_MS)
+        expect(rows.first).to_contain_text("Visitor 160")
+        expect(page.get_by_role("list", name="Visitors").get_by_role("listitem").filter(
+            has=page.get_by_role("button", name="Visitor 2", exact=True))).to_contain_text("Step 60")
+        expect(drawer.locator("dd.status-text, [data-field=status]").first).to_have_text("Online")
+        expect(page.locator(".overlay-card dd").first).to_have_text("8")
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
 def place(country_code: str, country: str, city: str, latitude: float, longitude: float) -> dict:
     return {"countryCode": country_code, "country": country, "city": city,
             "latitude": latitude, "longitude": longitude, "source": "database"}
