@@ -10,21 +10,29 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let live: LiveAccount
     private let viewer: FeedViewer
     private let metrics: FoyerMetrics
+    private let maxQueuedBytes: Int
     private var link: FeedLink?
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
     private static let pong = FeedMessage.pong.encoded()
 
-    init(live: LiveAccount, viewer: FeedViewer, metrics: FoyerMetrics) {
+    init(live: LiveAccount, viewer: FeedViewer, metrics: FoyerMetrics, maxQueuedBytes: Int) {
         self.live = live
         self.viewer = viewer
         self.metrics = metrics
+        self.maxQueuedBytes = maxQueuedBytes
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let link = FeedLink(channel: context.channel, userID: viewer.userID, sessionHash: viewer.sessionHash, metrics: metrics)
+        let link = FeedLink(channel: context.channel, userID: viewer.userID, sessionHash: viewer.sessionHash, metrics: metrics, maxQueuedBytes: maxQueuedBytes)
         self.link = link
         live.subscribe(link)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The queue waits in the link while the peer is not reading.
+        if context.channel.isWritable { link?.drain() }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -13,6 +13,12 @@ public struct FoyerConfiguration: Sendable {
     public var entryLimit: Int = 500
     /// Largest WebSocket frame accepted, in bytes.
     public var maxFrameBytes: Int = 16 * 1024
+    /// Most bytes of feed messages queued for one dashboard that is not reading; beyond
+    /// it the feed is closed with 4008 and the page resynchronises from a fresh snapshot.
+    /// 4 MiB is about a second of a very busy account's stream (5,000 changes/s, each
+    /// message 0.5–2 KiB with its page history) and far more than a dashboard that reads
+    /// ever has waiting, so only a stalled or hopelessly slow one reaches it.
+    public var maxFeedQueueBytes: Int = 4 << 20
     /// Tracker messages allowed per second per socket, and the burst above that.
     public var trackerMessagesPerSecond: Double = 10
     public var trackerMessageBurst: Double = 30

@@ -15,6 +15,7 @@ public final class FoyerMetrics: Sendable {
     let trackerEvents: Prometheus.Counter
     let rejectedConnections: Prometheus.Counter
     let feedLatency: Prometheus.DurationHistogram
+    let feedOverflows: Prometheus.Counter
 
     public init() {
         trackerSockets = registry.makeGauge(name: "foyer_tracker_sockets", help: "Connected tracker sockets (browser tabs)")
@@ -25,6 +26,8 @@ public final class FoyerMetrics: Sendable {
         entriesOffline = registry.makeGauge(name: "foyer_entries", labels: [("status", "offline")], help: "Entries shown, by status")
         trackerEvents = registry.makeCounter(name: "foyer_tracker_events_total", help: "Tracker messages applied (rate = events/s)")
         rejectedConnections = registry.makeCounter(name: "foyer_rejected_connections_total", help: "Tracker connections refused before upgrade")
+        feedOverflows = registry.makeCounter(
+            name: "foyer_feed_overflows_total", help: "Dashboard feeds closed with 4008 because they fell too far behind")
         feedLatency = registry.makeDurationHistogram(
             name: "foyer_feed_latency_seconds",
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500)],

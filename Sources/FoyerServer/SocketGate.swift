@@ -120,7 +120,7 @@ struct SocketGate: Sendable {
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
-            try pipeline.addHandler(FeedSocketHandler(live: live, viewer: viewer, metrics: hub.metrics))
+            try pipeline.addHandler(FeedSocketHandler(live: live, viewer: viewer, metrics: hub.metrics, maxQueuedBytes: configuration.maxFeedQueueBytes))
         case .refuse:
             break
         }

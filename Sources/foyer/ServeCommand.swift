@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     var trustedProxies: [String] = []
     @Option(help: "Seconds a disconnected tab keeps its status before it shows Offline (env FOYER_DISCONNECT_GRACE; default 15).")
     var disconnectGrace: Int?
+    @Option(help: "Most bytes queued for a dashboard that is not reading before its feed is closed with 4008 (env FOYER_FEED_QUEUE_BYTES; default 4194304).")
+    var feedQueueBytes: Int?
     @Option(help: "MaxMind-format city database (.mmdb), re-read when replaced (env FOYER_GEOIP_DB).") var geoipDb: String?
     @Option(help: "Trust a CDN's location headers: cloudflare, cloudfront or generic (env FOYER_TRUST_EDGE_HEADERS).")
     var trustEdgeHeaders: String?
@@ -48,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.disconnectGraceSeconds = Int64(try disconnectGrace ?? Environment.int("FOYER_DISCONNECT_GRACE") ?? 15)
         guard configuration.disconnectGraceSeconds >= 1 else { throw CommandFailure("disconnect grace must be at least 1 second") }
+        configuration.maxFeedQueueBytes = try feedQueueBytes ?? Environment.int("FOYER_FEED_QUEUE_BYTES") ?? configuration.maxFeedQueueBytes
+        guard configuration.maxFeedQueueBytes >= 65536 else { throw CommandFailure("feed queue bytes must be at least 65536") }
         configuration.trustedProxies = trustedProxies.isEmpty ? Environment.list("FOYER_TRUSTED_PROXIES") : trustedProxies
         configuration.geoipDatabase = geoipDb ?? Environment.string("FOYER_GEOIP_DB")
         configuration.edgeHeaders = trustEdgeHeaders ?? Environment.string("FOYER_TRUST_EDGE_HEADERS")

@@ -102,6 +102,8 @@ export class FeedClient {
         this.setState('signed-out', 0);
         return;
       }
+      // Anything else (1001 shutting down, 4008 too far behind, a lost network):
+      // reconnect; the fresh snapshot replaces whatever was missed.
       this.scheduleReconnect();
     });
   }

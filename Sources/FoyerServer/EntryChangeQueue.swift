@@ -1,0 +1,54 @@
+import FoyerCore
+import FoyerStore
+
+/// The changes waiting for the store, coalesced: one per entry, one per browser, and
+/// each account's clear.
+///
+/// A batch applies clears first, then the entries' latest saves and deletes, then the
+/// browsers' first visits. That order gives the same rows as applying every change in
+/// turn: a clear drops the account's changes queued before it, so whatever remains of
+/// that account came after it.
+struct EntryChangeQueue {
+    private struct EntryKey: Hashable {
+        let accountID: String
+        let entryID: String
+    }
+
+    private struct BrowserKey: Hashable {
+        let accountID: String
+        let browserHash: String
+    }
+
+    private var cleared: [String] = []
+    private var entries: [EntryKey: EntryChange] = [:]
+    private var browsers: [BrowserKey: Int64] = [:]
+
+    /// How many changes the next batch holds.
+    var count: Int { cleared.count + entries.count + browsers.count }
+
+    mutating func add(_ change: EntryChange) {
+        switch change {
+        case .save(let accountID, let entry):
+            entries[EntryKey(accountID: accountID, entryID: entry.id)] = change
+        case .delete(let accountID, let entryID):
+            entries[EntryKey(accountID: accountID, entryID: entryID)] = change
+        case .browserSeen(let accountID, let browserHash, let at):
+            // The store keeps the first visit; so does the queue.
+            let key = BrowserKey(accountID: accountID, browserHash: browserHash)
+            if browsers[key] == nil { browsers[key] = at }
+        case .clear(let accountID):
+            entries = entries.filter { $0.key.accountID != accountID }
+            if !cleared.contains(accountID) { cleared.append(accountID) }
+        }
+    }
+
+    /// The changes to apply, in an order equivalent to the order they came in.
+    func batch() -> [EntryChange] {
+        var batch: [EntryChange] = []
+        batch.reserveCapacity(count)
+        for accountID in cleared { batch.append(.clear(accountID: accountID)) }
+        batch.append(contentsOf: entries.values)
+        for (key, at) in browsers { batch.append(.browserSeen(accountID: key.accountID, browserHash: key.browserHash, at: at)) }
+        return batch
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A WebSocket client over a plain blocking socket that reads only when told to: a
+/// dashboard that stops reading. Its receive buffer is kept small so the server's
+/// writes back up quickly.
+final class StallingSocket: @unchecked Sendable {
+    private let fd: Int32
+    /// Bytes received after the upgrade response and not yet parsed.
+    private var buffer: [UInt8] = []
+
+    /// Connects and upgrades to a WebSocket at `path`; reads only the upgrade response.
+    init(port: Int, path: String, headers: [String: String]) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        // Set before connecting, so the kernel does not grow it (no autotuning).
+        var size: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        let end: [UInt8] = Array("\r\n\r\n".utf8)
+        while true {
+            guard let range = buffer.firstRange(of: end) else {
+                try receive()
+                continue
+            }
+            let head = String(decoding: buffer[..<range.lowerBound], as: UTF8.self)
+            buffer.removeSubrange(..<range.upperBound)
+            guard head.hasPrefix("HTTP/1.1 101") else { throw POSIXError(.EPROTO) }
+            return
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Reads frames until the server's close frame; returns its code and the text
+    /// frames before it. Blocking: runs on a thread of its own.
+    func readUntilClose() async throws -> (code: Int, texts: Int) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.blockingReadUntilClose() }) }.start()
+        }
+    }
+
+    private func blockingReadUntilClose() throws -> (code: Int, texts: Int) {
+        var texts = 0
+        while true {
+            guard let (opcode, payload) = try nextFrame() else { throw POSIXError(.ECONNRESET) }
+            switch opcode {
+            case 0x1: texts += 1
+            case 0x8: return (payload.count >= 2 ? Int(payload[0]) << 8 | Int(payload[1]) : 1005, texts)
+            default: break
+            }
+        }
+    }
+
+    /// One unmasked frame from the server, or nil when the connection ended.
+    private func nextFrame() throws -> (opcode: UInt8, payload: [UInt8])? {
+        while true {
+            if buffer.count >= 2 {
+                var length = Int(buffer[1] & 0x7f)
+                var offset = 2
+                if length == 126, buffer.count >= 4 {
+                    length = Int(buffer[2]) << 8 | Int(buffer[3])
+                    offset = 4
+                } else if length == 127, buffer.count >= 10 {
+                    length = buffer[2..<10].reduce(0) { $0 << 8 | Int($1) }
+                    offset = 10
+                }
+                if length < 126 || offset > 2, buffer.count >= offset + length {
+                    let frame = (buffer[0] & 0x0f, Array(buffer[offset..<offset + length]))
+                    buffer.removeSubrange(..<(offset + length))
+                    return frame
+                }
+            }
+            guard try receive() else { return nil }
+        }
+    }
+
+    @discardableResult
+    private func receive() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = recv(fd, &chunk, chunk.count, 0)
+        if count < 0 { throw POSIXError(.ETIMEDOUT) }
+        if count == 0 { return false }
+        buffer += chunk[0..<count]
+        return true
+    }
+}
