@@ -16,6 +16,11 @@ public struct AccountRegistry: Sendable, Codable {
     private var entries: [String: Entry] = [:]
     /// Entries per status, kept as entries change so counters cost O(1) per event.
     private var tally: [EntryStatus: Int] = [:]
+    /// When each Offline entry left, so the once-a-second expiry looks at Offline entries
+    /// only instead of copying every entry.
+    private var offlineSince: [String: Int64] = [:]
+    /// Entries in their disconnect grace (no connection, not yet Offline), for the same reason.
+    private var inGrace: Set<String> = []
     private var entryIDByTab: [String: String] = [:]
     private var live: [String: LiveState] = [:]
     private var numbers = NumberPool()
@@ -88,6 +93,7 @@ public struct AccountRegistry: Sendable, Codable {
             put(entry)
             entryIDByTab[entry.tab] = entry.id
             live[entry.id] = LiveState(connections: [], disconnectedAt: entry.status == .offline ? nil : now)
+            if entry.status != .offline { inGrace.insert(entry.id) }
         }
         numbers = NumberPool(inUse: entries.values.map(\.number))
     }
@@ -108,6 +114,7 @@ public struct AccountRegistry: Sendable, Codable {
                 live[id, default: LiveState()].connections.append(connection)
             }
             live[id]?.disconnectedAt = nil
+            inGrace.remove(id)
             let original = entry
             if entry.status == .offline {
                 entry.status = entry.chatID == nil ? .online : .chatting
@@ -204,6 +211,7 @@ public struct AccountRegistry: Sendable, Codable {
         state.connections.removeAll { $0 == connection }
         if state.connections.isEmpty && state.disconnectedAt == nil && entries[id]?.status != .offline {
             state.disconnectedAt = now
+            inGrace.insert(id)
         }
         live[id] = state
         return []
@@ -236,21 +244,26 @@ public struct AccountRegistry: Sendable, Codable {
     public mutating func tick(now: Int64) -> [RegistryEvent] {
         let before = counters
         var events: [RegistryEvent] = []
-        for (id, state) in live {
-            guard state.connections.isEmpty, let gone = state.disconnectedAt,
-                now - gone >= configuration.disconnectGraceMillis, var entry = entries[id]
-            else { continue }
+        let graceOver = inGrace.compactMap { id -> (Int, String)? in
+            guard let state = live[id], state.connections.isEmpty, let gone = state.disconnectedAt,
+                now - gone >= configuration.disconnectGraceMillis, let number = entries[id]?.number
+            else { return nil }
+            return (number, id)
+        }
+        for (_, id) in graceOver.sorted(by: { $0.0 < $1.0 }) {
+            guard var entry = entries[id], let gone = live[id]?.disconnectedAt else { continue }
             entry.status = .offline
             entry.leftAt = gone
             put(entry)
             live[id]?.disconnectedAt = nil
+            inGrace.remove(id)
             events.append(.changed(entry))
         }
-        let expired = entries.values.filter { entry in
-            entry.status == .offline && now - (entry.leftAt ?? now) >= configuration.retentionMillis
+        let expired = offlineSince.compactMap { id, leftAt in
+            now - leftAt >= configuration.retentionMillis ? entries[id].map { ($0.number, id) } : nil
         }
-        for entry in expired.sorted(by: { $0.number < $1.number }) {
-            remove(entry.id, reason: .expired, events: &events)
+        for (_, id) in expired.sorted(by: { $0.0 < $1.0 }) {
+            remove(id, reason: .expired, events: &events)
         }
         dismissed = dismissed.filter { _, hidden in
             hidden.goneAt.map { now - $0 < configuration.retentionMillis } ?? true
@@ -348,6 +361,7 @@ public struct AccountRegistry: Sendable, Codable {
     private mutating func put(_ entry: Entry) {
         if let old = entries[entry.id] { tally[old.status, default: 0] -= 1 }
         tally[entry.status, default: 0] += 1
+        offlineSince[entry.id] = entry.status == .offline ? entry.leftAt : nil
         entries[entry.id] = entry
     }
 
@@ -369,8 +383,10 @@ public struct AccountRegistry: Sendable, Codable {
     private mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
         guard let entry = entries.removeValue(forKey: id) else { return }
         tally[entry.status, default: 0] -= 1
+        offlineSince[id] = nil
         entryIDByTab[entry.tab] = nil
         live[id] = nil
+        inGrace.remove(id)
         numbers.release(entry.number)
         events.append(.removed(id: id, reason: reason))
     }
