@@ -121,27 +121,24 @@ final class ClusterBus: Service, Sendable {
 
     /// Takes the next batch: the queued commands, up to ``batchBytes``.
     private func nextBatch() -> (id: String, body: String, lastTicket: UInt64)? {
-        let encoder = JSONEncoder()
-        return outbox.withLock { box in
+        outbox.withLock { box in
             guard !box.records.isEmpty else { return nil }
-            var parts: [String] = []
-            var bytes = 2
+            var body = LiveBatchCodec.start()
             var lastTicket: UInt64 = 0
             var taken = 0
             for record in box.records {
-                guard let data = try? encoder.encode(record) else {
-                    taken += 1
-                    continue
+                let mark = body.count
+                LiveBatchCodec.append(record, to: &body)
+                if taken > 0 && body.count > Self.batchBytes {
+                    body.removeSubrange(mark...)
+                    break
                 }
-                if !parts.isEmpty && bytes + data.count + 1 > Self.batchBytes { break }
-                parts.append(String(decoding: data, as: UTF8.self))
-                bytes += data.count + 1
                 lastTicket = max(lastTicket, record.k ?? 0)
                 taken += 1
             }
             box.records.removeFirst(taken)
             box.batches += 1
-            return ("\(node)-\(box.batches)", "[" + parts.joined(separator: ",") + "]", lastTicket)
+            return ("\(node)-\(box.batches)", String(decoding: body, as: UTF8.self), lastTicket)
         }
     }
 
@@ -285,7 +282,7 @@ final class ClusterBus: Service, Sendable {
         guard let body = batch.body else { return }
         let records: [LiveRecord]
         do {
-            records = try JSONDecoder().decode([LiveRecord].self, from: Data(body.utf8))
+            records = try LiveBatchCodec.decode(body)
         } catch {
             logger.error("skipped an unreadable live log batch at \(batch.position): \(error)")
             applied.withLock { $0.position = max($0.position, batch.position) }
@@ -394,9 +391,12 @@ final class ClusterBus: Service, Sendable {
     /// Writes the state at the applied position; returns that position.
     @discardableResult
     func saveSnapshot() async throws -> Int64 {
+        let started = ContinuousClock.now
         let (position, snapshot) = applied.withLock { state in (state.position, state.hub?.snapshot() ?? LiveSnapshot()) }
         let body = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        let encoded = ContinuousClock.now
         try await log.saveSnapshot(LiveLogSnapshot(position: position, body: body))
+        logger.info("saved the live snapshot at \(position): \(body.utf8.count) bytes, encoded in \(encoded - started), stored in \(ContinuousClock.now - encoded)")
         return position
     }
 }

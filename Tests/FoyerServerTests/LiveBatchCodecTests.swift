@@ -1,0 +1,104 @@
+import Foundation
+import FoyerCore
+import FoyerTestSupport
+@testable import FoyerServer
+import Testing
+
+@Suite("Live log batches")
+struct LiveBatchCodecTests {
+    /// Text a visitor controls, with every byte the format treats specially.
+    private static let hostile = "a\u{1F}b\u{1E}c\\d\\f\\r\\0\u{0}e | \"quote\" ünï ✓ 🎉 <img src=x onerror=alert(1)>"
+
+    private static let location = VisitorLocation(
+        countryCode: "TR", country: "Türkiye", city: "İstanbul", latitude: 41.01, longitude: 28.97, source: .database)
+
+    private static let records: [LiveRecord] = [
+        LiveRecord(a: "acc_1", k: nil, c: .open(trackingEnabled: true)),
+        LiveRecord(a: "acc_1", k: 7, c: .open(trackingEnabled: false)),
+        LiveRecord(
+            a: "acc_1", k: 1,
+            c: .hello(
+                TabHello(
+                    tab: "tab-1", browserFirstSeen: 1_764_000_000_000, url: "https://shop.example/?q=\(hostile)",
+                    title: hostile, referrer: "https://t.co/x", language: "tr-TR", timezone: "Europe/Istanbul",
+                    location: location),
+                connection: 0xFFFF_FFFF_FFFF_FFFF, at: 1_764_000_000_123)),
+        LiveRecord(
+            a: "acc_1", k: nil,
+            c: .hello(TabHello(tab: "tab-2", url: "https://shop.example/", title: ""), connection: 1 << 40 | 5, at: 0)),
+        LiveRecord(a: "acc_1", k: nil, c: .navigate(tab: "tab-1", url: "https://shop.example/\(hostile)", title: hostile, at: 1_764_000_000_500)),
+        LiveRecord(a: "acc_1", k: nil, c: .navigate(tab: "", url: "", title: "", at: -1)),
+        LiveRecord(a: "acc_1", k: nil, c: .retitle(tab: "tab-1", title: hostile)),
+        LiveRecord(a: "acc_1", k: 2, c: .disconnect(tab: "tab-1", connection: 42, at: 1_764_000_001_000)),
+        LiveRecord(a: "acc_1", k: 3, c: .startChat(tab: "tab-1", chat: "c_1", at: 5)),
+        LiveRecord(a: "acc_1", k: nil, c: .archiveChat(chat: "c_1", tab: "tab-1", at: 6)),
+        LiveRecord(a: "acc_1", k: nil, c: .setTracking(false)),
+        LiveRecord(a: "acc_1", k: nil, c: .toTab(tab: "tab-1", message: #"{"t":"msg","text":"\#(hostile)"}"#)),
+        LiveRecord(a: "acc_1", k: nil, c: .stopTrackers(code: 4001, reason: hostile)),
+        LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 4401, reason: "removed", .user("u_1"))),
+        LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 4401, reason: "signed out", .session("hash"))),
+        LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 1001, reason: "", .all)),
+        LiveRecord(a: "acc_1", k: nil, c: .dashboards(node: 3, open: true)),
+        LiveRecord(a: "acc_1", k: nil, c: .dashboards(node: 3, open: false)),
+        LiveRecord(a: nil, k: nil, c: .tick(at: 1_764_000_002_000)),
+        LiveRecord(a: nil, k: 9, c: .gone(nodes: [1, 2], at: 1_764_000_003_000)),
+    ]
+
+    @Test func everyCommandRoundTrips() throws {
+        let body = LiveBatchCodec.encode(Self.records)
+        #expect(try LiveBatchCodec.decode(body) == Self.records)
+        for record in Self.records {
+            #expect(try LiveBatchCodec.decode(LiveBatchCodec.encode([record])) == [record])
+        }
+    }
+
+    /// The body goes into a `text` column and a `NOTIFY` payload: no NUL, and only the
+    /// format's own separators delimit records and fields.
+    @Test func bodyIsValidTextWithOnlyItsOwnSeparators() {
+        let body = LiveBatchCodec.encode(Self.records)
+        let bytes = Array(body.utf8)
+        #expect(!bytes.contains(0))
+        #expect(bytes.filter { $0 == LiveBatchCodec.recordSeparator }.count == Self.records.count)
+        #expect(String(validating: bytes, as: UTF8.self) != nil)
+    }
+
+    @Test func frequentCommandsNeedNoJSON() {
+        let navigate = LiveBatchCodec.encode([LiveRecord(a: "a", k: nil, c: .navigate(tab: "t", url: "u", title: "x", at: 1))])
+        #expect(navigate == "1\u{1E}a\u{1F}\u{1F}n\u{1F}t\u{1F}u\u{1F}x\u{1F}1")
+        #expect(!navigate.contains("{"))
+    }
+
+    /// Batches written by the first cluster release (a JSON array) still read.
+    @Test func readsJSONBatches() throws {
+        let json = String(decoding: try JSONEncoder().encode(Self.records), as: UTF8.self)
+        #expect(try LiveBatchCodec.decode(json) == Self.records)
+    }
+
+    @Test(arguments: [
+        "", "2\u{1E}a", "1x", "1\u{1E}a\u{1F}\u{1F}n\u{1F}t", "1\u{1E}a\u{1F}\u{1F}q", "1\u{1E}a\u{1F}\u{1F}t\u{1F}soon",
+        "1\u{1E}a\u{1F}-1\u{1F}t\u{1F}1", "1\u{1E}a\u{1F}\u{1F}t\u{1F}1\u{1F}extra", "1\u{1E}a\\\u{1F}\u{1F}t\u{1F}1",
+        "1\u{1E}a\\q\u{1F}\u{1F}t\u{1F}1", "1\u{1E}a\u{1F}\u{1F}j\u{1F}{not json", "[{\"c\":1}]",
+        "1\u{1E}a\u{1F}\u{1F}h\u{1F}1\u{1F}2\u{1F}tab\u{1F}\u{1F}u\u{1F}t\u{1F}r\u{1F}l\u{1F}z\u{1F}{bad",
+    ])
+    func malformedBatchesAreRefused(body: String) {
+        #expect(throws: (any Error).self) { try LiveBatchCodec.decode(body) }
+    }
+
+    /// Random damage to a real batch never crashes the reader: it decodes or throws.
+    @Test func damagedBatchesNeverCrash() {
+        var generator = SplitMix64(seed: 0xF0E1)
+        let original = Array(LiveBatchCodec.encode(Self.records).utf8)
+        for _ in 0..<2_000 {
+            var bytes = original
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                let index = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 3 {
+                case 0: bytes[index] = UInt8(truncatingIfNeeded: generator.next())
+                case 1: bytes.remove(at: index)
+                default: bytes.insert([0x1E, 0x1F, 0x5C][Int(generator.next() % 3)], at: index)
+                }
+            }
+            _ = try? LiveBatchCodec.decode(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+}
