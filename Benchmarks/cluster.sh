@@ -71,12 +71,15 @@ for index in 0 1 2; do
     done
 done
 
+# The three generators connect on their own, then start their idle and event phases
+# together (a generator still connecting would add its hellos to the others' figures).
+start_at=$(( $(date +%s) + trackers / 250 + 20 ))
 loads=()
 for index in 0 1 2; do
     feed=$(( (index + 1) % 3 ))
     FOYER_PASSWORD="$password" "$bin/foyer-load" run --host 127.0.0.1 --port "${ports[$index]}" \
         --feed-port "${ports[$feed]}" --server-pid "${pids[$index]}" --site "$site" --email "$email" \
-        --trackers "$trackers" --rate "$rate" --json "$work/load$index.json" ${args[@]+"${args[@]}"} \
+        --trackers "$trackers" --rate "$rate" --start-at "$start_at" --json "$work/load$index.json" ${args[@]+"${args[@]}"} \
         >"$work/load$index.out" 2>&1 &
     loads+=($!)
 done

@@ -25,6 +25,9 @@ struct LoadPlan: Codable, Sendable {
     /// After the page changes, all sockets stay open this long with heartbeats flowing
     /// (the issue asks for 10 minutes at 19,000 sockets); 0 skips the phase.
     var holdSeconds = 0.0
+    /// Unix time (seconds) to wait for before the idle and event phases, so several
+    /// generators of one cluster measure the same seconds.
+    var startAt: Double?
     var connectConcurrency = 256
     /// Tracker sockets per loopback source address; at most the server's connect burst
     /// (200) so no address is ever rate limited, and below its 256 concurrent cap.

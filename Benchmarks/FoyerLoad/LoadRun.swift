@@ -54,6 +54,15 @@ struct LoadRun: Sendable {
         try await sleep(plan.settleSeconds)
         report.rssAfterBytes = try server.residentBytes()
 
+        if let startAt = plan.startAt {
+            let wait = startAt - Date().timeIntervalSince1970
+            if wait > 0 {
+                log("waiting \(wait.fixed(1)) s for the common start")
+                try await sleep(wait)
+            } else {
+                log("the common start passed \((-wait).fixed(1)) s ago: this generator starts late")
+            }
+        }
         log("idle for \((plan.idleSeconds).fixed(1)) s")
         let idleCPU = try server.cpuNanoseconds()
         let idleStart = Monotonic.nanoseconds()

@@ -31,6 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Connects in flight at once (default 256).") var connectConcurrency: Int?
     @Option(help: "Tracker sockets per loopback source address, ≤ 200 (default 200).") var socketsPerAddress: Int?
     @Option(help: "Event-loop threads of the generator (default 2; the first serves the dashboards).") var threads: Int?
+    @Option(help: "Wait until this Unix time (seconds) before the idle and event phases (several generators, one start).") var startAt: Double?
     @Option(help: "Write the report as JSON to this file.") var json: String?
 
     func run() async throws {
@@ -48,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         if let drain { plan.drainSeconds = drain }
         if let heartbeat { plan.heartbeatSeconds = heartbeat }
         if let hold { plan.holdSeconds = hold }
+        plan.startAt = startAt
         if let connectConcurrency { plan.connectConcurrency = connectConcurrency }
         if let socketsPerAddress { plan.socketsPerAddress = socketsPerAddress }
         if let threads { plan.threads = threads }

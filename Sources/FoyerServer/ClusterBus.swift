@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoyerCore
 import FoyerStore
 import Logging
@@ -46,6 +49,8 @@ final class ClusterBus: Service, Sendable {
     private struct Applied {
         var position: Int64 = 0
         var hub: LiveHub?
+        /// Bytes of batches applied since this node started (for the snapshot rule).
+        var logBytes = 0
     }
 
     init(log: any LiveLog, configuration: ClusterConfiguration, clock: any WallClock, logger: Logger) {
@@ -297,6 +302,7 @@ final class ClusterBus: Service, Sendable {
                 if batch.node == node, let ticket = record.k { lastTicket = max(lastTicket, ticket) }
             }
             state.position = batch.position
+            state.logBytes += body.utf8.count
         }
         if lastTicket > 0 { releaseWaiters(through: lastTicket) }
     }
@@ -334,7 +340,12 @@ final class ClusterBus: Service, Sendable {
 
     private func leaderLoop() async {
         var leadingOn: ObjectIdentifier?
-        var lastSnapshot = ContinuousClock.now
+        var nextSnapshot = ContinuousClock.now + configuration.snapshotInterval
+        // The log written since the last snapshot, and that snapshot's size: a node
+        // joining replays the one after loading the other, so a new snapshot pays off
+        // once the log since is a fair share of a snapshot.
+        var logBytesAtSnapshot = 0
+        var snapshotBytes = 0
         var previousSnapshotPosition: Int64?
         while !isDone {
             try? await Task.sleep(for: .seconds(1))
@@ -359,9 +370,14 @@ final class ClusterBus: Service, Sendable {
                     logger.warning("nodes \(expired) stopped answering; their tabs start their disconnect grace")
                     submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: expired, at: clock.nowMillis())))
                 }
-                if ContinuousClock.now - lastSnapshot >= configuration.snapshotInterval {
-                    lastSnapshot = .now
-                    let saved = try await saveSnapshot()
+                let logSince = applied.withLock { $0.logBytes } - logBytesAtSnapshot
+                if ContinuousClock.now >= nextSnapshot, Double(logSince) >= configuration.snapshotLogShare * Double(snapshotBytes) {
+                    let started = ContinuousClock.now
+                    let (saved, bytes) = try await saveSnapshot()
+                    logBytesAtSnapshot += logSince
+                    snapshotBytes = bytes
+                    // A big state takes seconds to write; keep that under a tenth of the time.
+                    nextSnapshot = .now + max(configuration.snapshotInterval, (ContinuousClock.now - started) * 10)
                     // Keep the log back to the previous snapshot, for nodes a little behind.
                     if let previous = previousSnapshotPosition { try await log.prune(before: previous) }
                     previousSnapshotPosition = saved
@@ -388,15 +404,46 @@ final class ClusterBus: Service, Sendable {
         }
     }
 
-    /// Writes the state at the applied position; returns that position.
+    /// Encodes a snapshot on a thread of its own at the lowest CPU priority: tens of
+    /// thousands of entries take seconds to encode, which must not delay live events.
+    private static func encodeInBackground(_ snapshot: LiveSnapshot) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                #if os(Linux)
+                // On Linux the nice value is per thread: this lowers only this one.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+                #endif
+                do {
+                    continuation.resume(returning: String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = "foyer-snapshot"
+            thread.start()
+        }
+    }
+
+    /// Writes the state at the applied position; returns that position and the size.
     @discardableResult
-    func saveSnapshot() async throws -> Int64 {
+    func saveSnapshot() async throws -> (position: Int64, bytes: Int) {
         let started = ContinuousClock.now
         let (position, snapshot) = applied.withLock { state in (state.position, state.hub?.snapshot() ?? LiveSnapshot()) }
-        let body = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        let body = try await Self.encodeInBackground(snapshot)
         let encoded = ContinuousClock.now
         try await log.saveSnapshot(LiveLogSnapshot(position: position, body: body))
+        #if os(Linux)
+        // The encoder's buffers were several times the snapshot; give them back now
+        // instead of keeping them as the leader's resident memory until the next one.
+        _ = glibcMallocTrim(0)
+        #endif
         logger.info("saved the live snapshot at \(position): \(body.utf8.count) bytes, encoded in \(encoded - started), stored in \(ContinuousClock.now - encoded)")
-        return position
+        return (position, body.utf8.count)
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (its header is not in the Glibc module).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

@@ -6,6 +6,10 @@ public struct ClusterConfiguration: Sendable {
     public var nodeExpirySeconds: Int = 5
     /// How often the leader writes a snapshot a joining node can start from.
     public var snapshotInterval: Duration = .seconds(30)
+    /// A snapshot is written only once the log since the last one has grown to this share
+    /// of that snapshot's size (0: every interval). Snapshots of a big state are tens of
+    /// megabytes; writing one costs seconds of CPU that live events would wait behind.
+    public var snapshotLogShare: Double = 1
     /// The address other operators see for this node (its host and port).
     public var address: String = ""
 

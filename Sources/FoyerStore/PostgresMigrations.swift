@@ -154,5 +154,14 @@ enum PostgresMigrations {
                 """,
             ]
         ),
+        (
+            5,
+            [
+                // Snapshots are tens of MB written every few tens of seconds: compressing
+                // them (pglz) cost the database seconds of CPU each time, stalling every
+                // node's appends. Stored as they are, they cost only their I/O.
+                "ALTER TABLE live_snapshots ALTER COLUMN body SET STORAGE EXTERNAL",
+            ]
+        ),
     ]
 }

@@ -99,5 +99,7 @@ enum SQLiteMigrations {
         // The cluster's live log (PostgreSQL migration 4) has no use on one node; the
         // number is kept so both stores stay at the same version.
         (4, []),
+        // PostgreSQL migration 5 changes how live snapshots are stored; nothing here.
+        (5, []),
     ]
 }

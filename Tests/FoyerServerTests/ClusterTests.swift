@@ -124,7 +124,10 @@ struct ClusterTests {
     }
 
     @Test func aNodeStartedLaterLoadsTheSnapshotAndTheLogAfterIt() async throws {
-        let (database, nodes) = try await Self.cluster(1) { $0.cluster.snapshotInterval = .milliseconds(500) }
+        let (database, nodes) = try await Self.cluster(1) {
+            $0.cluster.snapshotInterval = .milliseconds(500)
+            $0.cluster.snapshotLogShare = 0
+        }
         let (account, cookie) = try await nodes[0].makeAccount("shop")
         var tabs: [TestSocket] = []
         for index in 0..<5 {
