@@ -16,6 +16,9 @@ struct LoadReport: Codable, Sendable {
     var connectMillisP50 = 0.0
     var connectMillisP99 = 0.0
     var connectMillisMax = 0.0
+    /// Server CPU (user + system) over the connect phase per socket opened: steadier than
+    /// the connect rate on a shared machine. Optional: older reports lack it.
+    var serverCPUMicrosPerConnect: Double?
 
     // Memory
     var rssBeforeBytes = 0

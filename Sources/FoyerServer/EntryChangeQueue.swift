@@ -47,7 +47,10 @@ struct EntryChangeQueue {
         var batch: [EntryChange] = []
         batch.reserveCapacity(count)
         for accountID in cleared { batch.append(.clear(accountID: accountID)) }
-        batch.append(contentsOf: entries.values)
+        // Deletes, then saves (one change per entry, so their order is free): runs of one
+        // kind are single statements in the store.
+        for change in entries.values { if case .delete = change { batch.append(change) } }
+        for change in entries.values { if case .save = change { batch.append(change) } }
         for (key, at) in browsers { batch.append(.browserSeen(accountID: key.accountID, browserHash: key.browserHash, at: at)) }
         return batch
     }

@@ -40,9 +40,16 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
                 maxFrameSize: gate.configuration.maxFrameBytes,
                 enableAutomaticErrorHandling: true,
                 shouldUpgrade: { channel, head in
-                    let promise = channel.eventLoop.makePromise(of: SocketDecision.self)
-                    promise.completeWithTask { await gate.decide(head: head, channel: channel) }
-                    return promise.futureResult.map { verdict in
+                    // Most trackers are decided right here; only the rest pay a task hop.
+                    let verdict: EventLoopFuture<SocketDecision>
+                    if let now = gate.decideNow(head: head, channel: channel) {
+                        verdict = channel.eventLoop.makeSucceededFuture(now)
+                    } else {
+                        let promise = channel.eventLoop.makePromise(of: SocketDecision.self)
+                        promise.completeWithTask { await gate.decide(head: head, channel: channel) }
+                        verdict = promise.futureResult
+                    }
+                    return verdict.map { verdict in
                         decision.value = verdict
                         if case .refuse = verdict { return nil }
                         return HTTPHeaders()

@@ -16,6 +16,8 @@ public final class LiveHub: Sendable {
 
     let store: any Store
     let writer: EntryWriter
+    /// Batched first-visit lookups for greeting tabs.
+    let browsers: BrowserLookup
     let clock: any WallClock
     let metrics: FoyerMetrics
     let logger: Logger
@@ -28,12 +30,14 @@ public final class LiveHub: Sendable {
     private let bySiteKey = Mutex<[String: Account]>([:])
     private let nextConnection = Atomic<UInt64>(1)
     private let browserSalt: [UInt8]
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     init(store: any Store, writer: EntryWriter, cluster: ClusterBus?, clock: any WallClock, metrics: FoyerMetrics, browserSalt: String, disconnectGraceMillis: Int64, entryLimit: Int, logger: Logger) {
         self.entryLimit = entryLimit
         self.disconnectGraceMillis = disconnectGraceMillis
         self.store = store
         self.writer = writer
+        browsers = BrowserLookup(store: store)
         self.cluster = cluster
         self.clock = clock
         self.metrics = metrics
@@ -119,6 +123,14 @@ public final class LiveHub: Sendable {
         }
     }
 
+    /// The live state of an account if it is ready for sockets without any I/O (loaded,
+    /// and in a cluster opened with its chats): the tracker upgrade's fast path.
+    func readyAccount(for account: Account) -> LiveAccount? {
+        guard let existing = loadedAccount(id: account.id) else { return nil }
+        if cluster != nil, !(existing.isOpened && existing.chatsLoaded) { return nil }
+        return existing
+    }
+
     /// The live state of an account already loaded.
     func loadedAccount(id: String) -> LiveAccount? { live.withLock { $0[id] } }
 
@@ -153,8 +165,17 @@ public final class LiveHub: Sendable {
 
     /// The salted hash under which a browser id is remembered; the id itself is never stored.
     func browserHash(_ browserID: String, accountID: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((accountID + ":" + browserID).utf8), using: SymmetricKey(data: browserSalt))
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((accountID + ":" + browserID).utf8), using: SymmetricKey(data: browserSalt))
+        // Hex by hand: `String(format:)` per byte was a visible share of a hello's cost.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            var index = 0
+            for byte in mac.prefix(16) {
+                buffer[index] = Self.hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = Self.hexDigits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
     }
 
     // MARK: Commands

@@ -21,6 +21,19 @@ struct SocketGate: Sendable {
     let configuration: FoyerConfiguration
     let logger: Logger
 
+    /// Decides on an upgrade request at once, without leaving the event loop, when it
+    /// can: a tracker of a known site key whose account is loaded (nearly every tab).
+    /// Nil means ``decide(head:channel:)`` must ask the store.
+    func decideNow(head: HTTPRequestHead, channel: any Channel) -> SocketDecision? {
+        let (path, query) = Self.split(head.uri)
+        guard path == "/track" else { return nil }
+        guard let siteKey = Self.parameter("site", in: query), !siteKey.isEmpty else {
+            return .refuse(.badRequest, "missing site parameter")
+        }
+        guard let account = hub.cachedAccount(siteKey: siteKey), let live = hub.readyAccount(for: account) else { return nil }
+        return admitTracker(head: head, account: account, live: live, peer: channel.remoteAddress?.ipAddress)
+    }
+
     /// Decides on an upgrade request.
     func decide(head: HTTPRequestHead, channel: any Channel) async -> SocketDecision {
         let (path, query) = Self.split(head.uri)
@@ -49,6 +62,19 @@ struct SocketGate: Sendable {
             hub.metrics.rejectedConnections.increment()
             return .refuse(.notFound, "unknown site key")
         }
+        let live: LiveAccount
+        do {
+            live = try await hub.liveAccount(for: account)
+        } catch {
+            logger.error("loading account \(account.id) failed: \(error)")
+            return .refuse(.serviceUnavailable, "try again later")
+        }
+        return admitTracker(head: head, account: account, live: live, peer: peer)
+    }
+
+    /// The checks every tracker passes once its account is known: origin and the
+    /// per-address limits.
+    private func admitTracker(head: HTTPRequestHead, account: Account, live: LiveAccount, peer: String?) -> SocketDecision {
         if !account.allowedOrigins.isEmpty {
             let origins = head.headers["origin"]
             guard !origins.isEmpty, origins.allSatisfy(account.allowedOrigins.contains) else {
@@ -61,14 +87,6 @@ struct SocketGate: Sendable {
         guard limiter.acquire(client) else {
             hub.metrics.rejectedConnections.increment()
             return .refuse(.tooManyRequests, "too many connections from this address")
-        }
-        let live: LiveAccount
-        do {
-            live = try await hub.liveAccount(for: account)
-        } catch {
-            limiter.release(client)
-            logger.error("loading account \(account.id) failed: \(error)")
-            return .refuse(.serviceUnavailable, "try again later")
         }
         // Kept for the socket's life (a hello comes again when tracking is switched back
         // on): only what the locator reads, not the whole request.
@@ -140,7 +158,10 @@ struct SocketGate: Sendable {
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.first == Substring(name) {
-                return parts.count == 2 ? String(parts[1]).removingPercentEncoding ?? String(parts[1]) : ""
+                guard parts.count == 2 else { return "" }
+                // Site keys need no decoding; Foundation's decoder only when there is some.
+                let value = String(parts[1])
+                return value.contains("%") ? value.removingPercentEncoding ?? value : value
             }
         }
         return nil

@@ -232,13 +232,10 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
             return
         }
-        let store = setup.hub.store
-        let accountID = setup.account.id
-        let promise = context.eventLoop.makePromise(of: Int64?.self)
-        promise.completeWithTask { try await store.browserFirstSeen(accountID: accountID, browserHash: browserHash) }
+        let lookup = setup.hub.browsers.firstSeen(accountID: setup.account.id, browserHash: browserHash, on: context.eventLoop)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
-        promise.futureResult.whenComplete { result in
+        lookup.whenComplete { result in
             let firstSeen = (try? result.get()) ?? nil
             hello.browserFirstSeen = firstSeen
             handler.value.finishGreeting(channel, hello: hello, browserHash: browserHash, firstSeen: firstSeen, startedAt: startedAt)

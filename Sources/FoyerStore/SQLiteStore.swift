@@ -241,6 +241,25 @@ public final class SQLiteStore: Store {
         ).first?.column("first_seen")?.integer.map(Int64.init)
     }
 
+    public func browsersFirstSeen(accountID: String, browserHashes: [String]) async throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        var start = browserHashes.startIndex
+        while start < browserHashes.endIndex {
+            let chunk = browserHashes[start..<min(start + Self.rowsPerStatement, browserHashes.endIndex)]
+            start = chunk.endIndex
+            let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let rows = try await reader.query(
+                "SELECT browser_hash, first_seen FROM browsers WHERE account_id = ? AND browser_hash IN (\(list))",
+                [.text(accountID)] + chunk.map { .text($0) })
+            for row in rows {
+                if let hash = row.column("browser_hash")?.string, let firstSeen = row.column("first_seen")?.integer {
+                    found[hash] = Int64(firstSeen)
+                }
+            }
+        }
+        return found
+    }
+
     public func entries(accountID: String) async throws -> [Entry] {
         let decoder = JSONDecoder()
         return try await reader.query("SELECT data FROM entries WHERE account_id = ?", [.text(accountID)]).compactMap { row in
@@ -253,23 +272,61 @@ public final class SQLiteStore: Store {
         guard !changes.isEmpty else { return }
         let encoder = JSONEncoder()
         try await transaction {
-            for change in changes {
-                switch change {
-                case .save(let accountID, let entry):
-                    let json = String(decoding: try encoder.encode(entry), as: UTF8.self)
-                    _ = try await writer.query(
-                        "INSERT OR REPLACE INTO entries (account_id, id, data) VALUES (?, ?, ?)", [.text(accountID), .text(entry.id), .text(json)])
-                case .delete(let accountID, let entryID):
-                    _ = try await writer.query("DELETE FROM entries WHERE account_id = ? AND id = ?", [.text(accountID), .text(entryID)])
-                case .browserSeen(let accountID, let hash, let at):
-                    _ = try await writer.query(
-                        "INSERT OR IGNORE INTO browsers (account_id, browser_hash, first_seen) VALUES (?, ?, ?)",
-                        [.text(accountID), .text(hash), .integer(Int(at))])
-                case .clear(let accountID):
-                    _ = try await writer.query("DELETE FROM entries WHERE account_id = ?", [.text(accountID)])
-                }
+            // Consecutive changes of one kind become one multi-row statement: each
+            // statement costs a prepare and a hop to SQLite's thread, which dominated a
+            // batch of single-row ones. Runs keep the changes' order.
+            var index = changes.startIndex
+            while index < changes.endIndex {
+                var end = index + 1
+                while end < changes.endIndex, end - index < Self.rowsPerStatement, Self.sameRun(changes[index], changes[end]) { end += 1 }
+                try await applyRun(changes[index..<end], encoder: encoder)
+                index = end
             }
         }
+    }
+
+    /// Rows per multi-row statement: 3 values each stays under SQLite's 999 parameters.
+    private static let rowsPerStatement = 300
+
+    private static func sameRun(_ first: EntryChange, _ next: EntryChange) -> Bool {
+        switch (first, next) {
+        case (.save, .save), (.browserSeen, .browserSeen): true
+        case (.delete(let one, _), .delete(let two, _)): one == two
+        default: false
+        }
+    }
+
+    private func applyRun(_ run: ArraySlice<EntryChange>, encoder: JSONEncoder) async throws {
+        var values: [SQLiteData] = []
+        values.reserveCapacity(run.count * 3)
+        switch run.first {
+        case .save:
+            for case .save(let accountID, let entry) in run {
+                values += [.text(accountID), .text(entry.id), .text(String(decoding: try encoder.encode(entry), as: UTF8.self))]
+            }
+            _ = try await writer.query("INSERT OR REPLACE INTO entries (account_id, id, data) VALUES " + Self.rows(run.count, width: 3), values)
+        case .delete(let accountID, _):
+            values.append(.text(accountID))
+            for case .delete(_, let entryID) in run { values.append(.text(entryID)) }
+            let list = Array(repeating: "?", count: run.count).joined(separator: ", ")
+            _ = try await writer.query("DELETE FROM entries WHERE account_id = ? AND id IN (\(list))", values)
+        case .browserSeen:
+            for case .browserSeen(let accountID, let hash, let at) in run {
+                values += [.text(accountID), .text(hash), .integer(Int(at))]
+            }
+            _ = try await writer.query(
+                "INSERT OR IGNORE INTO browsers (account_id, browser_hash, first_seen) VALUES " + Self.rows(run.count, width: 3), values)
+        case .clear(let accountID):
+            _ = try await writer.query("DELETE FROM entries WHERE account_id = ?", [.text(accountID)])
+        case nil:
+            break
+        }
+    }
+
+    /// `(?, ?, ?), (?, ?, ?), …`: `count` rows of `width` parameters.
+    private static func rows(_ count: Int, width: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: count).joined(separator: ", ")
     }
 
     /// Runs `body` in one write transaction on the writer connection, one at a time.

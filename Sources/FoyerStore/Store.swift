@@ -41,6 +41,8 @@ public protocol Store: Sendable {
 
     // Visitors
     func browserFirstSeen(accountID: String, browserHash: String) async throws -> Int64?
+    /// First visits of several browsers of one account at once; unknown ones are absent.
+    func browsersFirstSeen(accountID: String, browserHashes: [String]) async throws -> [String: Int64]
     func entries(accountID: String) async throws -> [Entry]
     /// Applies changes in order, atomically.
     func apply(_ changes: [EntryChange]) async throws
@@ -72,4 +74,13 @@ public protocol Store: Sendable {
 
 extension Store {
     public var liveLog: (any LiveLog)? { nil }
+
+    /// One lookup after the other, for stores without a batched query.
+    public func browsersFirstSeen(accountID: String, browserHashes: [String]) async throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        for hash in browserHashes {
+            if let firstSeen = try await browserFirstSeen(accountID: accountID, browserHash: hash) { found[hash] = firstSeen }
+        }
+        return found
+    }
 }

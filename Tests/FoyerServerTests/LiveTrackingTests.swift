@@ -114,6 +114,30 @@ struct LiveTrackingTests {
         await server.stop()
     }
 
+    /// Trackers of known keys are admitted from the hub's cache without the store: a
+    /// rotated key must leave that cache at once.
+    @Test func rotatingTheSiteKeyClosesTrackersAndRefusesTheOldKey() async throws {
+        let server = try await TestServer.start()
+        let (account, cookie) = try await server.makeAccount("shop")
+        let tab = server.tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-rotate-0001"))
+        #expect(try await tab.next() == #"{"t":"ok"}"#)
+
+        let rotated = try await server.api("POST", "/api/settings/site-key", cookie: cookie)
+        #expect(rotated.status == 200)
+        let closed = try await tab.closed()
+        #expect(closed.code == 4001 && closed.reason == "site key changed")
+        let old = try await RawHTTP.upgrade(port: server.port, path: "/track?site=\(account.siteKey)")
+        #expect(old.status == 404 && old.body == #"{"error":"unknown site key"}"#)
+
+        let newKey = try #require(try await server.store.account(id: account.id)?.siteKey)
+        #expect(newKey != account.siteKey)
+        let again = server.tracker(siteKey: newKey)
+        again.send(json: hello(tab: "tab-rotate-0001"))
+        #expect(try await again.next() == #"{"t":"ok"}"#, "the tab resumes under the new key")
+        await server.stop()
+    }
+
     @Test func accountsAreIsolated() async throws {
         let server = try await TestServer.start()
         let (shop, shopCookie) = try await server.makeAccount("shop")

@@ -124,6 +124,12 @@ enum StoreContract {
         #expect(try await reopened.entries(accountID: blog.id) == [entry(1, tab: "tab-c")], "accounts are isolated")
         #expect(try await reopened.browserFirstSeen(accountID: shop.id, browserHash: "hash") == 100, "first sighting is kept")
         #expect(try await reopened.browserFirstSeen(accountID: blog.id, browserHash: "hash") == nil)
+        #expect(try await reopened.browsersFirstSeen(accountID: shop.id, browserHashes: ["hash", "unknown"]) == ["hash": 100])
+        // Batches larger than one multi-row statement (SQLite's parameter limit).
+        let many = (0..<700).map { "many-\($0)" }
+        try await reopened.apply(many.map { .browserSeen(accountID: blog.id, browserHash: $0, at: 7) })
+        let seen = try await reopened.browsersFirstSeen(accountID: blog.id, browserHashes: many + ["hash"])
+        #expect(seen.count == 700 && seen.values.allSatisfy { $0 == 7 })
         try await reopened.apply([.clear(accountID: shop.id), .save(accountID: shop.id, entry: entry(4, tab: "tab-e"))])
         #expect(try await reopened.entries(accountID: shop.id) == [entry(4, tab: "tab-e")])
         #expect(try await reopened.entries(accountID: blog.id).count == 1)
