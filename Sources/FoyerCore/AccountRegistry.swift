@@ -13,7 +13,7 @@ public struct AccountRegistry: Sendable, Codable {
     public private(set) var configuration: RegistryConfiguration
     public private(set) var trackingEnabled: Bool
 
-    private var entries: [String: Entry] = [:]
+    private var entries = EntryTable()
     /// Entries per status, kept as entries change so counters cost O(1) per event.
     private var tally: [EntryStatus: Int] = [:]
     /// When each Offline entry left, so the once-a-second expiry looks at Offline entries
@@ -362,7 +362,7 @@ public struct AccountRegistry: Sendable, Codable {
         if let old = entries[entry.id] { tally[old.status, default: 0] -= 1 }
         tally[entry.status, default: 0] += 1
         offlineSince[entry.id] = entry.status == .offline ? entry.leftAt : nil
-        entries[entry.id] = entry
+        entries.put(entry)
     }
 
     private mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {

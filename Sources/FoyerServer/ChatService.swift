@@ -24,14 +24,14 @@ final class ChatService: Sendable {
     // MARK: Visitors
 
     /// A visitor's message; starts a chat if the tab has none.
-    func visitorSays(account: Account, live: LiveAccount, tab: String, clientID: String, text raw: String) async throws -> Result<ChatMessage, Refusal> {
+    func visitorSays(accountID: String, live: LiveAccount, tab: String, clientID: String, text raw: String) async throws -> Result<ChatMessage, Refusal> {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return .failure(.empty) }
         guard text.count <= Self.maxCharacters else { return .failure(.tooLong) }
         return try await gate.run {
             let now = hub.clock.nowMillis()
             let chat: Chat
-            if let active = try await hub.store.activeChat(accountID: account.id, tab: tab) {
+            if let active = try await hub.store.activeChat(accountID: accountID, tab: tab) {
                 chat = active
                 try await live.startChat(tab: tab, chatID: chat.id)
             } else {
@@ -39,7 +39,7 @@ final class ChatService: Sendable {
                 let id = Identifier.make(prefix: "c_", length: 16)
                 try await live.startChat(tab: tab, chatID: id)
                 let entry = live.entry(tab: tab)
-                chat = Chat(id: id, accountID: account.id, tab: tab, entryID: entry?.id ?? "", visitor: entry?.name ?? "Visitor", startedAt: now)
+                chat = Chat(id: id, accountID: accountID, tab: tab, entryID: entry?.id ?? "", visitor: entry?.name ?? "Visitor", startedAt: now)
                 try await hub.store.createChat(chat)
             }
             var message = try await hub.store.addMessage(
@@ -61,14 +61,14 @@ final class ChatService: Sendable {
     }
 
     /// The tab's active chat and its messages.
-    func history(account: Account, tab: String) async throws -> (Chat?, [ChatMessage]) {
-        guard let chat = try await hub.store.activeChat(accountID: account.id, tab: tab) else { return (nil, []) }
+    func history(accountID: String, tab: String) async throws -> (Chat?, [ChatMessage]) {
+        guard let chat = try await hub.store.activeChat(accountID: accountID, tab: tab) else { return (nil, []) }
         return (chat, try await hub.store.messages(chatID: chat.id))
     }
 
     /// The visitor's widget received (`delivered`) or showed (`read`) agent messages.
-    func visitorReceipt(account: Account, live: LiveAccount, tab: String, upTo: Int64, state: ChatMessage.State) async throws {
-        guard let chat = try await hub.store.activeChat(accountID: account.id, tab: tab) else { return }
+    func visitorReceipt(accountID: String, live: LiveAccount, tab: String, upTo: Int64, state: ChatMessage.State) async throws {
+        guard let chat = try await hub.store.activeChat(accountID: accountID, tab: tab) else { return }
         let changed = try await hub.store.advanceMessages(chatID: chat.id, author: .agent, upTo: upTo, to: state)
         guard !changed.isEmpty else { return }
         live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))

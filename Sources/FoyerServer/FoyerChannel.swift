@@ -38,7 +38,9 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
             let gate = self.gate
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: gate.configuration.maxFrameBytes,
-                enableAutomaticErrorHandling: true,
+                // Protocol errors are each socket handler's own (trackers close
+                // themselves; feeds get NIO's handler): no extra handler per idle tab.
+                enableAutomaticErrorHandling: false,
                 shouldUpgrade: { channel, head in
                     // Most trackers are decided right here; only the rest pay a task hop.
                     let verdict: EventLoopFuture<SocketDecision>

@@ -7,8 +7,9 @@ import NIOWebSocket
 ///
 /// Tracker sockets join fragments themselves: browsers send each small tracker message as
 /// one frame, and a pipeline handler for the rare fragmented one would cost every idle
-/// socket a handler and a context (measured with heaptrack).
-struct FragmentedMessage {
+/// socket a handler and a context (measured with heaptrack). A class: the handler keeps
+/// a reference (8 bytes) rather than the whole state inline for the rare message.
+final class FragmentedMessage {
     /// Why a fragment was refused.
     enum Refusal: Error {
         /// Too many fragments or too many bytes (closed with 1009).
@@ -35,7 +36,7 @@ struct FragmentedMessage {
     }
 
     /// Adds a continuation; returns the whole message once `frame` is the final one.
-    mutating func append(_ frame: WebSocketFrame) throws(Refusal) -> WebSocketFrame? {
+    func append(_ frame: WebSocketFrame) throws(Refusal) -> WebSocketFrame? {
         guard frame.fin || frame.length > 0 else { throw .outOfSequence }
         guard fragments < maxFragments, data.readableBytes + frame.length <= maxBytes else { throw .tooBig }
         fragments += 1

@@ -20,6 +20,22 @@ struct SocketGate: Sendable {
     let limiter: AddressLimiter
     let configuration: FoyerConfiguration
     let logger: Logger
+    /// Shared by every tracker socket.
+    let trackers: TrackerContext
+
+    init(
+        hub: LiveHub, chats: ChatService, authenticator: SessionAuthenticator, locator: any VisitorLocator, limiter: AddressLimiter,
+        configuration: FoyerConfiguration, logger: Logger
+    ) {
+        self.hub = hub
+        self.chats = chats
+        self.authenticator = authenticator
+        self.locator = locator
+        self.limiter = limiter
+        self.configuration = configuration
+        self.logger = logger
+        trackers = TrackerContext(hub: hub, chats: chats, limiter: limiter, locator: locator, configuration: configuration)
+    }
 
     /// Decides on an upgrade request at once, without leaving the event loop, when it
     /// can: a tracker of a known site key whose account is loaded (nearly every tab).
@@ -91,12 +107,7 @@ struct SocketGate: Sendable {
         // Kept for the socket's life (a hello comes again when tracking is switched back
         // on): only what the locator reads, not the whole request.
         let locationHeaders = locator.locationHeaders(headers)
-        return .tracker(
-            TrackerSetup(
-                account: account, live: live, hub: hub, chats: chats, clientAddress: client, limiter: limiter,
-                locator: locator, peer: peer, locationHeaders: locationHeaders,
-                messagesPerSecond: configuration.trackerMessagesPerSecond,
-                messageBurst: configuration.trackerMessageBurst))
+        return .tracker(TrackerSetup(context: trackers, live: live, clientAddress: client, peer: peer, locationHeaders: locationHeaders))
     }
 
     private func decideFeed(head: HTTPRequestHead) async -> SocketDecision {
@@ -131,10 +142,9 @@ struct SocketGate: Sendable {
         case .tracker(let setup):
             // The idle timeout (IdleSweeper) and fragmented messages are the handler's own
             // work: no timer and no aggregator per socket.
-            try pipeline.addHandler(
-                TrackerSocketHandler(
-                    setup: setup, idleTimeout: .seconds(configuration.trackerIdleTimeoutSeconds), maxMessageBytes: configuration.maxFrameBytes))
+            try pipeline.addHandler(TrackerSocketHandler(setup: setup))
         case .feed(let live, let viewer):
+            try pipeline.addHandler(WebSocketProtocolErrorHandler())
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))

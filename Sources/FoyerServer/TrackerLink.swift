@@ -2,20 +2,24 @@ import NIOCore
 import NIOWebSocket
 
 /// The handle the live state keeps for one tracker socket, to stop it from any thread.
+///
+/// It holds the channel's pipeline, a plain class reference (8 bytes), rather than the
+/// channel as `any Channel` (40): one of these stays alive per connected tab.
 final class TrackerLink: TrackerConnection {
     let tab: String
-    let channel: any Channel
+    private let pipeline: ChannelPipeline
+    private static let allocator = ByteBufferAllocator()
 
     init(tab: String, channel: any Channel) {
         self.tab = tab
-        self.channel = channel
+        pipeline = channel.pipeline
     }
 
     func send(_ message: String) {
-        channel.writeAndFlush(WebSocketFrame.text(Array(message.utf8), allocator: channel.allocator), promise: nil)
+        pipeline.writeAndFlush(WebSocketFrame.text(Array(message.utf8), allocator: Self.allocator), promise: nil)
     }
 
     func stop(code: UInt16, reason: String, message: String?) {
-        channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: code, reason: reason, lastMessage: message))
+        pipeline.fireUserInboundEventTriggered(CloseRequest(code: code, reason: reason, lastMessage: message))
     }
 }

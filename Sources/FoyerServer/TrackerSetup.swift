@@ -1,25 +1,22 @@
 import FoyerCore
-import FoyerStore
 
-/// What a tracker socket needs, decided before its upgrade.
+/// What a tracker socket needs, decided before its upgrade: only what differs per
+/// socket, kept small because an idle tab holds it for hours.
 struct TrackerSetup: Sendable {
-    let account: Account
+    let context: TrackerContext
     let live: LiveAccount
-    let hub: LiveHub
-    let chats: ChatService
     /// The client address the connection limit was charged to.
     let clientAddress: String
-    let limiter: AddressLimiter
     /// What the upgrade told about the visitor's location: the peer address and only the
     /// headers the locator reads (kept inline: a closure would cost an allocation per socket).
-    let locator: any VisitorLocator
     let peer: String?
     let locationHeaders: [(name: String, value: String)]
-    let messagesPerSecond: Double
-    let messageBurst: Double
+
+    var hub: LiveHub { context.hub }
+    var accountID: String { live.id }
 
     /// Locates the visitor from what was known at the upgrade plus the browser's timezone.
     func locate(_ timezone: String) -> VisitorLocation? {
-        locator.locate(peer: peer, headers: locationHeaders, timezone: timezone)
+        context.locator.locate(peer: peer, headers: locationHeaders, timezone: timezone)
     }
 }

@@ -38,24 +38,19 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private static let maxQueued = 8
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
     private static let maxFragments = 16
-    private let maxMessageBytes: Int
     /// A fragmented message being received (nil nearly always).
     private var fragmented: FragmentedMessage?
-    /// No frame (not even a heartbeat) for this long closes the socket with 4002.
-    private let idleTimeoutNanos: UInt64
     private(set) var idleDeadlineNanos: UInt64
     /// Set while the handler is in the pipeline (the idle sweeper closes through it).
     private var context: ChannelHandlerContext?
     private var sweeper: IdleSweeper?
 
-    init(setup: TrackerSetup, idleTimeout: TimeAmount, maxMessageBytes: Int) {
+    init(setup: TrackerSetup) {
         self.setup = setup
-        self.maxMessageBytes = maxMessageBytes
         connection = setup.hub.makeConnectionID()
         let now = Monotonic.nanoseconds()
-        bucket = RateBucket(rate: setup.messagesPerSecond, burst: setup.messageBurst, nowNanos: now)
-        idleTimeoutNanos = UInt64(max(0, idleTimeout.nanoseconds))
-        idleDeadlineNanos = now + idleTimeoutNanos
+        bucket = RateBucket(rate: setup.context.messagesPerSecond, burst: setup.context.messageBurst, nowNanos: now)
+        idleDeadlineNanos = now + setup.context.idleTimeoutNanos
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -99,8 +94,20 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         sweeper = nil
         guard !released else { return }
         released = true
-        setup.limiter.release(setup.clientAddress)
+        setup.context.limiter.release(setup.clientAddress)
         setup.hub.metrics.trackerSockets.decrement()
+    }
+
+    /// A frame NIO's decoder refused: close with the code NIO's error handler would send
+    /// (now with a reason), without that handler in every idle tab's pipeline.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? NIOWebSocketError {
+            switch error {
+            case .invalidFrameLength: close(context, code: 1009, reason: "message too big")
+            case .fragmentedControlFrame, .multiByteControlFrameLength: close(context, code: 1002, reason: "invalid control frame")
+            }
+        }
+        context.fireErrorCaught(error)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -112,7 +119,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        idleDeadlineNanos = Monotonic.nanoseconds() &+ idleTimeoutNanos
+        idleDeadlineNanos = Monotonic.nanoseconds() &+ setup.context.idleTimeoutNanos
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text, .binary, .continuation:
@@ -142,7 +149,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     /// A whole message: the frame itself, or the last fragment's message once all arrived.
     private func join(_ frame: WebSocketFrame) throws(FragmentedMessage.Refusal) -> WebSocketFrame? {
         if frame.opcode == .continuation {
-            guard var message = fragmented else { throw .outOfSequence }
+            guard let message = fragmented else { throw .outOfSequence }
             fragmented = nil
             let whole = try message.append(frame)
             if whole == nil { fragmented = message }
@@ -150,7 +157,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         guard fragmented == nil else { throw .outOfSequence }
         if frame.fin { return frame }
-        fragmented = try FragmentedMessage(first: frame, maxFragments: Self.maxFragments, maxBytes: maxMessageBytes)
+        fragmented = try FragmentedMessage(first: frame, maxFragments: Self.maxFragments, maxBytes: setup.context.maxMessageBytes)
         return nil
     }
 
@@ -226,13 +233,13 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         )
         state = .greeting(tab: tab, queued: [])
         let startedAt = Monotonic.nanoseconds()
-        let browserHash = TrackerMessage.isIdentity(message.vid) ? message.vid.map { setup.hub.browserHash($0, accountID: setup.account.id) } : nil
+        let browserHash = TrackerMessage.isIdentity(message.vid) ? message.vid.map { setup.hub.browserHash($0, accountID: setup.accountID) } : nil
         // Resumed tabs and browsers without an id need no lookup.
         guard let browserHash, !setup.live.hasEntry(tab: tab) else {
             finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
             return
         }
-        let lookup = setup.hub.browsers.firstSeen(accountID: setup.account.id, browserHash: browserHash, on: context.eventLoop)
+        let lookup = setup.hub.browsers.firstSeen(accountID: setup.accountID, browserHash: browserHash, on: context.eventLoop)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         lookup.whenComplete { result in
@@ -245,7 +252,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private func finishGreeting(_ channel: any Channel, hello: TabHello, browserHash: String?, firstSeen: Int64?, startedAt: UInt64) {
         guard case .greeting(let tab, let queued) = state, channel.isActive else { return }
         if let browserHash, firstSeen == nil {
-            setup.hub.writer.enqueue([.browserSeen(accountID: setup.account.id, browserHash: browserHash, at: setup.hub.clock.nowMillis())])
+            setup.hub.writer.enqueue([.browserSeen(accountID: setup.accountID, browserHash: browserHash, at: setup.hub.clock.nowMillis())])
         }
         let link = TrackerLink(tab: tab, channel: channel)
         // The reply (ok, wait or off) goes out through the link once the hello is applied:
@@ -310,7 +317,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             }
             work = {
                 do {
-                    switch try await setup.chats.visitorSays(account: setup.account, live: setup.live, tab: tab, clientID: cid, text: text) {
+                    switch try await setup.context.chats.visitorSays(accountID: setup.accountID, live: setup.live, tab: tab, clientID: cid, text: text) {
                     case .success(let stored): reply(TrackerReply(t: "said", cid: cid, message: MessageView(stored)))
                     case .failure(let refusal): reply(TrackerReply(t: "refused", cid: cid, reason: refusal.rawValue))
                     }
@@ -321,13 +328,13 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             }
         case "history":
             work = {
-                guard let (chat, messages) = try? await setup.chats.history(account: setup.account, tab: tab) else { return }
+                guard let (chat, messages) = try? await setup.context.chats.history(accountID: setup.accountID, tab: tab) else { return }
                 reply(TrackerReply(t: "history", chat: chat?.id, messages: messages.map(MessageView.init)))
             }
         default:
             guard let id = message.id else { return }
             let state: ChatMessage.State = message.t == "seen" ? .read : .delivered
-            work = { try? await setup.chats.visitorReceipt(account: setup.account, live: setup.live, tab: tab, upTo: id, state: state) }
+            work = { try? await setup.context.chats.visitorReceipt(accountID: setup.accountID, live: setup.live, tab: tab, upTo: id, state: state) }
         }
         let loop = channel.eventLoop
         let previous = chatTail ?? loop.makeSucceededVoidFuture()
