@@ -140,9 +140,24 @@ struct SocketGate: Sendable {
         let pipeline = channel.pipeline.syncOperations
         switch decision {
         case .tracker(let setup):
-            // The idle timeout (IdleSweeper) and fragmented messages are the handler's own
-            // work: no timer and no aggregator per socket.
-            try pipeline.addHandler(TrackerSocketHandler(setup: setup))
+            // The idle timeout (IdleSweeper), fragmented messages and frame reading are the
+            // handler's own work: no timer, aggregator or decoder per socket. NIO's decoder
+            // leaves first (its removal takes a loop turn), so it can never hand the
+            // handler a decoded frame; a client may not send frames before it has the
+            // 101 anyway (RFC 6455 4.1), and any it did are dropped with the decoder.
+            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+            let handler = TrackerSocketHandler(setup: setup)
+            let limiter = self.limiter
+            pipeline.removeHandler(context: decoder).assumeIsolated().whenComplete { result in
+                do {
+                    try result.get()
+                    guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                } catch {
+                    // Closed meanwhile: the handler never held the place it was given.
+                    limiter.release(setup.clientAddress)
+                }
+            }
         case .feed(let live, let viewer):
             try pipeline.addHandler(WebSocketProtocolErrorHandler())
             try pipeline.addHandler(

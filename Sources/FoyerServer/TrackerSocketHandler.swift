@@ -12,7 +12,8 @@ import Logging
 /// Frames are validated (UTF-8, JSON, fields, URL scheme, rate) and turned into registry
 /// operations on the account's ``LiveAccount``.
 final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler, IdleSweeper.Member {
-    typealias InboundIn = WebSocketFrame
+    /// Raw bytes: frames are read here (``TrackerFrameReader``), not by NIO's decoder.
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
 
     private enum State {
@@ -40,6 +41,8 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private static let maxFragments = 16
     /// A fragmented message being received (nil nearly always).
     private var fragmented: FragmentedMessage?
+    /// The start of a frame whose rest has not arrived (nil nearly always).
+    private var unread: ByteBuffer?
     private(set) var idleDeadlineNanos: UInt64
     /// Set while the handler is in the pipeline (the idle sweeper closes through it).
     private var context: ChannelHandlerContext?
@@ -98,18 +101,6 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         setup.hub.metrics.trackerSockets.decrement()
     }
 
-    /// A frame NIO's decoder refused: close with the code NIO's error handler would send
-    /// (now with a reason), without that handler in every idle tab's pipeline.
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let error = error as? NIOWebSocketError {
-            switch error {
-            case .invalidFrameLength: close(context, code: 1009, reason: "message too big")
-            case .fragmentedControlFrame, .multiByteControlFrameLength: close(context, code: 1002, reason: "invalid control frame")
-            }
-        }
-        context.fireErrorCaught(error)
-    }
-
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let request = event as? CloseRequest {
             close(context, code: request.code, reason: request.reason, lastMessage: request.lastMessage)
@@ -120,7 +111,31 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         idleDeadlineNanos = Monotonic.nanoseconds() &+ setup.context.idleTimeoutNanos
-        let frame = unwrapInboundIn(data)
+        var bytes = unwrapInboundIn(data)
+        if var earlier = unread {
+            unread = nil
+            earlier.writeBuffer(&bytes)
+            bytes = earlier
+        }
+        while bytes.readableBytes > 0 {
+            let frame: WebSocketFrame?
+            do throws(TrackerFrameReader.Refusal) {
+                frame = try TrackerFrameReader.next(from: &bytes, maxBytes: setup.context.maxMessageBytes)
+            } catch {
+                switch error {
+                case .tooBig: close(context, code: 1009, reason: "message too big")
+                case .badControlFrame: close(context, code: 1002, reason: "invalid control frame")
+                }
+                return
+            }
+            guard let frame else { break }
+            receive(context, frame: frame)
+        }
+        // A copy, not a slice: a slice would keep the channel's whole receive buffer.
+        if bytes.readableBytes > 0 { unread = ByteBuffer(bytes: bytes.readableBytesView) }
+    }
+
+    private func receive(_ context: ChannelHandlerContext, frame: WebSocketFrame) {
         switch frame.opcode {
         case .text, .binary, .continuation:
             do throws(FragmentedMessage.Refusal) {
