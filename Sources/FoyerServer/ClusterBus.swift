@@ -177,7 +177,12 @@ final class ClusterBus: Service, Sendable {
         var iterator = wakeups.makeAsyncIterator()
         while true {
             while let batch = nextBatch() {
+                let started = ContinuousClock.now
                 await append(batch)
+                // Every node wakes for every batch of every node: under load, gather what
+                // arrives in the meantime instead of appending each command on its own.
+                let next = started + configuration.appendInterval
+                if !isStopping, next > .now { try? await Task.sleep(until: next, clock: .continuous) }
             }
             let done = outbox.withLock { $0.closed && $0.records.isEmpty }
             if done { break }

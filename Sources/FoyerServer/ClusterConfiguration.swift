@@ -1,5 +1,9 @@
 /// How the nodes of a cluster keep in touch; the defaults suit most deployments.
 public struct ClusterConfiguration: Sendable {
+    /// Least time between the starts of two appends of this node. A lone command goes
+    /// out at once; under load commands gather for this long, so each node sends (and
+    /// every node receives) a few hundred batches per second, not one per command.
+    public var appendInterval: Duration = .milliseconds(10)
     /// How often a node says it is alive.
     public var heartbeat: Duration = .seconds(1)
     /// A node silent this long is declared gone: its tabs start their disconnect grace.

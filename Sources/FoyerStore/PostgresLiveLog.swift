@@ -58,14 +58,14 @@ final class PostgresLiveLog: LiveLog {
     }
 
     func latestSnapshot() async throws -> LiveLogSnapshot? {
-        try await run("SELECT seq, body FROM live_snapshots ORDER BY seq DESC LIMIT 1").first.map { row in
+        try await runAlone("SELECT seq, body FROM live_snapshots ORDER BY seq DESC LIMIT 1").first.map { row in
             let (seq, body) = try row.decode((Int64, String).self)
             return LiveLogSnapshot(position: seq, body: body)
         }
     }
 
     func saveSnapshot(_ snapshot: LiveLogSnapshot) async throws {
-        _ = try await run(
+        _ = try await runAlone(
             "INSERT INTO live_snapshots (seq, body, at) VALUES (\(snapshot.position), \(snapshot.body), now()) ON CONFLICT (seq) DO NOTHING")
     }
 
@@ -80,6 +80,25 @@ final class PostgresLiveLog: LiveLog {
             return PostgresLiveLogSubscription(connection: connection, logger: logger)
         } catch {
             throw StoreError.unavailable("cannot connect to \(configuration.redacted): \(PostgresStore.describe(error))")
+        }
+    }
+
+    /// Runs a query carrying a snapshot (tens of MB) on a connection of its own: a pooled
+    /// connection would keep buffers of that size for the rest of its life.
+    private func runAlone(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try configuration.connection, id: 2, logger: logger)
+        } catch {
+            throw StoreError.unavailable("cannot connect to \(configuration.redacted): \(PostgresStore.describe(error))")
+        }
+        do {
+            let rows = try await connection.query(query, logger: logger).collect()
+            try? await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw StoreError.unavailable(PostgresStore.describe(error))
         }
     }
 
