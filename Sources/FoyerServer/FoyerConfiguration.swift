@@ -15,10 +15,11 @@ public struct FoyerConfiguration: Sendable {
     public var maxFrameBytes: Int = 16 * 1024
     /// Most bytes of feed messages queued for one dashboard that is not reading; beyond
     /// it the feed is closed with 4008 and the page resynchronises from a fresh snapshot.
-    /// 4 MiB is about a second of a very busy account's stream (5,000 changes/s, each
-    /// message 0.5–2 KiB with its page history) and far more than a dashboard that reads
-    /// ever has waiting, so only a stalled or hopelessly slow one reaches it.
-    public var maxFeedQueueBytes: Int = 4 << 20
+    /// 16 MiB is seconds of a busy account's stream (5,000 changes/s of entries with
+    /// short page histories is ~3 MB/s; each message carries up to 50 pages): 4 MiB closed
+    /// the benchmark's 20 dashboards within a CPU stall of a loaded machine, and every
+    /// close costs the page a fresh snapshot.
+    public var maxFeedQueueBytes: Int = 16 << 20
     /// Tracker messages allowed per second per socket, and the burst above that.
     public var trackerMessagesPerSecond: Double = 10
     public var trackerMessageBurst: Double = 30

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     var trustedProxies: [String] = []
     @Option(help: "Seconds a disconnected tab keeps its status before it shows Offline (env FOYER_DISCONNECT_GRACE; default 15).")
     var disconnectGrace: Int?
-    @Option(help: "Most bytes queued for a dashboard that is not reading before its feed is closed with 4008 (env FOYER_FEED_QUEUE_BYTES; default 4194304).")
+    @Option(help: "Most bytes queued for a dashboard that is not reading before its feed is closed with 4008 (env FOYER_FEED_QUEUE_BYTES; default 16777216).")
     var feedQueueBytes: Int?
     @Option(help: "MaxMind-format city database (.mmdb), re-read when replaced (env FOYER_GEOIP_DB).") var geoipDb: String?
     @Option(help: "Trust a CDN's location headers: cloudflare, cloudfront or generic (env FOYER_TRUST_EDGE_HEADERS).")
