@@ -1,6 +1,5 @@
 import Foundation
 import FoyerCore
-import FoyerTestSupport
 @testable import FoyerServer
 import Testing
 
