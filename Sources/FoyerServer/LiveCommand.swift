@@ -5,8 +5,10 @@ import FoyerCore
 /// each command carries the time it happened instead of reading a clock when applied.
 enum LiveCommand: Sendable, Codable, Hashable {
     // For one account (``LiveRecord/account`` is set).
-    /// The account's live state begins (a no-op once it exists).
-    case open(trackingEnabled: Bool)
+    /// The account's live state begins (a no-op once it exists), with the opening node's
+    /// rules (limit, grace…), so nodes started with different options still agree.
+    /// Without them each node uses its own.
+    case open(trackingEnabled: Bool, configuration: RegistryConfiguration? = nil)
     case hello(TabHello, connection: ConnectionID, at: Int64)
     case navigate(tab: String, url: String, title: String, at: Int64)
     case retitle(tab: String, title: String)

@@ -89,7 +89,7 @@ public final class LiveHub: Sendable {
                 if !existing.chatsLoaded { existing.loadChats(try await activeChats(account.id)) }
                 return existing
             }
-            try await submitAndWait(.open(trackingEnabled: account.trackingEnabled), account: account.id)
+            try await submitAndWait(.open(trackingEnabled: account.trackingEnabled, configuration: configuration), account: account.id)
             let opened = materialize(account.id)
             if !opened.chatsLoaded { opened.loadChats(try await activeChats(account.id)) }
             return opened

@@ -123,6 +123,39 @@ struct ClusterTests {
         await Self.stop(database, nodes)
     }
 
+    /// The node that opens an account's live state sets its rules for every node, so
+    /// nodes started with different options still compute one state.
+    @Test func theOpeningNodesLimitHoldsOnEveryNode() async throws {
+        let database = try await ScratchDatabase.create()
+        let clock = ManualClock()
+        var nodes: [TestServer] = []
+        for limit in [3, 10] {
+            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { $0.entryLimit = limit })
+        }
+        let (account, _) = try await nodes[0].makeAccount("shop")
+        var tabs: [TestSocket] = []
+        var replies: [String?] = []
+        // The first tab opens the account on the node with limit 3; the rest arrive on the other.
+        for index in 0..<5 {
+            let socket = nodes[index == 0 ? 0 : 1].tracker(siteKey: account.siteKey)
+            socket.send(json: hello(tab: "tab-rules-\(index)000000"))
+            replies.append(try await socket.next())
+            tabs.append(socket)
+        }
+        #expect(replies == Array(repeating: #"{"t":"ok"}"#, count: 3) + Array(repeating: #"{"t":"wait"}"#, count: 2))
+        // Each node applies the log on its own: give the other a moment to catch up.
+        for node in nodes {
+            var counters = node.registry(of: account.id)?.counters
+            for _ in 0..<50 where counters != Counters(live: 3, chats: 0, waiting: 2) {
+                try await Task.sleep(for: .milliseconds(100))
+                counters = node.registry(of: account.id)?.counters
+            }
+            #expect(counters == Counters(live: 3, chats: 0, waiting: 2))
+        }
+        for tab in tabs { tab.close() }
+        await Self.stop(database, nodes)
+    }
+
     @Test func aNodeStartedLaterLoadsTheSnapshotAndTheLogAfterIt() async throws {
         let (database, nodes) = try await Self.cluster(1) {
             $0.cluster.snapshotInterval = .milliseconds(500)

@@ -15,6 +15,12 @@ struct LiveBatchCodecTests {
         LiveRecord(a: "acc_1", k: nil, c: .open(trackingEnabled: true)),
         LiveRecord(a: "acc_1", k: 7, c: .open(trackingEnabled: false)),
         LiveRecord(
+            a: "acc_1", k: 8,
+            c: .open(
+                trackingEnabled: true,
+                configuration: RegistryConfiguration(
+                    entryLimit: 12, disconnectGraceMillis: 2_000, retentionMillis: 60_000, historyLimit: 3, returningAfterMillis: 5))),
+        LiveRecord(
             a: "acc_1", k: 1,
             c: .hello(
                 TabHello(
@@ -77,6 +83,7 @@ struct LiveBatchCodecTests {
         "", "2\u{1E}a", "1x", "1\u{1E}a\u{1F}\u{1F}n\u{1F}t", "1\u{1E}a\u{1F}\u{1F}q", "1\u{1E}a\u{1F}\u{1F}t\u{1F}soon",
         "1\u{1E}a\u{1F}-1\u{1F}t\u{1F}1", "1\u{1E}a\u{1F}\u{1F}t\u{1F}1\u{1F}extra", "1\u{1E}a\\\u{1F}\u{1F}t\u{1F}1",
         "1\u{1E}a\\q\u{1F}\u{1F}t\u{1F}1", "1\u{1E}a\u{1F}\u{1F}j\u{1F}{not json", "[{\"c\":1}]",
+        "1\u{1E}a\u{1F}\u{1F}o\u{1F}1\u{1F}12,2", "1\u{1E}a\u{1F}\u{1F}o\u{1F}1\u{1F}0,1,2,3,4", "1\u{1E}a\u{1F}\u{1F}o\u{1F}1",
         "1\u{1E}a\u{1F}\u{1F}h\u{1F}1\u{1F}2\u{1F}tab\u{1F}\u{1F}u\u{1F}t\u{1F}r\u{1F}l\u{1F}z\u{1F}{bad",
     ])
     func malformedBatchesAreRefused(body: String) {
