@@ -85,6 +85,7 @@ final class ClusterBus: Service, Sendable {
             try restore(snapshot, hub: hub)
         }
         try await catchUp()
+        hub.adoptRules()
         logger.info("joined the cluster as node \(id) at log position \(position)")
     }
 

@@ -263,6 +263,8 @@ final class LiveAccount: Sendable {
                 let message = FeedMessage.chatArchived(chat).encoded()
                 for dashboard in state.dashboards.values { dashboard.send([message], startedAtNanos: startedAtNanos) }
                 return
+            case .setRules(let rules, let at):
+                events = state.registry.setConfiguration(rules, now: at)
             case .setTracking(let enabled):
                 let result = state.registry.setTracking(enabled)
                 events = result.events

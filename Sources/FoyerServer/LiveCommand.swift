@@ -16,6 +16,9 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case startChat(tab: String, chat: String, at: Int64)
     case archiveChat(chat: String, tab: String, at: Int64)
     case setTracking(Bool)
+    /// A node started with other rules (limit, grace…) than the account's: the most
+    /// recently started node's rules apply to every node.
+    case setRules(RegistryConfiguration, at: Int64)
     /// A chat changed: its summary and the messages to show on dashboards.
     case chat(ChatSummary, messages: [MessageView])
     /// A message for every socket of a tab, wherever it is connected.

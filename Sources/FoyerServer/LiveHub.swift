@@ -276,6 +276,15 @@ public final class LiveHub: Sendable {
 
     /// After this node's sockets were dropped from the shared state (declared gone, or a
     /// resynchronisation), puts them back: trackers greet again, dashboards re-announce.
+    /// After joining a cluster: accounts opened under other rules than this node's take
+    /// this node's (the last node started decides, so a rolling restart with a new
+    /// `--entry-limit` applies it everywhere).
+    func adoptRules() {
+        for account in live.withLock({ Array($0.values) }) where account.isOpened && account.registry.configuration != configuration {
+            submit(.setRules(configuration, at: clock.nowMillis()), account: account.id)
+        }
+    }
+
     func rejoin() {
         guard let node = clusterNode else { return }
         for account in live.withLock({ Array($0.values) }) {

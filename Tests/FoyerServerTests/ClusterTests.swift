@@ -23,6 +23,17 @@ struct ClusterTests {
         return (database, nodes)
     }
 
+    /// What `read` returns once it equals `expected`, or after 5 s: each node applies the
+    /// log on its own, so another node may be a moment behind the one a test heard from.
+    private static func settled<T: Equatable>(_ expected: T, _ read: () -> T) async throws -> T {
+        var value = read()
+        for _ in 0..<50 where value != expected {
+            try await Task.sleep(for: .milliseconds(100))
+            value = read()
+        }
+        return value
+    }
+
     private static func stop(_ database: ScratchDatabase, _ nodes: [TestServer]) async {
         for node in nodes { await node.stop() }
         await database.drop()
@@ -123,9 +134,10 @@ struct ClusterTests {
         await Self.stop(database, nodes)
     }
 
-    /// The node that opens an account's live state sets its rules for every node, so
-    /// nodes started with different options still compute one state.
-    @Test func theOpeningNodesLimitHoldsOnEveryNode() async throws {
+    /// The node that opens an account's live state sets its rules for every node, and a
+    /// node started later with other rules replaces them: nodes started with different
+    /// options still compute one state.
+    @Test func oneSetOfRulesHoldsOnEveryNode() async throws {
         let database = try await ScratchDatabase.create()
         let clock = ManualClock()
         var nodes: [TestServer] = []
@@ -143,14 +155,17 @@ struct ClusterTests {
             tabs.append(socket)
         }
         #expect(replies == Array(repeating: #"{"t":"ok"}"#, count: 3) + Array(repeating: #"{"t":"wait"}"#, count: 2))
-        // Each node applies the log on its own: give the other a moment to catch up.
         for node in nodes {
-            var counters = node.registry(of: account.id)?.counters
-            for _ in 0..<50 where counters != Counters(live: 3, chats: 0, waiting: 2) {
-                try await Task.sleep(for: .milliseconds(100))
-                counters = node.registry(of: account.id)?.counters
-            }
-            #expect(counters == Counters(live: 3, chats: 0, waiting: 2))
+            let expected = Counters(live: 3, chats: 0, waiting: 2)
+            #expect(try await Self.settled(expected) { node.registry(of: account.id)?.counters } == expected)
+        }
+        // A node started later with limit 4 (a rolling restart with a new option): its
+        // rules apply to every node, and one waiting tab is let in.
+        nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { $0.entryLimit = 4 })
+        for node in nodes {
+            let expected = Counters(live: 4, chats: 0, waiting: 1)
+            #expect(try await Self.settled(expected) { node.registry(of: account.id)?.counters } == expected)
+            #expect(node.registry(of: account.id)?.configuration.entryLimit == 4)
         }
         for tab in tabs { tab.close() }
         await Self.stop(database, nodes)
@@ -182,7 +197,7 @@ struct ClusterTests {
         #expect(try await sixth.next() == #"{"t":"ok"}"#)
         let added = try #require(try await feed.nextJSON())
         #expect((added["entry"] as? [String: Any])?["number"] as? Int == 6)
-        #expect(nodes[0].registry(of: account.id)?.shownEntries.count == 6)
+        #expect(try await Self.settled(6) { nodes[0].registry(of: account.id)?.shownEntries.count } == 6)
         for tab in tabs { tab.close() }
         sixth.close()
         await Self.stop(database, nodes + [late])

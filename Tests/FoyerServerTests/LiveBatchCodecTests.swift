@@ -38,6 +38,7 @@ struct LiveBatchCodecTests {
         LiveRecord(a: "acc_1", k: 3, c: .startChat(tab: "tab-1", chat: "c_1", at: 5)),
         LiveRecord(a: "acc_1", k: nil, c: .archiveChat(chat: "c_1", tab: "tab-1", at: 6)),
         LiveRecord(a: "acc_1", k: nil, c: .setTracking(false)),
+        LiveRecord(a: "acc_1", k: nil, c: .setRules(RegistryConfiguration(entryLimit: 7), at: 9)),
         LiveRecord(a: "acc_1", k: nil, c: .toTab(tab: "tab-1", message: #"{"t":"msg","text":"\#(hostile)"}"#)),
         LiveRecord(a: "acc_1", k: nil, c: .stopTrackers(code: 4001, reason: hostile)),
         LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 4401, reason: "removed", .user("u_1"))),
