@@ -65,6 +65,22 @@ struct ClusterTests {
         #expect(try await again.next() == #"{"t":"ok"}"#)
         let entries = nodes.map { $0.registry(of: account.id)?.shownEntries.map(\.number) }
         #expect(entries == [[1], [1], [1]], "every node holds the same single entry")
+
+        // Each node reports the log position it applied; one of them leads (within ~1 s).
+        var leaders = 0
+        for _ in 0..<30 {
+            var texts: [String] = []
+            for node in nodes { texts.append(try await RawHTTP.request(port: node.port, path: "/metrics").body) }
+            for text in texts {
+                let position = text.split(separator: "\n").first { $0.hasPrefix("foyer_cluster_position ") }
+                #expect(position.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 > 0 } == true, "\(text)")
+                #expect(text.contains("foyer_cluster_append_seconds_count"))
+            }
+            leaders = texts.filter { $0.split(separator: "\n").contains { $0 == "foyer_cluster_leader 1.0" || $0 == "foyer_cluster_leader 1" } }.count
+            if leaders == 1 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(leaders == 1)
         await Self.stop(database, nodes)
     }
 
