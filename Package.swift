@@ -105,7 +105,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FoyerGeoBench",
-            dependencies: ["FoyerGeo", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["FoyerGeo", "FoyerCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             path: "Benchmarks/GeoBench",
             swiftSettings: swiftSettings
         ),
@@ -114,7 +114,7 @@ let package = Package(
             dependencies: ["FoyerCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FoyerGeoTests", dependencies: ["FoyerGeo", "FoyerCore", "FoyerTestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "FoyerGeoTests", dependencies: ["FoyerGeo", "FoyerCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         // Shared by the test targets: a PostgreSQL database of a test's own.
         .target(
             name: "FoyerTestSupport",

@@ -1,4 +1,5 @@
 import Foundation
+import FoyerCore
 
 /// Writes a GeoLite2-City-sized MaxMind DB of made-up places, so the benchmark needs no
 /// download: an IPv6 tree with IPv4 under `::/96` (and `::ffff:0:0/96` aliased to it),
@@ -17,7 +18,7 @@ struct SyntheticDatabase {
 
     func write(to path: String, seed: UInt64) throws -> (nodeCount: Int, networks: Int) {
         var builder = self
-        var random = BenchRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var inserted = 0
         for _ in 0..<ipv4Networks {
             let length = Int.random(in: 16...28, using: &random)
@@ -131,7 +132,7 @@ struct SyntheticDatabase {
     /// each network's record is a small map of pointers plus its own location.
     /// Returns each record's data offset.
     private static func encodeRecords(
-        into data: inout Data, records: Int, cities: Int, countries: Int, random: inout BenchRandom
+        into data: inout Data, records: Int, cities: Int, countries: Int, random: inout SplitMix64
     ) -> [Int] {
         var keys: [String: Int] = [:]
         func key(_ data: inout Data, _ text: String) {
@@ -259,18 +260,5 @@ struct SyntheticDatabase {
                 for shift in stride(from: 24, through: 0, by: -8) { data.append(UInt8(target >> shift & 0xFF)) }
             }
         }
-    }
-}
-
-/// SplitMix64: fast and reproducible.
-struct BenchRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -10,6 +10,7 @@
 
 import FoyerGeo
 import Foundation
+import FoyerCore
 import Histogram
 
 var databasePath: String?
@@ -53,7 +54,7 @@ let fileSize = (try? FileManager.default.attributesOfItem(atPath: databasePath!)
 print("database: \(database.metadata.databaseType), \(database.metadata.nodeCount) nodes, \(database.metadata.recordSize)-bit records, \(fileSize / 1_048_576) MiB")
 
 // Random public-looking addresses: 80% IPv4, 20% IPv6 in 2000::/3.
-var random = BenchRandom(seed: seed &+ 1)
+var random = SplitMix64(seed: seed &+ 1)
 let addresses: [IPAddress] = (0..<lookups).map { _ in
     if Int.random(in: 0..<5, using: &random) < 4 {
         return IPAddress(ipv4: UInt32.random(in: 0x0100_0000...0xDFFF_FFFF, using: &random))

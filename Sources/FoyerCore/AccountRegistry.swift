@@ -347,7 +347,17 @@ public struct AccountRegistry: Sendable, Codable {
 
     /// Changes the limit; raising it lets waiting tabs in at once.
     public mutating func setEntryLimit(_ limit: Int, now: Int64) -> [RegistryEvent] {
-        configuration.entryLimit = max(1, limit)
+        var changed = configuration
+        changed.entryLimit = limit
+        return setConfiguration(changed, now: now)
+    }
+
+    /// Replaces the rules. Entries already shown stay (a lower limit only stops
+    /// admissions); a higher limit lets waiting tabs in at once.
+    public mutating func setConfiguration(_ rules: RegistryConfiguration, now: Int64) -> [RegistryEvent] {
+        configuration = rules
+        configuration.entryLimit = max(1, rules.entryLimit)
+        configuration.historyLimit = max(1, rules.historyLimit)
         let before = counters
         var events: [RegistryEvent] = []
         admitWaiting(now: now, events: &events)

@@ -25,13 +25,7 @@ public struct IdentifierSequence: Sendable, Hashable, Codable {
         return hash ^ (UInt64(bitPattern: position) &* 0x9e37_79b9_7f4a_7c15)
     }
 
-    private mutating func nextWord() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    private mutating func nextWord() -> UInt64 { SplitMix64.step(&state) }
 
     /// `prefix` followed by `length` base-62 characters.
     public mutating func next(prefix: String, length: Int = 16) -> String {

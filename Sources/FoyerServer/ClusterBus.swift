@@ -5,6 +5,7 @@ import Glibc
 import FoyerCore
 import FoyerStore
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
@@ -21,6 +22,7 @@ final class ClusterBus: Service, Sendable {
     let log: any LiveLog
     private let configuration: ClusterConfiguration
     private let clock: any WallClock
+    private let metrics: FoyerMetrics
     private let logger: Logger
     private let nodeID = Atomic<Int64>(0)
     private let stopping = Atomic<Bool>(false)
@@ -53,10 +55,11 @@ final class ClusterBus: Service, Sendable {
         var logBytes = 0
     }
 
-    init(log: any LiveLog, configuration: ClusterConfiguration, clock: any WallClock, logger: Logger) {
+    init(log: any LiveLog, configuration: ClusterConfiguration, clock: any WallClock, metrics: FoyerMetrics, logger: Logger) {
         self.log = log
         self.configuration = configuration
         self.clock = clock
+        self.metrics = metrics
         self.logger = logger
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -85,6 +88,7 @@ final class ClusterBus: Service, Sendable {
             try restore(snapshot, hub: hub)
         }
         try await catchUp()
+        hub.adoptRules()
         logger.info("joined the cluster as node \(id) at log position \(position)")
     }
 
@@ -201,7 +205,9 @@ final class ClusterBus: Service, Sendable {
                 // stall this node's writes (the retry is safe: batch ids are unique).
                 let log = self.log
                 let node = self.node
+                let started = Monotonic.nanoseconds()
                 _ = try await Self.bounded(.seconds(5)) { try await log.append(node: node, batch: batch.id, body: batch.body) }
+                metrics.clusterAppend.recordNanoseconds(Int64(Monotonic.nanoseconds() &- started))
                 if batch.lastTicket > 0 { outbox.withLock { $0.appendedTicket = max($0.appendedTicket, batch.lastTicket) } }
                 return
             } catch {
@@ -309,6 +315,8 @@ final class ClusterBus: Service, Sendable {
             state.position = batch.position
             state.logBytes += body.utf8.count
         }
+        metrics.clusterBatchesApplied.increment()
+        metrics.clusterPosition.set(Double(position))
         if lastTicket > 0 { releaseWaiters(through: lastTicket) }
     }
 
@@ -356,12 +364,14 @@ final class ClusterBus: Service, Sendable {
             try? await Task.sleep(for: .seconds(1))
             guard let connection = subscription.withLock({ $0 }), !isDone else {
                 leadingOn = nil
+                metrics.clusterLeader.set(0.0)
                 continue
             }
             do {
                 if leadingOn != ObjectIdentifier(connection as AnyObject) {
                     guard try await connection.tryLead() else { continue }
                     leadingOn = ObjectIdentifier(connection as AnyObject)
+                    metrics.clusterLeader.set(1.0)
                     logger.notice("node \(node) leads the cluster")
                     // Sockets of nodes that no longer exist (a cluster restarted, a node
                     // that died while no one led) close now.
@@ -442,6 +452,8 @@ final class ClusterBus: Service, Sendable {
         // instead of keeping them as the leader's resident memory until the next one.
         _ = glibcMallocTrim(0)
         #endif
+        metrics.clusterSnapshotSeconds.set((ContinuousClock.now - started) / .seconds(1))
+        metrics.clusterSnapshotBytes.set(Double(body.utf8.count))
         logger.info("saved the live snapshot at \(position): \(body.utf8.count) bytes, encoded in \(encoded - started), stored in \(ContinuousClock.now - encoded)")
         return (position, body.utf8.count)
     }

@@ -34,7 +34,7 @@ public enum FoyerApplication {
         let metrics = FoyerMetrics()
         let writer = EntryWriter(store: store, logger: logger)
         // A store several nodes can share makes this server a node of a cluster.
-        let cluster = store.liveLog.map { ClusterBus(log: $0, configuration: configuration.cluster, clock: clock, logger: logger) }
+        let cluster = store.liveLog.map { ClusterBus(log: $0, configuration: configuration.cluster, clock: clock, metrics: metrics, logger: logger) }
         let hub = LiveHub(store: store, writer: writer, cluster: cluster, clock: clock, metrics: metrics, browserSalt: salt,
             disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000, entryLimit: configuration.entryLimit, logger: logger)
         inspector?.attach(hub)

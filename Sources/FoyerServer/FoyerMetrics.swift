@@ -16,6 +16,13 @@ public final class FoyerMetrics: Sendable {
     let rejectedConnections: Prometheus.Counter
     let feedLatency: Prometheus.DurationHistogram
     let feedOverflows: Prometheus.Counter
+    // A node of a cluster only.
+    let clusterAppend: Prometheus.DurationHistogram
+    let clusterBatchesApplied: Prometheus.Counter
+    let clusterPosition: Prometheus.Gauge
+    let clusterLeader: Prometheus.Gauge
+    let clusterSnapshotSeconds: Prometheus.Gauge
+    let clusterSnapshotBytes: Prometheus.Gauge
 
     public init() {
         trackerSockets = registry.makeGauge(name: "foyer_tracker_sockets", help: "Connected tracker sockets (browser tabs)")
@@ -32,6 +39,18 @@ public final class FoyerMetrics: Sendable {
             name: "foyer_feed_latency_seconds",
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500)],
             help: "Time from a tracker event arriving to its feed message being written to a dashboard")
+        clusterAppend = registry.makeDurationHistogram(
+            name: "foyer_cluster_append_seconds",
+            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2)],
+            help: "Time to append one batch of this node's commands to the cluster's live log")
+        clusterBatchesApplied = registry.makeCounter(
+            name: "foyer_cluster_batches_applied_total", help: "Live log batches (of every node) this node applied")
+        clusterPosition = registry.makeGauge(
+            name: "foyer_cluster_position", help: "Live log position this node's state reflects (compare nodes to see one lag)")
+        clusterLeader = registry.makeGauge(name: "foyer_cluster_leader", help: "Whether this node leads the cluster (1 or 0)")
+        clusterSnapshotSeconds = registry.makeGauge(
+            name: "foyer_cluster_snapshot_seconds", help: "Time the leader took to encode and store its last snapshot")
+        clusterSnapshotBytes = registry.makeGauge(name: "foyer_cluster_snapshot_bytes", help: "Size of the leader's last snapshot")
     }
 
     /// The exposition text.

@@ -227,11 +227,11 @@ final class LiveAccount: Sendable {
         state.withLock { state in
             var events: [RegistryEvent] = []
             switch command {
-            case .open(let tracking):
+            case .open(let tracking, let configuration):
                 guard !state.opened else { return }
                 state.opened = true
                 state.registry = AccountRegistry(
-                    configuration: state.registry.configuration, trackingEnabled: tracking,
+                    configuration: configuration ?? state.registry.configuration, trackingEnabled: tracking,
                     seed: IdentifierSequence.seed(account: id, position: position))
             case .hello(let hello, let connection, let at):
                 let result = state.registry.connect(hello, connection: connection, now: at)
@@ -263,6 +263,8 @@ final class LiveAccount: Sendable {
                 let message = FeedMessage.chatArchived(chat).encoded()
                 for dashboard in state.dashboards.values { dashboard.send([message], startedAtNanos: startedAtNanos) }
                 return
+            case .setRules(let rules, let at):
+                events = state.registry.setConfiguration(rules, now: at)
             case .setTracking(let enabled):
                 let result = state.registry.setTracking(enabled)
                 events = result.events

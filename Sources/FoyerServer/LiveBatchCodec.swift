@@ -77,9 +77,13 @@ enum LiveBatchCodec {
         case .tick(let at):
             fields.raw("t")
             fields.raw(String(at))
-        case .open(let trackingEnabled):
+        case .open(let trackingEnabled, let configuration):
             fields.raw("o")
             fields.raw(trackingEnabled ? "1" : "0")
+            fields.raw(configuration.map { rules in
+                [Int64(rules.entryLimit), rules.disconnectGraceMillis, rules.retentionMillis, Int64(rules.historyLimit), rules.returningAfterMillis]
+                    .map(String.init).joined(separator: ",")
+            } ?? "")
         case .dashboards(let node, let open):
             fields.raw("b")
             fields.raw(String(node))
@@ -201,7 +205,19 @@ enum LiveBatchCodec {
         case "t":
             command = .tick(at: try int())
         case "o":
-            command = .open(trackingEnabled: try flag())
+            let enabled = try flag()
+            let rules = String(decoding: try next(), as: UTF8.self)
+            var configuration: RegistryConfiguration?
+            if !rules.isEmpty {
+                let numbers = rules.split(separator: ",").compactMap { Int64($0) }
+                guard numbers.count == 5, numbers[0] > 0, numbers[3] > 0, numbers[0] <= Int.max, numbers[3] <= Int.max else {
+                    throw Malformed(description: "bad account rules")
+                }
+                configuration = RegistryConfiguration(
+                    entryLimit: Int(numbers[0]), disconnectGraceMillis: numbers[1], retentionMillis: numbers[2],
+                    historyLimit: Int(numbers[3]), returningAfterMillis: numbers[4])
+            }
+            command = .open(trackingEnabled: enabled, configuration: configuration)
         case "b":
             command = .dashboards(node: try int(), open: try flag())
         case "j":

@@ -5,8 +5,10 @@ import FoyerCore
 /// each command carries the time it happened instead of reading a clock when applied.
 enum LiveCommand: Sendable, Codable, Hashable {
     // For one account (``LiveRecord/account`` is set).
-    /// The account's live state begins (a no-op once it exists).
-    case open(trackingEnabled: Bool)
+    /// The account's live state begins (a no-op once it exists), with the opening node's
+    /// rules (limit, grace…), so nodes started with different options still agree.
+    /// Without them each node uses its own.
+    case open(trackingEnabled: Bool, configuration: RegistryConfiguration? = nil)
     case hello(TabHello, connection: ConnectionID, at: Int64)
     case navigate(tab: String, url: String, title: String, at: Int64)
     case retitle(tab: String, title: String)
@@ -14,6 +16,9 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case startChat(tab: String, chat: String, at: Int64)
     case archiveChat(chat: String, tab: String, at: Int64)
     case setTracking(Bool)
+    /// A node started with other rules (limit, grace…) than the account's: the most
+    /// recently started node's rules apply to every node.
+    case setRules(RegistryConfiguration, at: Int64)
     /// A chat changed: its summary and the messages to show on dashboards.
     case chat(ChatSummary, messages: [MessageView])
     /// A message for every socket of a tab, wherever it is connected.

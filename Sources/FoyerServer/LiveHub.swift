@@ -89,7 +89,7 @@ public final class LiveHub: Sendable {
                 if !existing.chatsLoaded { existing.loadChats(try await activeChats(account.id)) }
                 return existing
             }
-            try await submitAndWait(.open(trackingEnabled: account.trackingEnabled), account: account.id)
+            try await submitAndWait(.open(trackingEnabled: account.trackingEnabled, configuration: configuration), account: account.id)
             let opened = materialize(account.id)
             if !opened.chatsLoaded { opened.loadChats(try await activeChats(account.id)) }
             return opened
@@ -276,6 +276,15 @@ public final class LiveHub: Sendable {
 
     /// After this node's sockets were dropped from the shared state (declared gone, or a
     /// resynchronisation), puts them back: trackers greet again, dashboards re-announce.
+    /// After joining a cluster: accounts opened under other rules than this node's take
+    /// this node's (the last node started decides, so a rolling restart with a new
+    /// `--entry-limit` applies it everywhere).
+    func adoptRules() {
+        for account in live.withLock({ Array($0.values) }) where account.isOpened && account.registry.configuration != configuration {
+            submit(.setRules(configuration, at: clock.nowMillis()), account: account.id)
+        }
+    }
+
     func rejoin() {
         guard let node = clusterNode else { return }
         for account in live.withLock({ Array($0.values) }) {

@@ -97,6 +97,26 @@ struct AccountRegistryTests {
         #expect(added(new.events).map(\.returning) == [false])
     }
 
+    @Test func newRulesApplyAtOnce() {
+        var registry = AccountRegistry(configuration: .init(entryLimit: 2))
+        for (index, tab) in ["tab-aaaaaaaa", "tab-bbbbbbbb", "tab-cccccccc", "tab-dddddddd"].enumerated() {
+            _ = registry.connect(hello(tab), connection: ConnectionID(index + 1), now: start + Int64(index))
+        }
+        #expect(registry.counters == Counters(live: 2, chats: 0, waiting: 2))
+        // A higher limit lets the first tab in line in.
+        let raised = registry.setConfiguration(.init(entryLimit: 3, disconnectGraceMillis: 1_000), now: start + 10)
+        #expect(added(raised).map(\.tab) == ["tab-cccccccc"])
+        #expect(registry.counters == Counters(live: 3, chats: 0, waiting: 1))
+        // A lower one stops admissions but removes no one.
+        #expect(registry.setConfiguration(.init(entryLimit: 1), now: start + 11).isEmpty)
+        #expect(registry.counters == Counters(live: 3, chats: 0, waiting: 1))
+        // The new grace is the one that runs.
+        _ = registry.disconnect(tab: "tab-aaaaaaaa", connection: 1, now: start + 20)
+        #expect(registry.tick(now: start + 20 + 1_000).contains { if case .changed(let entry) = $0 { entry.status == .offline } else { false } } == false)
+        _ = registry.setConfiguration(.init(entryLimit: 1, disconnectGraceMillis: 500), now: start + 21)
+        #expect(registry.tick(now: start + 20 + 1_000).contains { if case .changed(let entry) = $0 { entry.status == .offline } else { false } })
+    }
+
     @Test func limitQueuesTabsInArrivalOrder() {
         var registry = AccountRegistry(configuration: .init(entryLimit: 2))
         _ = registry.connect(hello("tab-1xxxxxxx"), connection: 1, now: start)

@@ -1,6 +1,6 @@
+import FoyerCore
 import FoyerGeo
 import Foundation
-import FoyerTestSupport
 import Testing
 
 @Suite("MaxMind DB fuzzing")

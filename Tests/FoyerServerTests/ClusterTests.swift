@@ -23,6 +23,17 @@ struct ClusterTests {
         return (database, nodes)
     }
 
+    /// What `read` returns once it equals `expected`, or after 5 s: each node applies the
+    /// log on its own, so another node may be a moment behind the one a test heard from.
+    private static func settled<T: Equatable>(_ expected: T, _ read: () -> T) async throws -> T {
+        var value = read()
+        for _ in 0..<50 where value != expected {
+            try await Task.sleep(for: .milliseconds(100))
+            value = read()
+        }
+        return value
+    }
+
     private static func stop(_ database: ScratchDatabase, _ nodes: [TestServer]) async {
         for node in nodes { await node.stop() }
         await database.drop()
@@ -54,6 +65,22 @@ struct ClusterTests {
         #expect(try await again.next() == #"{"t":"ok"}"#)
         let entries = nodes.map { $0.registry(of: account.id)?.shownEntries.map(\.number) }
         #expect(entries == [[1], [1], [1]], "every node holds the same single entry")
+
+        // Each node reports the log position it applied; one of them leads (within ~1 s).
+        var leaders = 0
+        for _ in 0..<30 {
+            var texts: [String] = []
+            for node in nodes { texts.append(try await RawHTTP.request(port: node.port, path: "/metrics").body) }
+            for text in texts {
+                let position = text.split(separator: "\n").first { $0.hasPrefix("foyer_cluster_position ") }
+                #expect(position.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 > 0 } == true, "\(text)")
+                #expect(text.contains("foyer_cluster_append_seconds_count"))
+            }
+            leaders = texts.filter { $0.split(separator: "\n").contains { $0 == "foyer_cluster_leader 1.0" || $0 == "foyer_cluster_leader 1" } }.count
+            if leaders == 1 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(leaders == 1)
         await Self.stop(database, nodes)
     }
 
@@ -123,6 +150,43 @@ struct ClusterTests {
         await Self.stop(database, nodes)
     }
 
+    /// The node that opens an account's live state sets its rules for every node, and a
+    /// node started later with other rules replaces them: nodes started with different
+    /// options still compute one state.
+    @Test func oneSetOfRulesHoldsOnEveryNode() async throws {
+        let database = try await ScratchDatabase.create()
+        let clock = ManualClock()
+        var nodes: [TestServer] = []
+        for limit in [3, 10] {
+            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { $0.entryLimit = limit })
+        }
+        let (account, _) = try await nodes[0].makeAccount("shop")
+        var tabs: [TestSocket] = []
+        var replies: [String?] = []
+        // The first tab opens the account on the node with limit 3; the rest arrive on the other.
+        for index in 0..<5 {
+            let socket = nodes[index == 0 ? 0 : 1].tracker(siteKey: account.siteKey)
+            socket.send(json: hello(tab: "tab-rules-\(index)000000"))
+            replies.append(try await socket.next())
+            tabs.append(socket)
+        }
+        #expect(replies == Array(repeating: #"{"t":"ok"}"#, count: 3) + Array(repeating: #"{"t":"wait"}"#, count: 2))
+        for node in nodes {
+            let expected = Counters(live: 3, chats: 0, waiting: 2)
+            #expect(try await Self.settled(expected) { node.registry(of: account.id)?.counters } == expected)
+        }
+        // A node started later with limit 4 (a rolling restart with a new option): its
+        // rules apply to every node, and one waiting tab is let in.
+        nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { $0.entryLimit = 4 })
+        for node in nodes {
+            let expected = Counters(live: 4, chats: 0, waiting: 1)
+            #expect(try await Self.settled(expected) { node.registry(of: account.id)?.counters } == expected)
+            #expect(node.registry(of: account.id)?.configuration.entryLimit == 4)
+        }
+        for tab in tabs { tab.close() }
+        await Self.stop(database, nodes)
+    }
+
     @Test func aNodeStartedLaterLoadsTheSnapshotAndTheLogAfterIt() async throws {
         let (database, nodes) = try await Self.cluster(1) {
             $0.cluster.snapshotInterval = .milliseconds(500)
@@ -149,7 +213,7 @@ struct ClusterTests {
         #expect(try await sixth.next() == #"{"t":"ok"}"#)
         let added = try #require(try await feed.nextJSON())
         #expect((added["entry"] as? [String: Any])?["number"] as? Int == 6)
-        #expect(nodes[0].registry(of: account.id)?.shownEntries.count == 6)
+        #expect(try await Self.settled(6) { nodes[0].registry(of: account.id)?.shownEntries.count } == 6)
         for tab in tabs { tab.close() }
         sixth.close()
         await Self.stop(database, nodes + [late])

@@ -1,6 +1,5 @@
 import Foundation
 import FoyerCore
-import FoyerTestSupport
 @testable import FoyerServer
 import Testing
 
@@ -15,6 +14,12 @@ struct LiveBatchCodecTests {
     private static let records: [LiveRecord] = [
         LiveRecord(a: "acc_1", k: nil, c: .open(trackingEnabled: true)),
         LiveRecord(a: "acc_1", k: 7, c: .open(trackingEnabled: false)),
+        LiveRecord(
+            a: "acc_1", k: 8,
+            c: .open(
+                trackingEnabled: true,
+                configuration: RegistryConfiguration(
+                    entryLimit: 12, disconnectGraceMillis: 2_000, retentionMillis: 60_000, historyLimit: 3, returningAfterMillis: 5))),
         LiveRecord(
             a: "acc_1", k: 1,
             c: .hello(
@@ -33,6 +38,7 @@ struct LiveBatchCodecTests {
         LiveRecord(a: "acc_1", k: 3, c: .startChat(tab: "tab-1", chat: "c_1", at: 5)),
         LiveRecord(a: "acc_1", k: nil, c: .archiveChat(chat: "c_1", tab: "tab-1", at: 6)),
         LiveRecord(a: "acc_1", k: nil, c: .setTracking(false)),
+        LiveRecord(a: "acc_1", k: nil, c: .setRules(RegistryConfiguration(entryLimit: 7), at: 9)),
         LiveRecord(a: "acc_1", k: nil, c: .toTab(tab: "tab-1", message: #"{"t":"msg","text":"\#(hostile)"}"#)),
         LiveRecord(a: "acc_1", k: nil, c: .stopTrackers(code: 4001, reason: hostile)),
         LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 4401, reason: "removed", .user("u_1"))),
@@ -78,6 +84,7 @@ struct LiveBatchCodecTests {
         "", "2\u{1E}a", "1x", "1\u{1E}a\u{1F}\u{1F}n\u{1F}t", "1\u{1E}a\u{1F}\u{1F}q", "1\u{1E}a\u{1F}\u{1F}t\u{1F}soon",
         "1\u{1E}a\u{1F}-1\u{1F}t\u{1F}1", "1\u{1E}a\u{1F}\u{1F}t\u{1F}1\u{1F}extra", "1\u{1E}a\\\u{1F}\u{1F}t\u{1F}1",
         "1\u{1E}a\\q\u{1F}\u{1F}t\u{1F}1", "1\u{1E}a\u{1F}\u{1F}j\u{1F}{not json", "[{\"c\":1}]",
+        "1\u{1E}a\u{1F}\u{1F}o\u{1F}1\u{1F}12,2", "1\u{1E}a\u{1F}\u{1F}o\u{1F}1\u{1F}0,1,2,3,4", "1\u{1E}a\u{1F}\u{1F}o\u{1F}1",
         "1\u{1E}a\u{1F}\u{1F}h\u{1F}1\u{1F}2\u{1F}tab\u{1F}\u{1F}u\u{1F}t\u{1F}r\u{1F}l\u{1F}z\u{1F}{bad",
     ])
     func malformedBatchesAreRefused(body: String) {
