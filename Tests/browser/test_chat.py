@@ -432,4 +432,6 @@ def test_conversation_survives_a_server_restart(agent_page: Page, server: FoyerS
     # Nothing is shown twice on either side.
     expect(widget.log.get_by_role("listitem")).to_have_count(3)
     expect(chats.log.get_by_role("listitem")).to_have_count(3)
-    assert not widget.errors, widget.errors
+    # A reconnect attempt that finds the port closed while the server restarts is reported
+    # by Chromium itself ("net::ERR_CONNECTION_REFUSED"); anything else is the page's fault.
+    assert not [error for error in widget.errors if "net::ERR_CONNECTION_REFUSED" not in error], widget.errors
