@@ -165,8 +165,9 @@ export class PinLayer {
       if (!(button instanceof HTMLButtonElement) || !button.dataset.key) return;
       const group = this.groups.get(button.dataset.key);
       if (!group) return;
-      if (group.size === 1) this.onSelect(this.idsOf(group)[0]);
-      else this.onGroup(group, button);
+      const ids = this.idsOf(group);
+      if (ids.length === 1) this.onSelect(ids[0]);
+      else if (ids.length > 1) this.onGroup(group, button);
     });
   }
 
@@ -389,7 +390,9 @@ export class PinLayer {
     const entries = this.store.entries;
     /** @type {string[]} */
     const ids = [];
-    for (const place of group.places) for (const id of place.members) ids.push(id);
+    // A member the store no longer has was removed since this view last updated (it
+    // redraws at most every 200 ms while the feed is busy): it is not listed.
+    for (const place of group.places) for (const id of place.members) if (entries.has(id)) ids.push(id);
     if (ids.length > 1) {
       ids.sort((a, b) => {
         const x = /** @type {Entry} */ (entries.get(a));
@@ -425,8 +428,9 @@ export class PinLayer {
     }
     let label;
     if (group.size === 1) {
-      const id = this.idsOf(group)[0];
-      const entry = /** @type {Entry} */ (this.store.get(id));
+      const entry = this.store.get(this.idsOf(group)[0] ?? '');
+      // Removed since this view last updated: the pending update repaints the pin.
+      if (!entry) return;
       label = `${entry.name}, ${STATUS_LABEL[entry.status]}, ${group.place}`;
       button.dataset.id = entry.id;
     } else {
