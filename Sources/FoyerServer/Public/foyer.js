@@ -1,7 +1,4 @@
-// Foyer tracker: one WebSocket per tab reporting the page the visitor is on.
-// Loaded on every page of a site, so it is kept tiny, never throws into the page
-// and never logs. Wire format: docs/PROTOCOL.md section 1. The server serves it
-// minified (StaticFiles.compact): write for readers, not for bytes.
+// Foyer tracker, one WebSocket per tab. Why each part is there: docs/PROTOCOL.md 1.
 ((w, d) => {
   try {
     let me = d.currentScript, site = me && me.dataset.site;
@@ -9,10 +6,7 @@
     let HEARTBEAT_MS = 25e3, MAX_BACKOFF_MS = 3e4, TITLE_DELAY_MS = 1e3;
     let ws, stopped, off, failures = 0, timer, heartbeat, titleTimer, sentURL, sentTitle;
 
-    /**
-     * A random id kept in `store`: at least 22 characters of [0-9a-z].
-     * @param {Storage} store @param {string} key @returns {string}
-     */
+    // A random id kept in `store`: at least 22 characters of [0-9a-z].
     let id = (store, key) => {
       let value;
       try { value = store.getItem(key); } catch {}
@@ -25,12 +19,10 @@
     };
     let tab = id(sessionStorage, "foyer.tab"), vid = id(localStorage, "foyer.vid");
 
-    /** @param {Object} message */
     let send = (message) => {
       try { if (ws && ws.readyState == 1 && (!off || message.t == "h")) ws.send(JSON.stringify(message)); } catch {}
     };
-    // The chat widget (/widget.js) loads only when the launcher is used and talks
-    // through this tab's socket: it sets `on` to receive chat messages.
+    // The chat widget (/widget.js) talks through this socket; it sets `on`.
     let chat = w.FoyerChat = { send, on: 0 };
     let hello = () => {
       let tz = "";
@@ -40,7 +32,6 @@
 
     let connect = () => {
       if (stopped || ws) return;
-      // The script's own origin, ws: for http: and wss: for https:.
       try { ws = new WebSocket(new URL("/track?site=" + encodeURIComponent(site), me.src.replace(/^http/, "ws"))); } catch { return retry(); }
       ws.onopen = () => {
         off = 0;
@@ -49,23 +40,21 @@
       };
       ws.onmessage = event => {
         let m, t;
-        // Any reply (the first is always ok, wait or off) means the server took us.
         failures = 0;
         try { m = JSON.parse(event.data); t = m.t; if (chat.on) chat.on(m); } catch {}
-        // Tracking switched off: collect nothing until the server says it is back on.
         if (t == "off") off = 1;
         if (t == "on") { off = 0; hello(); }
       };
       ws.onclose = event => {
         clearInterval(heartbeat);
         ws = null;
-        // 4001: the site key changed — stop for this page.
+        // 4001: the site key changed.
         if (event.code == 4001) stopped = 1;
         retry();
       };
     };
 
-    // Jittered exponential backoff: 1 s doubling to 30 s, each ±50 %.
+    // Backoff: 1 s doubling to 30 s, ±50 %.
     let retry = () => {
       if (stopped) return;
       clearTimeout(timer);
@@ -77,7 +66,7 @@
       else if (d.title != sentTitle) send({ t: "title", title: sentTitle = d.title });
     };
 
-    // Single-page apps: route changes through the History API and back/forward.
+    // Single-page apps.
     for (let name of ["pushState", "replaceState"]) {
       let original = history[name];
       history[name] = function () {
@@ -87,18 +76,17 @@
       };
     }
     w.addEventListener("popstate", changed);
-    // Title changes, debounced so an animated title cannot flood the socket.
+    // Titles, debounced: an animated title must not flood the socket.
     new MutationObserver(() => {
       clearTimeout(titleTimer);
       titleTimer = setTimeout(changed, TITLE_DELAY_MS);
     }).observe(d.head || d.documentElement, { subtree: 1, childList: 1, characterData: 1 });
-    // Leaving the page closes the socket at once; a page restored from the
-    // back/forward cache reconnects and resumes the same entry.
+    // Back/forward cache: close on leaving, resume the same entry on return.
     w.addEventListener("pagehide", () => { if (ws) ws.close(1000); });
     w.addEventListener("pageshow", event => { if (event.persisted) { failures = 0; connect(); } });
     connect();
 
-    // Chat launcher, isolated from the page's CSS in a shadow root.
+    // Chat launcher, in a shadow root so the page's CSS cannot reach it.
     let widget = () => {
       if (chat.l) return;
       chat.l = 1;
