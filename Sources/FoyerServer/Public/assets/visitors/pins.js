@@ -628,27 +628,40 @@ export class PinLayer {
    * @returns {HTMLCanvasElement}
    */
   sprite(status, multi) {
-    const name = `${status}|${multi}`;
+    const r = multi ? GROUP_RADIUS_PX : PIN_RADIUS_PX;
+    const size = Math.ceil((r + 6) * 2);
+    return this.cached(`${status}|${multi}`, size, size, (ctx) => {
+      ctx.translate(size / 2, size / 2);
+      if (multi) {
+        // A faint second ring says "several people here".
+        ctx.beginPath();
+        ctx.arc(0, 0, r + 3.5, 0, Math.PI * 2);
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = status === 'offline' ? 'rgba(138, 148, 166, 0.6)' : status === 'chatting' ? 'rgba(61, 139, 253, 0.6)' : 'rgba(46, 204, 113, 0.6)';
+        ctx.stroke();
+      }
+      drawShape(ctx, status, r);
+    });
+  }
+
+  /**
+   * A sprite drawn once at the device pixel ratio and kept under `name`.
+   * @param {string} name
+   * @param {number} width CSS pixels
+   * @param {number} height CSS pixels
+   * @param {(ctx: CanvasRenderingContext2D) => void} draw in CSS pixels
+   * @returns {HTMLCanvasElement}
+   */
+  cached(name, width, height, draw) {
     let sprite = this.sprites.get(name);
     if (sprite) return sprite;
     const dpr = this.spriteDpr;
-    const r = multi ? GROUP_RADIUS_PX : PIN_RADIUS_PX;
-    const size = Math.ceil((r + 6) * 2);
     sprite = document.createElement('canvas');
-    sprite.width = size * dpr;
-    sprite.height = size * dpr;
+    sprite.width = width * dpr;
+    sprite.height = height * dpr;
     const ctx = /** @type {CanvasRenderingContext2D} */ (sprite.getContext('2d'));
     ctx.scale(dpr, dpr);
-    ctx.translate(size / 2, size / 2);
-    if (multi) {
-      // A faint second ring says "several people here".
-      ctx.beginPath();
-      ctx.arc(0, 0, r + 3.5, 0, Math.PI * 2);
-      ctx.lineWidth = 1.5;
-      ctx.strokeStyle = status === 'offline' ? 'rgba(138, 148, 166, 0.6)' : status === 'chatting' ? 'rgba(61, 139, 253, 0.6)' : 'rgba(46, 204, 113, 0.6)';
-      ctx.stroke();
-    }
-    drawShape(ctx, status, r);
+    draw(ctx);
     this.sprites.set(name, sprite);
     return sprite;
   }
@@ -698,25 +711,16 @@ export class PinLayer {
    * @returns {HTMLCanvasElement}
    */
   badgeBase(textWidth) {
-    const name = `badge|${textWidth}`;
-    let sprite = this.sprites.get(name);
-    if (sprite) return sprite;
-    const dpr = this.spriteDpr;
     const width = Math.max(BADGE_HEIGHT_PX, textWidth + 10);
-    sprite = document.createElement('canvas');
-    sprite.width = width * dpr;
-    sprite.height = BADGE_HEIGHT_PX * dpr;
-    const ctx = /** @type {CanvasRenderingContext2D} */ (sprite.getContext('2d'));
-    ctx.scale(dpr, dpr);
-    ctx.fillStyle = '#f5f7fb';
-    ctx.beginPath();
-    ctx.roundRect(0.5, 0.5, width - 1, BADGE_HEIGHT_PX - 1, 8.5);
-    ctx.fill();
-    ctx.strokeStyle = COLORS.outline;
-    ctx.lineWidth = 1;
-    ctx.stroke();
-    this.sprites.set(name, sprite);
-    return sprite;
+    return this.cached(`badge|${textWidth}`, width, BADGE_HEIGHT_PX, (ctx) => {
+      ctx.fillStyle = '#f5f7fb';
+      ctx.beginPath();
+      ctx.roundRect(0.5, 0.5, width - 1, BADGE_HEIGHT_PX - 1, 8.5);
+      ctx.fill();
+      ctx.strokeStyle = COLORS.outline;
+      ctx.lineWidth = 1;
+      ctx.stroke();
+    });
   }
 
   /**
@@ -724,22 +728,13 @@ export class PinLayer {
    * @returns {HTMLCanvasElement}
    */
   glyph(ch) {
-    const name = `glyph|${ch}`;
-    let sprite = this.sprites.get(name);
-    if (sprite) return sprite;
-    const dpr = this.spriteDpr;
     const width = Math.ceil(this.glyphAdvances().get(ch) ?? 8) + 2;
-    sprite = document.createElement('canvas');
-    sprite.width = width * dpr;
-    sprite.height = BADGE_HEIGHT_PX * dpr;
-    const ctx = /** @type {CanvasRenderingContext2D} */ (sprite.getContext('2d'));
-    ctx.scale(dpr, dpr);
-    ctx.fillStyle = COLORS.outline;
-    ctx.font = BADGE_FONT;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillText(ch, width / 2, BADGE_HEIGHT_PX / 2 + 0.5);
-    this.sprites.set(name, sprite);
-    return sprite;
+    return this.cached(`glyph|${ch}`, width, BADGE_HEIGHT_PX, (ctx) => {
+      ctx.fillStyle = COLORS.outline;
+      ctx.font = BADGE_FONT;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(ch, width / 2, BADGE_HEIGHT_PX / 2 + 0.5);
+    });
   }
 }
