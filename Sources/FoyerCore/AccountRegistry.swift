@@ -345,13 +345,6 @@ public struct AccountRegistry: Sendable, Codable {
         return (events, stopped)
     }
 
-    /// Changes the limit; raising it lets waiting tabs in at once.
-    public mutating func setEntryLimit(_ limit: Int, now: Int64) -> [RegistryEvent] {
-        var changed = configuration
-        changed.entryLimit = limit
-        return setConfiguration(changed, now: now)
-    }
-
     /// Replaces the rules. Entries already shown stay (a lower limit only stops
     /// admissions); a higher limit lets waiting tabs in at once.
     public mutating func setConfiguration(_ rules: RegistryConfiguration, now: Int64) -> [RegistryEvent] {
