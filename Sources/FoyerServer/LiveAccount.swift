@@ -14,7 +14,11 @@ import Synchronization
 /// cluster, every node applies every command in the log's order.
 final class LiveAccount: Sendable {
     let id: String
-    private unowned let hub: LiveHub
+    /// Strong, not unowned: a socket can outlive its server's hub (a tab closing while a
+    /// test server stops and another starts) and still report its disconnect here; an
+    /// unowned read then crashed the process. The hub holds its accounts too, so the two
+    /// live as long as the server's process, which is what a server wants anyway.
+    private let hub: LiveHub
     private let metrics: FoyerMetrics
     private let state: Mutex<State>
 
