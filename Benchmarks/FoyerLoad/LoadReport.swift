@@ -19,6 +19,8 @@ struct LoadReport: Codable, Sendable {
     /// Server CPU (user + system) over the connect phase per socket opened: steadier than
     /// the connect rate on a shared machine. Optional: older reports lack it.
     var serverCPUMicrosPerConnect: Double?
+    /// The generator's own CPU per socket opened (it shares the machine's cores).
+    var generatorCPUMicrosPerConnect: Double?
 
     // Memory
     var rssBeforeBytes = 0

@@ -48,10 +48,13 @@ struct LoadRun: Sendable {
 
         log("opening \(plan.trackers) tracker sockets from \(plan.sourceAddressCount) source addresses")
         let connectCPU = try server.cpuNanoseconds()
+        let ownConnectCPU = try ProcessProbe.current.cpuNanoseconds()
         let connect = await openTrackers(indices: 0..<plan.trackers, runID: runID, counters: counters, source: plan.sourceAddress(tracker:))
         report.record(connect)
         if !connect.opened.isEmpty {
             report.serverCPUMicrosPerConnect = Double(try server.cpuNanoseconds() - connectCPU) / 1000 / Double(connect.opened.count)
+            report.generatorCPUMicrosPerConnect =
+                Double(try ProcessProbe.current.cpuNanoseconds() - ownConnectCPU) / 1000 / Double(connect.opened.count)
         }
         log("opened \(connect.opened.count) in \((Double(connect.elapsedNanos) / 1e9).fixed(1)) s: \(describe(connect))")
         guard !connect.opened.isEmpty else { throw LoadError("no tracker socket opened") }

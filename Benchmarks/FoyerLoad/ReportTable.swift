@@ -18,6 +18,7 @@ struct ReportTable {
         Row(label: "connect rate (sockets/s)", digits: 0, value: { $0.connectsPerSecond }, target: "≥ 5000",
             meets: { value, _ in value >= 5000 }),
         Row(label: "server CPU per connect (µs)", digits: 0, value: { $0.serverCPUMicrosPerConnect ?? .nan }),
+        Row(label: "generator CPU per connect (µs)", digits: 0, value: { $0.generatorCPUMicrosPerConnect ?? .nan }),
         Row(label: "connect+hello→ok p50 (ms)", digits: 2, value: { $0.connectMillisP50 }),
         Row(label: "connect+hello→ok p99 (ms)", digits: 2, value: { $0.connectMillisP99 }),
         Row(label: "server RSS before sockets (MiB)", digits: 1, value: { Double($0.rssBeforeBytes) / 1_048_576 }),

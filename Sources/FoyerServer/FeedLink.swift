@@ -24,6 +24,9 @@ final class FeedLink: FeedSubscriber {
     static let closeGrace: TimeAmount = .seconds(10)
 
     let channel: any Channel
+    /// Where framed bytes enter the pipeline: NIO's frame encoder's context, so they go
+    /// to the socket as they are (each write after it skips the encoder).
+    private let writer: NIOLoopBound<ChannelHandlerContext>
     let userID: String
     let sessionHash: String
     private let metrics: FoyerMetrics
@@ -31,7 +34,7 @@ final class FeedLink: FeedSubscriber {
     private let pending = Mutex(Pending())
 
     private struct Pending {
-        var messages: [[UInt8]] = []
+        var frames: [ByteBuffer] = []
         var bytes = 0
         /// When the oldest queued message's event arrived (for the latency histogram).
         var oldestStart: UInt64 = 0
@@ -40,27 +43,31 @@ final class FeedLink: FeedSubscriber {
         var overflowed = false
     }
 
-    init(channel: any Channel, userID: String, sessionHash: String, metrics: FoyerMetrics, maxQueuedBytes: Int) {
+    init(
+        channel: any Channel, writer: ChannelHandlerContext, userID: String, sessionHash: String, metrics: FoyerMetrics,
+        maxQueuedBytes: Int
+    ) {
         self.channel = channel
+        self.writer = NIOLoopBound(writer, eventLoop: channel.eventLoop)
         self.userID = userID
         self.sessionHash = sessionHash
         self.metrics = metrics
         self.maxQueuedBytes = maxQueuedBytes
     }
 
-    func send(_ messages: [[UInt8]], startedAtNanos: UInt64) {
+    func send(_ frames: FeedFrames, startedAtNanos: UInt64) {
         enum Next { case nothing, drain, overflow }
         let next: Next = pending.withLock { pending in
             if pending.overflowed { return .nothing }
-            let wasEmpty = pending.messages.isEmpty
+            let wasEmpty = pending.frames.isEmpty
             if wasEmpty { pending.oldestStart = startedAtNanos }
-            pending.messages.append(contentsOf: messages)
-            for message in messages { pending.bytes += message.count }
+            pending.frames.append(frames.bytes)
+            pending.bytes += frames.bytes.readableBytes
             // One message on an empty queue (a large account's snapshot) is always taken:
             // the bound is on how far behind a dashboard falls, not on the account's size.
-            if pending.bytes > maxQueuedBytes, !wasEmpty || messages.count > 1 {
+            if pending.bytes > maxQueuedBytes, !wasEmpty || frames.count > 1 {
                 pending.overflowed = true
-                pending.messages = []
+                pending.frames = []
                 pending.bytes = 0
                 return .overflow
             }
@@ -90,20 +97,21 @@ final class FeedLink: FeedSubscriber {
     /// channel's event loop, where writability changes, so no wake-up is lost.
     func drain() {
         guard channel.isWritable else { return }
-        let (messages, started) = pending.withLock { pending in
+        let (frames, started) = pending.withLock { pending in
             defer {
-                pending.messages.removeAll(keepingCapacity: true)
+                pending.frames.removeAll(keepingCapacity: true)
                 pending.bytes = 0
                 pending.scheduled = false
             }
-            return (pending.messages, pending.oldestStart)
+            return (pending.frames, pending.oldestStart)
         }
-        guard let last = messages.last else { return }
-        for message in messages.dropLast() {
-            channel.write(WebSocketFrame.text(message, allocator: channel.allocator), promise: nil)
-        }
+        guard let last = frames.last else { return }
+        let writer = self.writer.value
+        for bytes in frames.dropLast() { writer.write(NIOAny(bytes), promise: nil) }
         let metrics = self.metrics
-        channel.writeAndFlush(WebSocketFrame.text(last, allocator: channel.allocator)).whenSuccess {
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        writer.writeAndFlush(NIOAny(last), promise: written)
+        written.futureResult.whenSuccess {
             // The oldest event of the batch: the histogram never understates latency.
             metrics.feedLatency.recordNanoseconds(Int64(Monotonic.nanoseconds() &- started))
         }

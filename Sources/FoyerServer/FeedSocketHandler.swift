@@ -24,7 +24,14 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let link = FeedLink(channel: context.channel, userID: viewer.userID, sessionHash: viewer.sessionHash, metrics: metrics, maxQueuedBytes: maxQueuedBytes)
+        // The upgrade put NIO's frame encoder first; the feed's frames enter after it.
+        guard let writer = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self) else {
+            context.close(promise: nil)
+            return
+        }
+        let link = FeedLink(
+            channel: context.channel, writer: writer, userID: viewer.userID, sessionHash: viewer.sessionHash, metrics: metrics,
+            maxQueuedBytes: maxQueuedBytes)
         self.link = link
         live.subscribe(link)
     }

@@ -3,9 +3,9 @@ protocol FeedSubscriber: AnyObject, Sendable {
     /// The signed-in user watching, and the hash of their session token.
     var userID: String { get }
     var sessionHash: String { get }
-    /// Sends already-encoded JSON messages, in order. Called under the account's lock,
+    /// Sends already-framed JSON messages, in order. Called under the account's lock,
     /// so it must only enqueue.
-    func send(_ messages: [[UInt8]], startedAtNanos: UInt64)
+    func send(_ frames: FeedFrames, startedAtNanos: UInt64)
     /// Closes the feed with a WebSocket close code and reason.
     func close(code: UInt16, reason: String)
 }

@@ -14,8 +14,9 @@ import NIOWebSocket
 /// so an idle tab holds no task; plain HTTP connections go to the Hummingbird responder.
 struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
     enum UpgradeResult: Sendable {
-        /// The socket's handlers are installed; nothing more to do.
-        case socket
+        /// Answered on the event loop (a socket's handlers are installed, or its upgrade
+        /// was refused): nothing more to do.
+        case done
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
         case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HTTPResponse.Status, String)
     }
@@ -34,69 +35,78 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
             // Small, adaptive receive buffers: most sockets are idle tabs.
             try channel.syncOptions?.setOption(
                 ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
-            let decision = NIOLoopBoundBox<SocketDecision?>(nil, eventLoop: channel.eventLoop)
-            let gate = self.gate
-            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
-                maxFrameSize: gate.configuration.maxFrameBytes,
-                // Protocol errors are each socket handler's own (trackers close
-                // themselves; feeds get NIO's handler): no extra handler per idle tab.
-                enableAutomaticErrorHandling: false,
-                shouldUpgrade: { channel, head in
-                    // Most trackers are decided right here; only the rest pay a task hop.
-                    let verdict: EventLoopFuture<SocketDecision>
-                    if let now = gate.decideNow(head: head, channel: channel) {
-                        verdict = channel.eventLoop.makeSucceededFuture(now)
-                    } else {
-                        let promise = channel.eventLoop.makePromise(of: SocketDecision.self)
-                        promise.completeWithTask { await gate.decide(head: head, channel: channel) }
-                        verdict = promise.futureResult
-                    }
-                    return verdict.map { verdict in
-                        decision.value = verdict
-                        if case .refuse = verdict { return nil }
-                        return HTTPHeaders()
-                    }
-                },
-                upgradePipelineHandler: { channel, _ in
-                    channel.eventLoop.makeCompletedFuture {
-                        guard let verdict = decision.value else { throw ChannelError.inappropriateOperationForState }
-                        try gate.install(verdict, on: channel)
-                        return UpgradeResult.socket
-                    }
-                }
-            )
-            let configuration = NIOTypedHTTPServerUpgradeConfiguration(
-                upgraders: [upgrader],
-                notUpgradingCompletionHandler: { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                        try channel.pipeline.syncOperations.addHandler(
-                            HTTPConnectionStateHandler(idleTimeout: self.idleTimeout, logger: logger))
-                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                            wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-                        if let verdict = decision.value {
-                            gate.abandon(verdict)
-                            if case .refuse(let status, let message) = verdict {
-                                return UpgradeResult.refused(http, status, message)
-                            }
-                        }
-                        return UpgradeResult.http(http)
-                    }
-                }
-            )
-            var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: configuration)
-            pipeline.enablePipelining = false
-            pipeline.enableErrorHandling = false
-            pipeline.enableResponseHeaderValidation = false
-            let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
-            return Value(result: result, channel: channel)
+            // Most connections are new tabs, upgraded by this one handler; the rest get the
+            // general pipeline once their first bytes show what they are.
+            let result = channel.eventLoop.makePromise(of: UpgradeResult.self)
+            try channel.pipeline.syncOperations.addHandler(
+                TrackerUpgradeHandler(gate: gate, result: result) { channel in try self.configureGeneral(channel, logger: logger) })
+            return Value(result: result.futureResult, channel: channel)
         }
+    }
+
+    /// HTTP/1.1 with WebSocket upgrades for feeds and for trackers the fast path left.
+    private func configureGeneral(_ channel: any Channel, logger: Logger) throws -> EventLoopFuture<UpgradeResult> {
+        let decision = NIOLoopBoundBox<SocketDecision?>(nil, eventLoop: channel.eventLoop)
+        let gate = self.gate
+        let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+            maxFrameSize: gate.configuration.maxFrameBytes,
+            // Protocol errors are each socket handler's own (trackers close
+            // themselves; feeds get NIO's handler): no extra handler per idle tab.
+            enableAutomaticErrorHandling: false,
+            shouldUpgrade: { channel, head in
+                // Most trackers are decided right here; only the rest pay a task hop.
+                let verdict: EventLoopFuture<SocketDecision>
+                if let now = gate.decideNow(head: head, channel: channel) {
+                    verdict = channel.eventLoop.makeSucceededFuture(now)
+                } else {
+                    let promise = channel.eventLoop.makePromise(of: SocketDecision.self)
+                    promise.completeWithTask { await gate.decide(head: head, channel: channel) }
+                    verdict = promise.futureResult
+                }
+                return verdict.map { verdict in
+                    decision.value = verdict
+                    if case .refuse = verdict { return nil }
+                    return HTTPHeaders()
+                }
+            },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let verdict = decision.value else { throw ChannelError.inappropriateOperationForState }
+                    try gate.install(verdict, on: channel)
+                    return UpgradeResult.done
+                }
+            }
+        )
+        let configuration = NIOTypedHTTPServerUpgradeConfiguration(
+            upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionStateHandler(idleTimeout: self.idleTimeout, logger: logger))
+                    let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                    if let verdict = decision.value {
+                        gate.abandon(verdict)
+                        if case .refuse(let status, let message) = verdict {
+                            return UpgradeResult.refused(http, status, message)
+                        }
+                    }
+                    return UpgradeResult.http(http)
+                }
+            }
+        )
+        var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: configuration)
+        pipeline.enablePipelining = false
+        pipeline.enableErrorHandling = false
+        pipeline.enableResponseHeaderValidation = false
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
     }
 
     func handle(value: Value, logger: Logger) async {
         do {
             switch try await value.result.get() {
-            case .socket:
+            case .done:
                 return
             case .http(let http):
                 await handleHTTP(asyncChannel: http, logger: logger)
