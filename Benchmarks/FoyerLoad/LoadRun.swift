@@ -148,88 +148,40 @@ struct LoadRun: Sendable {
 
     // MARK: Tracker sockets
 
-    private enum Attempt: Sendable {
-        case opened(TrackerSocket, TrackerHandler.Greeting, micros: UInt64, retries: Int)
-        case failed(refusals: [UInt], errors: [String])
-    }
-
-    /// Opens tracker sockets with at most `connectConcurrency` in flight, retrying
-    /// refusals and errors a few times.
+    /// Opens tracker sockets from `source` addresses (see ``TrackerOpener``).
     private func openTrackers(
         indices: Range<Int>, runID: String, counters: TrackerCounters, source: @escaping @Sendable (Int) throws -> SocketAddress
     ) async -> ConnectTally {
-        var tally = ConnectTally()
-        tally.opened.reserveCapacity(indices.count)
-        let start = Monotonic.nanoseconds()
-        await withTaskGroup(of: Attempt.self) { group in
-            var next = indices.lowerBound
-            func launch() {
-                let index = next
-                next += 1
-                group.addTask { await self.openTracker(index: index, runID: runID, counters: counters, source: source) }
-            }
-            while next < indices.upperBound, next - indices.lowerBound < plan.connectConcurrency { launch() }
-            for await attempt in group {
-                switch attempt {
-                case .opened(let socket, let greeting, let micros, let retries):
-                    tally.opened.append(socket)
-                    tally.retries += retries
-                    if greeting != .ok { tally.waiting += 1 }
-                    _ = tally.latencyMicros.record(micros)
-                case .failed(let refusals, let errors):
-                    tally.failed += 1
-                    tally.retries += plan.connectRetries
-                    for status in refusals { tally.refusals[status, default: 0] += 1 }
-                    for error in errors { tally.errors[error, default: 0] += 1 }
-                }
-                if next < indices.upperBound { launch() }
-            }
+        let server: SocketAddress
+        do {
+            server = try SocketAddress(ipAddress: plan.host, port: plan.port)
+        } catch {
+            var tally = ConnectTally()
+            tally.failed = indices.count
+            tally.errors["\(error)"] = indices.count
+            return tally
         }
-        tally.elapsedNanos = Monotonic.nanoseconds() - start
-        return tally
+        let opener = TrackerOpener(
+            plan: plan, loops: trackerLoops, server: server, script: trackerScript, runID: runID, counters: counters, indices: indices,
+            source: source)
+        return await opener.open()
     }
 
-    private func openTracker(
-        index: Int, runID: String, counters: TrackerCounters, source: @Sendable (Int) throws -> SocketAddress
-    ) async -> Attempt {
-        let loop = trackerLoops[index % trackerLoops.count]
-        let hello =
-            #"{"t":"hello","tab":"b\#(runID)t\#(index)","vid":"b\#(runID)v\#(index)","url":"\#(PageMarker.origin)/t/\#(index)","#
-            + #""title":"Bench tab \#(index)","ref":"","lang":"en-US","tz":"Europe/Istanbul"}"#
-        let heartbeat = TimeAmount.milliseconds(Int64(plan.heartbeatSeconds * 1000))
-        var refusals: [UInt] = []
-        var errors: [String] = []
-        for attempt in 0...plan.connectRetries {
-            if attempt > 0 {
-                // A refused address's connect bucket refills at 50/s.
-                try? await Task.sleep(for: .milliseconds(refusals.isEmpty ? 500 : 1000))
-            }
-            let started = Monotonic.nanoseconds()
-            let greeting = loop.makePromise(of: TrackerHandler.Greeting.self)
-            do {
-                let outcome = try await dialer.dial(on: loop, from: try source(index), path: "/track?site=\(siteKey)") { channel in
-                    let handler = TrackerHandler(hello: hello, heartbeatInterval: heartbeat, counters: counters, greeting: greeting)
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-                switch outcome {
-                case .upgraded(let channel):
-                    let handler = try await channel.eventLoop.submit {
-                        let handler = try channel.pipeline.syncOperations.handler(type: TrackerHandler.self)
-                        handler.start(channel: channel)
-                        return NIOLoopBound(handler, eventLoop: channel.eventLoop)
-                    }.get()
-                    let answer = try await greeting.futureResult.get()
-                    return .opened(TrackerSocket(channel: channel, handler: handler), answer, micros: (Monotonic.nanoseconds() - started) / 1000, retries: attempt)
-                case .refused(let status):
-                    greeting.fail(LoadError("refused"))
-                    refusals.append(status)
-                }
-            } catch {
-                greeting.fail(error)
-                errors.append("\(error)")
-            }
-        }
-        return .failed(refusals: refusals, errors: errors)
+    /// The upgrade request every tab sends: the headers a current browser sends on a
+    /// cross-site WebSocket. The key is RFC 6455's example, whose accept value is known
+    /// (the server hashes whatever key it gets, so one key costs it the same as many).
+    private var trackerScript: TrackerHandler.Script {
+        let key = "dGhlIHNhbXBsZSBub25jZQ=="
+        var request = ByteBuffer()
+        request.writeString(
+            "GET /track?site=\(siteKey) HTTP/1.1\r\nHost: \(plan.host):\(plan.port)\r\nConnection: Upgrade\r\nPragma: no-cache\r\n"
+                + "Cache-Control: no-cache\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/131.0.0.0 Safari/537.36\r\nUpgrade: websocket\r\nOrigin: \(PageMarker.origin)\r\nSec-WebSocket-Version: 13\r\n"
+                + "Accept-Encoding: gzip, deflate, br, zstd\r\nAccept-Language: en-US,en;q=0.9\r\nSec-WebSocket-Key: \(key)\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+        return TrackerHandler.Script(
+            request: request, acceptLine: "sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=",
+            heartbeatInterval: .milliseconds(Int64(plan.heartbeatSeconds * 1000)))
     }
 
     // MARK: Helpers

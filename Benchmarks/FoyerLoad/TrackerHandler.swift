@@ -1,70 +1,168 @@
 import NIOCore
-import NIOWebSocket
 
-/// One simulated browser tab on its tracker socket: greets with `hello`, sends a
-/// heartbeat like `foyer.js` (every 25 s, from a random phase), and sends page changes
-/// when the pacer asks.
+/// One simulated browser tab on its tracker socket, speaking the wire protocol itself:
+/// sends a browser's upgrade request, checks the 101 and its accept value, greets with
+/// `hello`, sends a heartbeat like `foyer.js` (every 25 s, from a random phase) and page
+/// changes when the pacer asks, all as masked frames.
+///
+/// No HTTP codec, upgrade handler or frame codec per socket: with 19,000 of them opened
+/// as fast as the server takes them, the generator's own cost per tab must stay small
+/// beside the server's, on the same two cores.
 final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// The server's answer to `hello`.
-    enum Greeting: String, Sendable {
+    enum Greeting: String, Sendable, CaseIterable {
         case ok, wait, off
     }
 
-    private let hello: String
-    private let heartbeatInterval: TimeAmount
-    private let counters: TrackerCounters
-    private var greeting: EventLoopPromise<Greeting>?
-    private var heartbeat: RepeatedTask?
-    private var channel: (any Channel)?
-
-    init(hello: String, heartbeatInterval: TimeAmount, counters: TrackerCounters, greeting: EventLoopPromise<Greeting>) {
-        self.hello = hello
-        self.heartbeatInterval = heartbeatInterval
-        self.counters = counters
-        self.greeting = greeting
+    /// How an attempt ended, reported once.
+    enum Outcome: Sendable {
+        case greeted(Greeting)
+        /// The server answered with this HTTP status instead of 101 (0: closed without one).
+        case refused(UInt)
+        case failed(String)
     }
 
-    /// Greets the server and starts the heartbeat. Called once the upgrade has finished:
-    /// NIO's client upgrade handler refuses writes while it is still in the pipeline.
-    func start(channel: any Channel) {
-        guard channel.isActive else { return }
+    /// What every tab of a run sends alike.
+    struct Script: Sendable {
+        /// The upgrade request, headers as a browser sends them.
+        let request: ByteBuffer
+        /// The `Sec-WebSocket-Accept` line the 101 must carry (lowercased).
+        let acceptLine: String
+        let heartbeatInterval: TimeAmount
+    }
+
+    private enum State {
+        case upgrading
+        case open
+        case closed
+    }
+
+    private let script: Script
+    private let hello: String
+    private let counters: TrackerCounters
+    private var report: ((Outcome, TrackerHandler) -> Void)?
+    private var state = State.upgrading
+    private var unread: ByteBuffer?
+    private var heartbeat: RepeatedTask?
+    /// The socket, once upgraded.
+    private(set) var channel: (any Channel)?
+    private var mask: UInt32
+
+    init(script: Script, hello: String, counters: TrackerCounters, report: @escaping (Outcome, TrackerHandler) -> Void) {
+        self.script = script
+        self.hello = hello
+        self.counters = counters
+        self.report = report
+        mask = UInt32.random(in: 1 ... .max)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(script.request), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if var earlier = unread {
+            unread = nil
+            earlier.writeBuffer(&bytes)
+            bytes = earlier
+        }
+        if case .upgrading = state {
+            guard let end = bytes.readableBytesView.firstRange(of: [13, 10, 13, 10]) else {
+                unread = bytes
+                return
+            }
+            let head = String(decoding: bytes.readableBytesView[..<end.lowerBound], as: UTF8.self)
+            bytes.moveReaderIndex(to: end.upperBound)
+            let status = head.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { UInt($0) } ?? 0
+            guard status == 101 else {
+                finish(.refused(status))
+                context.close(promise: nil)
+                return
+            }
+            guard head.lowercased().contains(script.acceptLine) else {
+                finish(.failed("wrong Sec-WebSocket-Accept"))
+                context.close(promise: nil)
+                return
+            }
+            state = .open
+            start(context.channel)
+        }
+        readFrames(context, &bytes)
+        if bytes.readableBytes > 0 { unread = ByteBuffer(bytes: bytes.readableBytesView) }
+    }
+
+    /// Reads the server's frames (unmasked, never fragmented by Foyer).
+    private func readFrames(_ context: ChannelHandlerContext, _ bytes: inout ByteBuffer) {
+        while case .open = state, bytes.readableBytes >= 2 {
+            let view = bytes.readableBytesView
+            let first = view[view.startIndex]
+            let short = Int(view[view.startIndex + 1] & 0x7F)
+            var headerLength = 2
+            var length = short
+            if short == 126 {
+                guard let value = bytes.getInteger(at: bytes.readerIndex + 2, as: UInt16.self) else { return }
+                headerLength = 4
+                length = Int(value)
+            } else if short == 127 {
+                guard let value = bytes.getInteger(at: bytes.readerIndex + 2, as: UInt64.self) else { return }
+                headerLength = 10
+                length = Int(value)
+            }
+            guard bytes.readableBytes >= headerLength + length else { return }
+            bytes.moveReaderIndex(forwardBy: headerLength)
+            let payload = bytes.readSlice(length: length)!
+            switch first & 0x0F {
+            case 0x1:
+                if report != nil {
+                    let text = String(buffer: payload)
+                    if let answer = Greeting.allCases.first(where: { text.contains(#""t":"\#($0.rawValue)""#) }) { finish(.greeted(answer)) }
+                }
+            case 0x8:
+                counters.serverClosed()
+                context.close(promise: nil)
+                return
+            default:
+                break
+            }
+        }
+    }
+
+    /// Greets the server and starts the heartbeat.
+    private func start(_ channel: any Channel) {
         self.channel = channel
-        Self.send(hello, on: channel)
-        let phase = TimeAmount.nanoseconds(Int64.random(in: 0..<max(1, heartbeatInterval.nanoseconds)))
+        send(hello, on: channel)
+        let phase = TimeAmount.nanoseconds(Int64.random(in: 0..<max(1, script.heartbeatInterval.nanoseconds)))
         let counters = self.counters
-        heartbeat = channel.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: heartbeatInterval) { _ in
-            Self.send(#"{"t":"h"}"#, on: channel)
+        let beat = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        heartbeat = channel.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: script.heartbeatInterval) { _ in
+            beat.value.send(#"{"t":"h"}"#, on: channel)
             counters.heartbeatSent()
         }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        switch frame.opcode {
-        case .text:
-            let text = String(buffer: frame.unmaskedData)
-            if let greeting, let answer = Greeting.allCases.first(where: { text.contains(#""t":"\#($0.rawValue)""#) }) {
-                self.greeting = nil
-                greeting.succeed(answer)
-            }
-        case .connectionClose:
-            counters.serverClosed()
-            context.close(promise: nil)
-        default:
-            break
-        }
+    private func finish(_ outcome: Outcome) {
+        guard let report else { return }
+        self.report = nil
+        report(outcome, self)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         heartbeat?.cancel()
         heartbeat = nil
         channel = nil
-        counters.socketClosed()
-        greeting?.fail(LoadError.closedBeforeGreeting)
-        greeting = nil
+        switch state {
+        case .upgrading: finish(.refused(0))
+        case .open:
+            counters.socketClosed()
+            finish(.failed(LoadError.closedBeforeGreeting.description))
+        case .closed: break
+        }
+        state = .closed
         context.fireChannelInactive()
     }
 
@@ -80,15 +178,27 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let url = PageMarker.url(seq: seq, sentNanos: Monotonic.nanoseconds())
-        Self.send(#"{"t":"page","url":"\#(url)","title":"Page \#(seq)"}"#, on: channel)
+        send(#"{"t":"page","url":"\#(url)","title":"Page \#(seq)"}"#, on: channel)
     }
 
-    /// Sends a masked text frame (clients must mask).
-    static func send(_ text: String, on channel: any Channel) {
-        var buffer = channel.allocator.buffer(capacity: text.utf8.count)
-        buffer.writeString(text)
-        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer), promise: nil)
+    /// Sends a masked text frame (clients must mask; a fresh key per frame).
+    private func send(_ text: String, on channel: any Channel) {
+        let payload = Array(text.utf8)
+        var frame = channel.allocator.buffer(capacity: payload.count + 8)
+        frame.writeInteger(UInt8(0x81))
+        if payload.count < 126 {
+            frame.writeInteger(UInt8(0x80 | payload.count))
+        } else {
+            frame.writeInteger(UInt8(0x80 | 126))
+            frame.writeInteger(UInt16(payload.count))
+        }
+        // xorshift32: a new masking key per frame without a system call.
+        mask ^= mask << 13
+        mask ^= mask >> 17
+        mask ^= mask << 5
+        let key = withUnsafeBytes(of: mask.bigEndian) { Array($0) }
+        frame.writeBytes(key)
+        for (index, byte) in payload.enumerated() { frame.writeInteger(byte ^ key[index & 3]) }
+        channel.writeAndFlush(frame, promise: nil)
     }
 }
-
-extension TrackerHandler.Greeting: CaseIterable {}

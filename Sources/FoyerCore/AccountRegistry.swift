@@ -371,7 +371,7 @@ public struct AccountRegistry: Sendable, Codable {
     private mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {
         let returning = hello.browserFirstSeen.map { arrivedAt - $0 > configuration.returningAfterMillis } ?? false
         let entry = Entry(
-            id: identifiers.next(prefix: "e_"), tab: hello.tab, number: numbers.take(), status: .online,
+            id: identifiers.next(prefix: "e_", millis: arrivedAt), tab: hello.tab, number: numbers.take(), status: .online,
             connectedAt: arrivedAt, pageSince: now, url: hello.url, title: hello.title,
             referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
             returning: returning, location: hello.location,

@@ -32,9 +32,10 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            // Small, adaptive receive buffers: most sockets are idle tabs.
-            try channel.syncOptions?.setOption(
-                ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+            // At most 512 bytes per read until the first request is known: a browser's
+            // upgrade request is a little longer, and a socket keeps the largest receive
+            // buffer it ever read into (TrackerUpgradeHandler).
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: TrackerUpgradeHandler.firstReads)
             // Most connections are new tabs, upgraded by this one handler; the rest get the
             // general pipeline once their first bytes show what they are.
             let result = channel.eventLoop.makePromise(of: UpgradeResult.self)

@@ -36,6 +36,13 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
         self.general = general
     }
 
+    /// Receive buffers until the first request is read: NIO keeps each socket's receive
+    /// buffer for reuse and never shrinks it, so the request is read in 512-byte pieces
+    /// rather than let one larger read leave an idle tab holding a larger buffer for hours.
+    static let firstReads = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 512)
+    /// Afterwards: small and adaptive (most sockets are idle tabs), growing for bulk reads.
+    static let laterReads = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         guard !done else {
@@ -46,11 +53,13 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
             earlier.writeBuffer(&bytes)
             bytes = earlier
         }
-        buffered = bytes
         switch TrackerUpgradeRequest.read(bytes) {
         case .needMore:
-            break
+            // A copy: holding the read buffer itself would make NIO allocate a second one
+            // for the next read, and keep both.
+            buffered = buffered == nil ? ByteBuffer(bytes: bytes.readableBytesView) : bytes
         case .other:
+            buffered = bytes
             handOver(context)
         case .request(let request, let headBytes):
             switch gate.decideNow(head: request.head, channel: context.channel) {
@@ -61,6 +70,7 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
                 refuse(context, status: status.code, reason: status.reasonPhrase, message: message)
             case .feed, nil:
                 // The store must be asked (or it is not a tracker): the general path decides.
+                buffered = bytes
                 handOver(context)
             }
         }
@@ -86,6 +96,7 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
     private func upgrade(_ context: ChannelHandlerContext, key: String, setup: TrackerSetup, rest: ByteBuffer) {
         done = true
         buffered = nil
+        try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.laterReads)
         var response = context.channel.allocator.buffer(capacity: 129)
         response.writeString(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
@@ -125,6 +136,7 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
     /// and leaves.
     private func handOver(_ context: ChannelHandlerContext) {
         done = true
+        try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.laterReads)
         do {
             result.completeWith(try general(context.channel))
         } catch {
