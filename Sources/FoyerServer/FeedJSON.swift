@@ -5,14 +5,15 @@ import FoyerCore
 ///
 /// Every page change sends a whole entry with its page history to the dashboards;
 /// Foundation's `JSONEncoder` spent about a sixth of the server's time on that. The
-/// output is the same JSON document `FeedEntry` describes, key for key: strings escaped
-/// as `JSONEncoder` does with `.withoutEscapingSlashes`, `null` for absent entry
-/// fields, absent location fields left out.
+/// output is the same JSON document `FeedEntry` describes, key for key (``JSONWriter``'s
+/// escaping), `null` for absent entry fields, absent location fields left out.
 struct FeedJSON {
-    private(set) var bytes: [UInt8] = []
+    private var writer: JSONWriter
+
+    var bytes: [UInt8] { writer.bytes }
 
     init(capacity: Int = 512) {
-        bytes.reserveCapacity(capacity)
+        writer = JSONWriter(capacity: capacity)
     }
 
     /// The message for one registry event.
@@ -115,61 +116,9 @@ struct FeedJSON {
         raw("}")
     }
 
-    private mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    private mutating func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
-    }
-
-    private mutating func integer<Value: BinaryInteger>(_ value: Value) {
-        bytes.append(contentsOf: String(value).utf8)
-    }
-
-    /// A finite number as Swift prints it (shortest round-trip form, valid JSON);
-    /// `null` for the impossible NaN or infinity, which JSON cannot carry.
-    private mutating func number(_ value: Double) {
-        guard value.isFinite else { return raw("null") }
-        if value == value.rounded(), abs(value) < 1e15 {
-            integer(Int64(value))
-        } else {
-            bytes.append(contentsOf: value.description.utf8)
-        }
-    }
-
-    /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
-    /// escapes, everything else (slashes and non-ASCII included) as is.
-    mutating func string(_ text: String) {
-        bytes.append(.quote)
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == .quote || byte == .backslash else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                start = index + 1
-                switch byte {
-                case .quote: bytes.append(contentsOf: [.backslash, .quote])
-                case .backslash: bytes.append(contentsOf: [.backslash, .backslash])
-                case 0x0A: bytes.append(contentsOf: [.backslash, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [.backslash, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [.backslash, UInt8(ascii: "t")])
-                case 0x08: bytes.append(contentsOf: [.backslash, UInt8(ascii: "b")])
-                case 0x0C: bytes.append(contentsOf: [.backslash, UInt8(ascii: "f")])
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [.backslash, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(.quote)
-    }
-}
-
-extension UInt8 {
-    fileprivate static let quote = UInt8(ascii: "\"")
-    fileprivate static let backslash = UInt8(ascii: "\\")
+    private mutating func raw(_ text: StaticString) { writer.raw(text) }
+    private mutating func raw(_ text: String) { writer.raw(text) }
+    private mutating func integer<Value: BinaryInteger>(_ value: Value) { writer.integer(value) }
+    private mutating func number(_ value: Double) { writer.number(value) }
+    mutating func string(_ text: String) { writer.string(text) }
 }

@@ -253,7 +253,6 @@ public final class PostgresStore: Store {
 
     public func apply(_ changes: [EntryChange]) async throws {
         guard !changes.isEmpty else { return }
-        let encoder = JSONEncoder()
         let accounts = Set(changes.map(Self.accountID)).sorted()
         try await transaction { connection in
             // Batches touching the same accounts (from this node or another) run one after
@@ -265,7 +264,7 @@ public final class PostgresStore: Store {
             for change in changes {
                 switch change {
                 case .save(let accountID, let entry):
-                    let json = String(decoding: try encoder.encode(entry), as: UTF8.self)
+                    let json = EntryRecordJSON.encode(entry)
                     try await connection.query(
                         """
                         INSERT INTO entries (account_id, id, data) VALUES (\(accountID), \(entry.id), \(json))

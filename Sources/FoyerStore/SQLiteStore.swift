@@ -270,7 +270,6 @@ public final class SQLiteStore: Store {
 
     public func apply(_ changes: [EntryChange]) async throws {
         guard !changes.isEmpty else { return }
-        let encoder = JSONEncoder()
         try await transaction {
             // Consecutive changes of one kind become one multi-row statement: each
             // statement costs a prepare and a hop to SQLite's thread, which dominated a
@@ -279,7 +278,7 @@ public final class SQLiteStore: Store {
             while index < changes.endIndex {
                 var end = index + 1
                 while end < changes.endIndex, end - index < Self.rowsPerStatement, Self.sameRun(changes[index], changes[end]) { end += 1 }
-                try await applyRun(changes[index..<end], encoder: encoder)
+                try await applyRun(changes[index..<end])
                 index = end
             }
         }
@@ -296,13 +295,13 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func applyRun(_ run: ArraySlice<EntryChange>, encoder: JSONEncoder) async throws {
+    private func applyRun(_ run: ArraySlice<EntryChange>) async throws {
         var values: [SQLiteData] = []
         values.reserveCapacity(run.count * 3)
         switch run.first {
         case .save:
             for case .save(let accountID, let entry) in run {
-                values += [.text(accountID), .text(entry.id), .text(String(decoding: try encoder.encode(entry), as: UTF8.self))]
+                values += [.text(accountID), .text(entry.id), .text(EntryRecordJSON.encode(entry))]
             }
             _ = try await writer.query("INSERT OR REPLACE INTO entries (account_id, id, data) VALUES " + Self.rows(run.count, width: 3), values)
         case .delete(let accountID, _):

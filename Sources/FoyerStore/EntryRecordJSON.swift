@@ -1,0 +1,81 @@
+import FoyerCore
+
+/// An entry as its row stores it: the JSON document `Entry`'s `Codable` conformance
+/// reads back (absent optionals left out), written by ``JSONWriter``.
+///
+/// Every new tab and every page change rewrites its entry's row; `JSONEncoder` cost more
+/// than the SQLite insert itself.
+enum EntryRecordJSON {
+    static func encode(_ entry: Entry) -> String {
+        var json = JSONWriter(capacity: 384 + 128 * entry.pages.count)
+        json.raw(#"{"id":"#)
+        json.string(entry.id)
+        json.raw(#","tab":"#)
+        json.string(entry.tab)
+        json.raw(#","number":"#)
+        json.integer(entry.number)
+        json.raw(#","status":"#)
+        json.string(entry.status.rawValue)
+        json.raw(#","connectedAt":"#)
+        json.integer(entry.connectedAt)
+        json.raw(#","pageSince":"#)
+        json.integer(entry.pageSince)
+        if let leftAt = entry.leftAt {
+            json.raw(#","leftAt":"#)
+            json.integer(leftAt)
+        }
+        json.raw(#","url":"#)
+        json.string(entry.url)
+        json.raw(#","title":"#)
+        json.string(entry.title)
+        json.raw(#","referrer":"#)
+        json.string(entry.referrer)
+        json.raw(#","language":"#)
+        json.string(entry.language)
+        json.raw(#","timezone":"#)
+        json.string(entry.timezone)
+        json.raw(entry.returning ? #","returning":true"# : #","returning":false"#)
+        if let location = entry.location {
+            json.raw(#","location":{"source":"#)
+            json.string(location.source.rawValue)
+            if let countryCode = location.countryCode {
+                json.raw(#","countryCode":"#)
+                json.string(countryCode)
+            }
+            if let country = location.country {
+                json.raw(#","country":"#)
+                json.string(country)
+            }
+            if let city = location.city {
+                json.raw(#","city":"#)
+                json.string(city)
+            }
+            if let latitude = location.latitude, latitude.isFinite {
+                json.raw(#","latitude":"#)
+                json.number(latitude)
+            }
+            if let longitude = location.longitude, longitude.isFinite {
+                json.raw(#","longitude":"#)
+                json.number(longitude)
+            }
+            json.raw("}")
+        }
+        json.raw(#","pages":["#)
+        for (index, page) in entry.pages.enumerated() {
+            json.raw(index == 0 ? #"{"url":"# : #",{"url":"#)
+            json.string(page.url)
+            json.raw(#","title":"#)
+            json.string(page.title)
+            json.raw(#","at":"#)
+            json.integer(page.at)
+            json.raw("}")
+        }
+        json.raw("]")
+        if let chatID = entry.chatID {
+            json.raw(#","chatID":"#)
+            json.string(chatID)
+        }
+        json.raw("}")
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+}
