@@ -35,13 +35,15 @@ struct LoadRun: Sendable {
         let runID = String(UInt32.random(in: .min ... .max), radix: 16)
         let recorder = FeedRecorder(dashboards: plan.dashboards, expectedEvents: plan.totalEvents)
         let counters = TrackerCounters()
+        let rings = trackerLoops.map { HeartbeatRing(loop: $0, interval: .milliseconds(Int64(plan.heartbeatSeconds * 1000))) }
+        defer { for ring in rings { ring.stop() } }
 
         log("connecting \(plan.dashboards) dashboard feeds")
         let dashboards = try await openDashboards(recorder: recorder)
 
         log("warming up with \(plan.warmupSockets) tracker sockets")
         let warmup = await openTrackers(
-            indices: 0..<plan.warmupSockets, runID: runID + "w", counters: counters, source: plan.warmupSourceAddress(index:))
+            indices: 0..<plan.warmupSockets, runID: runID + "w", counters: counters, rings: rings, source: plan.warmupSourceAddress(index:))
         guard warmup.opened.count == plan.warmupSockets else { throw LoadError("warm-up sockets failed: \(describe(warmup))") }
         try await sleep(plan.settleSeconds)
         report.rssBeforeBytes = try server.residentBytes()
@@ -49,7 +51,7 @@ struct LoadRun: Sendable {
         log("opening \(plan.trackers) tracker sockets from \(plan.sourceAddressCount) source addresses")
         let connectCPU = try server.cpuNanoseconds()
         let ownConnectCPU = try ProcessProbe.current.cpuNanoseconds()
-        let connect = await openTrackers(indices: 0..<plan.trackers, runID: runID, counters: counters, source: plan.sourceAddress(tracker:))
+        let connect = await openTrackers(indices: 0..<plan.trackers, runID: runID, counters: counters, rings: rings, source: plan.sourceAddress(tracker:))
         report.record(connect)
         if !connect.opened.isEmpty {
             report.serverCPUMicrosPerConnect = Double(try server.cpuNanoseconds() - connectCPU) / 1000 / Double(connect.opened.count)
@@ -150,7 +152,8 @@ struct LoadRun: Sendable {
 
     /// Opens tracker sockets from `source` addresses (see ``TrackerOpener``).
     private func openTrackers(
-        indices: Range<Int>, runID: String, counters: TrackerCounters, source: @escaping @Sendable (Int) throws -> SocketAddress
+        indices: Range<Int>, runID: String, counters: TrackerCounters, rings: [HeartbeatRing],
+        source: @escaping @Sendable (Int) throws -> SocketAddress
     ) async -> ConnectTally {
         let server: SocketAddress
         do {
@@ -162,7 +165,7 @@ struct LoadRun: Sendable {
             return tally
         }
         let opener = TrackerOpener(
-            plan: plan, loops: trackerLoops, server: server, script: trackerScript, runID: runID, counters: counters, indices: indices,
+            plan: plan, loops: trackerLoops, rings: rings, server: server, script: trackerScript, runID: runID, counters: counters, indices: indices,
             source: source)
         return await opener.open()
     }
@@ -180,8 +183,7 @@ struct LoadRun: Sendable {
                 + "Accept-Encoding: gzip, deflate, br, zstd\r\nAccept-Language: en-US,en;q=0.9\r\nSec-WebSocket-Key: \(key)\r\n"
                 + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
         return TrackerHandler.Script(
-            request: request, acceptLine: "sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=",
-            heartbeatInterval: .milliseconds(Int64(plan.heartbeatSeconds * 1000)))
+            request: request, acceptLine: ": s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
 
     // MARK: Helpers

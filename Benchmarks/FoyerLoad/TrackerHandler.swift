@@ -29,9 +29,8 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
     struct Script: Sendable {
         /// The upgrade request, headers as a browser sends them.
         let request: ByteBuffer
-        /// The `Sec-WebSocket-Accept` line the 101 must carry (lowercased).
+        /// The `Sec-WebSocket-Accept` value the 101 must carry, after its colon.
         let acceptLine: String
-        let heartbeatInterval: TimeAmount
     }
 
     private enum State {
@@ -46,13 +45,16 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var report: ((Outcome, TrackerHandler) -> Void)?
     private var state = State.upgrading
     private var unread: ByteBuffer?
-    private var heartbeat: RepeatedTask?
+    private let ring: HeartbeatRing
     /// The socket, once upgraded.
     private(set) var channel: (any Channel)?
     private var mask: UInt32
 
-    init(script: Script, hello: String, counters: TrackerCounters, report: @escaping (Outcome, TrackerHandler) -> Void) {
+    init(
+        script: Script, hello: String, ring: HeartbeatRing, counters: TrackerCounters, report: @escaping (Outcome, TrackerHandler) -> Void
+    ) {
         self.script = script
+        self.ring = ring
         self.hello = hello
         self.counters = counters
         self.report = report
@@ -72,19 +74,25 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
             bytes = earlier
         }
         if case .upgrading = state {
-            guard let end = bytes.readableBytesView.firstRange(of: [13, 10, 13, 10]) else {
+            let end: Int? = bytes.withUnsafeReadableBytes { raw in
+                guard raw.count >= 4 else { return nil }
+                for index in 0...(raw.count - 4) where raw[index] == 13 && raw[index + 1] == 10 && raw[index + 2] == 13 && raw[index + 3] == 10 {
+                    return index
+                }
+                return nil
+            }
+            guard let end, let head = bytes.readString(length: end) else {
                 unread = bytes
                 return
             }
-            let head = String(decoding: bytes.readableBytesView[..<end.lowerBound], as: UTF8.self)
-            bytes.moveReaderIndex(to: end.upperBound)
-            let status = head.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { UInt($0) } ?? 0
-            guard status == 101 else {
+            bytes.moveReaderIndex(forwardBy: 4)
+            guard head.hasPrefix("HTTP/1.1 101 ") else {
+                let status = head.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { UInt($0) } ?? 0
                 finish(.refused(status))
                 context.close(promise: nil)
                 return
             }
-            guard head.lowercased().contains(script.acceptLine) else {
+            guard head.split(separator: "\r\n").contains(where: { $0.hasSuffix(script.acceptLine) }) else {
                 finish(.failed("wrong Sec-WebSocket-Accept"))
                 context.close(promise: nil)
                 return
@@ -118,10 +126,7 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
             let payload = bytes.readSlice(length: length)!
             switch first & 0x0F {
             case 0x1:
-                if report != nil {
-                    let text = String(buffer: payload)
-                    if let answer = Greeting.allCases.first(where: { text.contains(#""t":"\#($0.rawValue)""#) }) { finish(.greeted(answer)) }
-                }
+                if report != nil, let answer = Self.greeting(payload) { finish(.greeted(answer)) }
             case 0x8:
                 counters.serverClosed()
                 context.close(promise: nil)
@@ -132,17 +137,30 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Greets the server and starts the heartbeat.
+    /// The answer to `hello` in a text message (`{"t":"ok"}`), if it is one.
+    private static func greeting(_ payload: ByteBuffer) -> Greeting? {
+        guard payload.readableBytes <= 12 else { return nil }
+        switch String(buffer: payload) {
+        case #"{"t":"ok"}"#: return .ok
+        case #"{"t":"wait"}"#: return .wait
+        case #"{"t":"off"}"#: return .off
+        default: return nil
+        }
+    }
+
+    /// Greets the server and joins the heartbeat.
     private func start(_ channel: any Channel) {
         self.channel = channel
         send(hello, on: channel)
-        let phase = TimeAmount.nanoseconds(Int64.random(in: 0..<max(1, script.heartbeatInterval.nanoseconds)))
-        let counters = self.counters
-        let beat = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        heartbeat = channel.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: script.heartbeatInterval) { _ in
-            beat.value.send(#"{"t":"h"}"#, on: channel)
-            counters.heartbeatSent()
-        }
+        ring.join(self)
+    }
+
+    /// Sends a heartbeat; false once the socket is closed.
+    func heartbeat() -> Bool {
+        guard let channel else { return false }
+        send(#"{"t":"h"}"#, on: channel)
+        counters.heartbeatSent()
+        return true
     }
 
     private func finish(_ outcome: Outcome) {
@@ -152,8 +170,6 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        heartbeat?.cancel()
-        heartbeat = nil
         channel = nil
         switch state {
         case .upgrading: finish(.refused(0))

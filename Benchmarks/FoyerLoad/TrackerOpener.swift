@@ -11,6 +11,8 @@ import Synchronization
 final class TrackerOpener: Sendable {
     private let plan: LoadPlan
     private let loops: [any EventLoop]
+    /// One per loop, alike indexed.
+    private let rings: [HeartbeatRing]
     private let server: SocketAddress
     private let script: TrackerHandler.Script
     private let runID: String
@@ -35,11 +37,12 @@ final class TrackerOpener: Sendable {
     }
 
     init(
-        plan: LoadPlan, loops: [any EventLoop], server: SocketAddress, script: TrackerHandler.Script, runID: String,
+        plan: LoadPlan, loops: [any EventLoop], rings: [HeartbeatRing], server: SocketAddress, script: TrackerHandler.Script, runID: String,
         counters: TrackerCounters, indices: Range<Int>, source: @escaping @Sendable (Int) throws -> SocketAddress
     ) {
         self.plan = plan
         self.loops = loops
+        self.rings = rings
         self.server = server
         self.script = script
         self.runID = runID
@@ -82,7 +85,8 @@ final class TrackerOpener: Sendable {
             conclude(index, number: number, trouble: trouble, failure: .failed("\(error)"))
             return
         }
-        let handler = TrackerHandler(script: script, hello: hello, counters: counters) { [self] outcome, handler in
+        let ring = rings[index % rings.count]
+        let handler = TrackerHandler(script: script, hello: hello, ring: ring, counters: counters) { [self] outcome, handler in
             switch outcome {
             case .greeted(let greeting):
                 guard let channel = handler.channel else { return }
