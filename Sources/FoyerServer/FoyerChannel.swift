@@ -73,6 +73,8 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     guard let verdict = decision.value else { throw ChannelError.inappropriateOperationForState }
+                    let closer = try channel.pipeline.syncOperations.context(handlerType: ParseErrorCloser.self)
+                    channel.pipeline.syncOperations.removeHandler(context: closer, promise: nil)
                     try gate.install(verdict, on: channel)
                     return UpgradeResult.done
                 }
@@ -99,9 +101,13 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
         )
         var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: configuration)
         pipeline.enablePipelining = false
-        pipeline.enableErrorHandling = false
+        // A request NIO cannot parse (a folded header line, say) is answered 400 and
+        // closed instead of left hanging; the handler leaves with the others on upgrade.
+        pipeline.enableErrorHandling = true
         pipeline.enableResponseHeaderValidation = false
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+        let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+        try channel.pipeline.syncOperations.addHandler(ParseErrorCloser())
+        return result
     }
 
     func handle(value: Value, logger: Logger) async {

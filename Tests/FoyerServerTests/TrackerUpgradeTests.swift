@@ -385,6 +385,24 @@ struct TrackerUpgradeTests {
         await server.stop()
     }
 
+    @Test func requestsNIOCannotParseAreAnswered400AndClosed() async throws {
+        // A folded header line (obsolete in HTTP/1.1) once got no answer at all: the
+        // connection hung open. Now it is refused, whether it asks for a tracker or a page.
+        let (server, account, _) = try await serverWithLoadedAccount()
+        let folded = [
+            "GET /track?site=\(account.siteKey) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "X-Folded: a\r\n  b\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Folded: a\r\n b\r\n\r\n",
+        ]
+        for request in folded {
+            let socket = try RawSocket(port: server.port)
+            try socket.send(request)
+            #expect(try await socket.head().status == 400)
+            #expect(try await socket.closedByServer())
+        }
+        await server.stop()
+    }
+
     /// Sends `request` (in one write or one byte at a time) and returns the answer's status
     /// and body, checking the router's middleware answered it.
     func answer(_ socket: RawSocket, _ request: String, slowly: Bool) async throws -> (status: Int, body: String) {
