@@ -11,10 +11,10 @@ import NIOWebSocket
 /// ``TrackerUpgradeRequest``) whose site key the gate can decide at once is answered here:
 /// the 101 is written straight away and the tracker's handler takes the handler's place.
 /// That spares each new tab an HTTP decoder, a response encoder, an upgrade handler and
-/// their removal, which were a quarter of the server's work per new tab. Anything else (pages, API calls,
-/// dashboard feeds, trackers of an account not loaded yet, requests outside the narrow
-/// shape) goes to the general pipeline with every byte read so far, and is answered there
-/// exactly as if this handler did not exist.
+/// their removal, which were a quarter of the server's work per new tab. Anything else
+/// (pages, API calls, dashboard feeds, trackers of an account not loaded yet, requests
+/// outside the narrow shape) goes to the general pipeline with every byte read so far, and
+/// is answered there exactly as if this handler did not exist.
 final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -49,15 +49,19 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
             context.fireChannelRead(wrapInboundOut(bytes))
             return
         }
+        // True once `bytes` is this handler's own buffer, not the one NIO read into.
+        var own = false
         if var earlier = buffered {
+            buffered = nil  // so the append below needs no copy
             earlier.writeBuffer(&bytes)
             bytes = earlier
+            own = true
         }
         switch TrackerUpgradeRequest.read(bytes) {
         case .needMore:
             // A copy: holding the read buffer itself would make NIO allocate a second one
             // for the next read, and keep both.
-            buffered = buffered == nil ? ByteBuffer(bytes: bytes.readableBytesView) : bytes
+            buffered = own ? bytes : ByteBuffer(bytes: bytes.readableBytesView)
         case .other:
             buffered = bytes
             handOver(context)

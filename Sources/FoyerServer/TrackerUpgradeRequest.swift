@@ -5,7 +5,8 @@ import NIOHTTP1
 /// connection's first bytes, for ``TrackerUpgradeHandler``'s fast path.
 ///
 /// Deliberately narrow: it accepts only the plain shape browsers send (HTTP/1.1, no body,
-/// no folded or non-ASCII header lines, the four upgrade headers present and valid) and
+/// no folded or non-ASCII header lines, the four upgrade headers present and valid, a
+/// base64 16-byte key) and
 /// calls everything else ``Reading/other``, which goes to the general HTTP pipeline
 /// unchanged. It never refuses anything itself, so a request it does not understand is
 /// answered exactly as before.
@@ -109,7 +110,8 @@ struct TrackerUpgradeRequest {
                 guard !version, value == "13" else { return nil }
                 version = true
             case "sec-websocket-key":
-                guard key == nil, !value.isEmpty else { return nil }
+                // Base64 of 16 bytes, as browsers send; anything else is NIO's to judge.
+                guard key == nil, isKey(value) else { return nil }
                 key = value
             case "content-length", "transfer-encoding":
                 return nil
@@ -133,6 +135,20 @@ struct TrackerUpgradeRequest {
         let pathEnd = target.firstIndex(of: UInt8(ascii: "?")) ?? target.count
         guard pathEnd == start.count - 4 else { return nil }
         return String(decoding: target, as: UTF8.self)
+    }
+
+    /// 24 base64 characters ending in `==`: a 16-byte nonce (RFC 6455 section 4.1).
+    private static func isKey(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        guard bytes.count == 24, bytes[22] == UInt8(ascii: "="), bytes[23] == UInt8(ascii: "=") else { return false }
+        return bytes[..<22].allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "/"):
+                true
+            default: false
+            }
+        }
     }
 
     /// RFC 9110 token characters.

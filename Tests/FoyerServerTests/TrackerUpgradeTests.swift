@@ -149,6 +149,8 @@ struct TrackerUpgradeTests {
         ("no Sec-WebSocket-Key", request(replacing: "Sec-WebSocket-Key:", with: nil)),
         ("two Sec-WebSocket-Keys", request(adding: ["Sec-WebSocket-Key: \(key)"])),
         ("an empty Sec-WebSocket-Key", request(replacing: "Sec-WebSocket-Key:", with: "Sec-WebSocket-Key: ")),
+        ("a Sec-WebSocket-Key that is not 16 bytes", request(replacing: "Sec-WebSocket-Key:", with: "Sec-WebSocket-Key: c2hvcnQ=")),
+        ("a Sec-WebSocket-Key with a comma", request(replacing: "Sec-WebSocket-Key:", with: "Sec-WebSocket-Key: dGhlIHNhbXBsZS,ub25jZQ==")),
         ("version 8", request(replacing: "Sec-WebSocket-Version:", with: "Sec-WebSocket-Version: 8")),
         ("two versions", request(adding: ["Sec-WebSocket-Version: 13"])),
         ("no version", request(replacing: "Sec-WebSocket-Version:", with: nil)),
