@@ -57,22 +57,7 @@ final class StallingSocket: @unchecked Sendable {
     /// One unmasked frame from the server, or nil when the connection ended.
     private func nextFrame() throws -> (opcode: UInt8, payload: [UInt8])? {
         while true {
-            if buffer.count >= 2 {
-                var length = Int(buffer[1] & 0x7f)
-                var offset = 2
-                if length == 126, buffer.count >= 4 {
-                    length = Int(buffer[2]) << 8 | Int(buffer[3])
-                    offset = 4
-                } else if length == 127, buffer.count >= 10 {
-                    length = buffer[2..<10].reduce(0) { $0 << 8 | Int($1) }
-                    offset = 10
-                }
-                if length < 126 || offset > 2, buffer.count >= offset + length {
-                    let frame = (buffer[0] & 0x0f, Array(buffer[offset..<offset + length]))
-                    buffer.removeSubrange(..<(offset + length))
-                    return frame
-                }
-            }
+            if let frame = ServerFrame.take(from: &buffer) { return frame }
             guard try receive() else { return nil }
         }
     }
