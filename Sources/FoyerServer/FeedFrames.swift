@@ -31,8 +31,4 @@ struct FeedFrames: Sendable {
         self.bytes = bytes
         count = messages.count
     }
-
-    init(_ message: [UInt8]) {
-        self.init([message])
-    }
 }

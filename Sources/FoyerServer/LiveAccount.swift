@@ -91,7 +91,7 @@ final class LiveAccount: Sendable {
     func subscribe(_ subscriber: any FeedSubscriber) {
         let first = state.withLock { state in
             state.dashboards[ObjectIdentifier(subscriber)] = subscriber
-            subscriber.send(FeedFrames(snapshotMessage(&state)), startedAtNanos: Monotonic.nanoseconds())
+            subscriber.send(FeedFrames([snapshotMessage(&state)]), startedAtNanos: Monotonic.nanoseconds())
             return state.dashboards.count == 1
         }
         metrics.feedSockets.increment()
@@ -215,8 +215,7 @@ final class LiveAccount: Sendable {
             let waiting = state.registry.counters.waiting
             metrics.waitingTabs.increment(by: Double(waiting - state.waiting))
             state.waiting = waiting
-            let frames = FeedFrames(snapshotMessage(&state))
-            for dashboard in state.dashboards.values { dashboard.send(frames, startedAtNanos: Monotonic.nanoseconds()) }
+            Self.broadcast([snapshotMessage(&state)], to: state, startedAtNanos: Monotonic.nanoseconds())
         }
     }
 
@@ -264,8 +263,7 @@ final class LiveAccount: Sendable {
                     events = state.registry.archive(entryID: entry.id, now: at)
                 }
                 publish(events, state: &state, startedAtNanos: startedAtNanos)
-                let frames = FeedFrames(FeedMessage.chatArchived(chat).encoded())
-                for dashboard in state.dashboards.values { dashboard.send(frames, startedAtNanos: startedAtNanos) }
+                Self.broadcast([FeedMessage.chatArchived(chat).encoded()], to: state, startedAtNanos: startedAtNanos)
                 return
             case .setRules(let rules, let at):
                 events = state.registry.setConfiguration(rules, now: at)
@@ -285,8 +283,7 @@ final class LiveAccount: Sendable {
             case .chat(let summary, let messages):
                 state.chats[summary.id] = summary
                 guard !state.dashboards.isEmpty else { return }
-                let frames = FeedFrames([FeedMessage.chat(summary).encoded()] + messages.map { FeedMessage.message($0).encoded() })
-                for dashboard in state.dashboards.values { dashboard.send(frames, startedAtNanos: startedAtNanos) }
+                Self.broadcast([FeedMessage.chat(summary).encoded()] + messages.map { FeedMessage.message($0).encoded() }, to: state, startedAtNanos: startedAtNanos)
                 return
             case .toTab(let tab, let message):
                 outgoing += state.trackers.values.filter { $0.tab == tab }.map { ($0, message) }
@@ -356,8 +353,13 @@ final class LiveAccount: Sendable {
         // In a cluster the log and its snapshots hold the live state, not entry rows.
         if hub.persistsEntries { hub.writer.enqueue(changes) }
         guard !state.dashboards.isEmpty else { return }
-        // Framed once for every dashboard.
-        let frames = FeedFrames(events.map { FeedMessage.event($0).encoded() })
+        Self.broadcast(events.map { FeedMessage.event($0).encoded() }, to: state, startedAtNanos: startedAtNanos)
+    }
+
+    /// Sends messages to every dashboard, framed once for all of them.
+    private static func broadcast(_ messages: [[UInt8]], to state: borrowing State, startedAtNanos: UInt64) {
+        guard !state.dashboards.isEmpty else { return }
+        let frames = FeedFrames(messages)
         for dashboard in state.dashboards.values { dashboard.send(frames, startedAtNanos: startedAtNanos) }
     }
 

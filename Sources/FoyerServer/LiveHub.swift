@@ -274,8 +274,6 @@ public final class LiveHub: Sendable {
         return nodes
     }
 
-    /// After this node's sockets were dropped from the shared state (declared gone, or a
-    /// resynchronisation), puts them back: trackers greet again, dashboards re-announce.
     /// After joining a cluster: accounts opened under other rules than this node's take
     /// this node's (the last node started decides, so a rolling restart with a new
     /// `--entry-limit` applies it everywhere).
@@ -285,6 +283,8 @@ public final class LiveHub: Sendable {
         }
     }
 
+    /// After this node's sockets were dropped from the shared state (declared gone, or a
+    /// resynchronisation), puts them back: trackers greet again, dashboards re-announce.
     func rejoin() {
         guard let node = clusterNode else { return }
         for account in live.withLock({ Array($0.values) }) {

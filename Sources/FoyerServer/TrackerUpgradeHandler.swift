@@ -57,26 +57,24 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
             bytes = earlier
             own = true
         }
-        switch TrackerUpgradeRequest.read(bytes) {
-        case .needMore:
+        let reading = TrackerUpgradeRequest.read(bytes)
+        if case .needMore = reading {
             // A copy: holding the read buffer itself would make NIO allocate a second one
             // for the next read, and keep both.
             buffered = own ? bytes : ByteBuffer(bytes: bytes.readableBytesView)
-        case .other:
-            buffered = bytes
-            handOver(context)
-        case .request(let request, let headBytes):
-            switch gate.decideNow(head: request.head, channel: context.channel) {
-            case .tracker(let setup):
-                bytes.moveReaderIndex(forwardBy: headBytes)
-                upgrade(context, key: request.key, setup: setup, rest: bytes)
-            case .refuse(let status, let message):
-                refuse(context, status: status.code, reason: status.reasonPhrase, message: message)
-            case .feed, nil:
-                // The store must be asked (or it is not a tracker): the general path decides.
-                buffered = bytes
-                handOver(context)
-            }
+            return
+        }
+        done = true
+        guard case .request(let request, let headBytes) = reading else { return handOver(context, bytes) }
+        switch gate.decideNow(head: request.head, channel: context.channel) {
+        case .tracker(let setup):
+            bytes.moveReaderIndex(forwardBy: headBytes)
+            upgrade(context, key: request.key, setup: setup, rest: bytes)
+        case .refuse(let status, let message):
+            refuse(context, status: status.code, reason: status.reasonPhrase, message: message)
+        case .feed, nil:
+            // The store must be asked (or it is not a tracker): the general path decides.
+            handOver(context, bytes)
         }
     }
 
@@ -98,8 +96,6 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Answers 101 and leaves the socket to a ``TrackerSocketHandler``.
     private func upgrade(_ context: ChannelHandlerContext, key: String, setup: TrackerSetup, rest: ByteBuffer) {
-        done = true
-        buffered = nil
         try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.laterReads)
         var response = context.channel.allocator.buffer(capacity: 129)
         response.writeString(
@@ -125,8 +121,6 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Answers a refused upgrade with its status and a JSON message, then closes.
     private func refuse(_ context: ChannelHandlerContext, status: Int, reason: String, message: String) {
-        done = true
-        buffered = nil
         let body = ErrorBody.json(message)
         var response = context.channel.allocator.buffer(capacity: 160 + body.utf8.count)
         response.writeString(
@@ -138,8 +132,7 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Installs the general pipeline behind this handler, hands it every byte read so far
     /// and leaves.
-    private func handOver(_ context: ChannelHandlerContext) {
-        done = true
+    private func handOver(_ context: ChannelHandlerContext, _ bytes: ByteBuffer) {
         try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.laterReads)
         do {
             result.completeWith(try general(context.channel))
@@ -148,10 +141,7 @@ final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandle
             context.close(promise: nil)
             return
         }
-        if let bytes = buffered {
-            buffered = nil
-            context.fireChannelRead(wrapInboundOut(bytes))
-        }
+        context.fireChannelRead(wrapInboundOut(bytes))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
