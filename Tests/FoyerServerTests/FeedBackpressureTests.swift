@@ -9,7 +9,7 @@ struct FeedBackpressureTests {
     @Test func aDashboardThatStopsReadingIsClosedWhileOthersKeepUp() async throws {
         let server = try await TestServer.start { $0.maxFeedQueueBytes = 256 * 1024 }
         let (account, cookie) = try await server.makeAccount("shop")
-        let stalled = try StallingSocket(port: server.port, path: "/feed", headers: ["Cookie": cookie])
+        let stalled = try await RawSocket.stallingWebSocket(port: server.port, path: "/feed", headers: ["Cookie": cookie])
         let feed = server.feed(cookie: cookie)
         #expect(try #require(try await feed.nextJSON())["type"] as? String == "snapshot")
 

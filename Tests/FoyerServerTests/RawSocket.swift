@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// A client over a plain socket that sends exactly the bytes a test gives it, in the
-/// pieces it chooses, and reads back the server's HTTP answer and WebSocket frames: for
-/// tests of how the server reads a connection's first bytes.
+/// A client over a plain blocking socket that sends exactly the bytes a test gives it, in
+/// the pieces it chooses, and reads back the server's HTTP answer and WebSocket frames
+/// only when asked: for tests of how the server reads a connection's first bytes, and of
+/// a dashboard that stops reading.
 final class RawSocket: @unchecked Sendable {
     struct Head {
         let status: Int
@@ -19,8 +20,8 @@ final class RawSocket: @unchecked Sendable {
     /// Bytes received and not yet parsed. Only one blocking read runs at a time.
     private var buffer: [UInt8] = []
 
-    init(port: Int) throws {
-        fd = try LoopbackSocket.dial(port: port, receiveTimeoutSeconds: 5)
+    init(port: Int, receiveTimeoutSeconds: Int = 5, receiveBufferBytes: Int32? = nil) throws {
+        fd = try LoopbackSocket.dial(port: port, receiveTimeoutSeconds: receiveTimeoutSeconds, receiveBufferBytes: receiveBufferBytes)
         // Each send its own segment, so pieces reach the server as the test split them.
         var on: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -80,6 +81,34 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// A WebSocket that reads only when told to: a dashboard that stops reading. Its
+    /// receive buffer is small, so the server's writes back up quickly.
+    static func stallingWebSocket(port: Int, path: String, headers: [String: String]) async throws -> RawSocket {
+        let socket = try RawSocket(port: port, receiveTimeoutSeconds: 10, receiveBufferBytes: 4096)
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        try socket.send(request + "\r\n")
+        guard try await socket.head().status == 101 else { throw POSIXError(.EPROTO) }
+        return socket
+    }
+
+    /// Reads frames until the server's close frame; returns its code and how many text
+    /// frames came before it.
+    func readUntilClose() async throws -> (code: Int, texts: Int) {
+        try await offThread {
+            var texts = 0
+            while true {
+                guard let (opcode, payload) = try self.nextFrame() else { throw POSIXError(.ECONNRESET) }
+                switch opcode {
+                case 0x1: texts += 1
+                case 0x8: return (payload.count >= 2 ? Int(payload[0]) << 8 | Int(payload[1]) : 1005, texts)
+                default: break
+                }
+            }
+        }
+    }
+
     /// True once the server has closed the connection (and sent nothing more).
     func closedByServer() async throws -> Bool {
         try await offThread { self.buffer.isEmpty ? try !self.receive() : false }
@@ -118,9 +147,29 @@ final class RawSocket: @unchecked Sendable {
     /// One unmasked frame from the server, or nil when the connection ended.
     private func nextFrame() throws -> (opcode: UInt8, payload: [UInt8])? {
         while true {
-            if let frame = ServerFrame.take(from: &buffer) { return frame }
+            if let frame = Self.takeFrame(from: &buffer) { return frame }
             guard try receive() else { return nil }
         }
+    }
+
+    /// Removes and returns the first whole frame in `buffer`, or nil if it has not all arrived.
+    private static func takeFrame(from buffer: inout [UInt8]) -> (opcode: UInt8, payload: [UInt8])? {
+        guard buffer.count >= 2 else { return nil }
+        var length = Int(buffer[1] & 0x7f)
+        var offset = 2
+        if length == 126 {
+            guard buffer.count >= 4 else { return nil }
+            length = Int(buffer[2]) << 8 | Int(buffer[3])
+            offset = 4
+        } else if length == 127 {
+            guard buffer.count >= 10 else { return nil }
+            length = buffer[2..<10].reduce(0) { $0 << 8 | Int($1) }
+            offset = 10
+        }
+        guard buffer.count >= offset + length else { return nil }
+        let frame = (buffer[0] & 0x0f, Array(buffer[offset..<offset + length]))
+        buffer.removeSubrange(..<(offset + length))
+        return frame
     }
 
     /// Reads what has arrived; false when the server closed the connection.
