@@ -12,42 +12,42 @@ struct LiveBatchCodecTests {
         countryCode: "TR", country: "Türkiye", city: "İstanbul", latitude: 41.01, longitude: 28.97, source: .database)
 
     private static let records: [LiveRecord] = [
-        LiveRecord(a: "acc_1", k: nil, c: .open(trackingEnabled: true)),
-        LiveRecord(a: "acc_1", k: 7, c: .open(trackingEnabled: false)),
+        LiveRecord(account: "acc_1", command: .open(trackingEnabled: true)),
+        LiveRecord(account: "acc_1", ticket: 7, command: .open(trackingEnabled: false)),
         LiveRecord(
-            a: "acc_1", k: 8,
-            c: .open(
+            account: "acc_1", ticket: 8,
+            command: .open(
                 trackingEnabled: true,
                 configuration: RegistryConfiguration(
                     entryLimit: 12, disconnectGraceMillis: 2_000, retentionMillis: 60_000, historyLimit: 3, returningAfterMillis: 5))),
         LiveRecord(
-            a: "acc_1", k: 1,
-            c: .hello(
+            account: "acc_1", ticket: 1,
+            command: .hello(
                 TabHello(
                     tab: "tab-1", browserFirstSeen: 1_764_000_000_000, url: "https://shop.example/?q=\(hostile)",
                     title: hostile, referrer: "https://t.co/x", language: "tr-TR", timezone: "Europe/Istanbul",
                     location: location),
                 connection: 0xFFFF_FFFF_FFFF_FFFF, at: 1_764_000_000_123)),
         LiveRecord(
-            a: "acc_1", k: nil,
-            c: .hello(TabHello(tab: "tab-2", url: "https://shop.example/", title: ""), connection: 1 << 40 | 5, at: 0)),
-        LiveRecord(a: "acc_1", k: nil, c: .navigate(tab: "tab-1", url: "https://shop.example/\(hostile)", title: hostile, at: 1_764_000_000_500)),
-        LiveRecord(a: "acc_1", k: nil, c: .navigate(tab: "", url: "", title: "", at: -1)),
-        LiveRecord(a: "acc_1", k: nil, c: .retitle(tab: "tab-1", title: hostile)),
-        LiveRecord(a: "acc_1", k: 2, c: .disconnect(tab: "tab-1", connection: 42, at: 1_764_000_001_000)),
-        LiveRecord(a: "acc_1", k: 3, c: .startChat(tab: "tab-1", chat: "c_1", at: 5)),
-        LiveRecord(a: "acc_1", k: nil, c: .archiveChat(chat: "c_1", tab: "tab-1", at: 6)),
-        LiveRecord(a: "acc_1", k: nil, c: .setTracking(false)),
-        LiveRecord(a: "acc_1", k: nil, c: .setRules(RegistryConfiguration(entryLimit: 7), at: 9)),
-        LiveRecord(a: "acc_1", k: nil, c: .toTab(tab: "tab-1", message: #"{"t":"msg","text":"\#(hostile)"}"#)),
-        LiveRecord(a: "acc_1", k: nil, c: .stopTrackers(code: 4001, reason: hostile)),
-        LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 4401, reason: "removed", .user("u_1"))),
-        LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 4401, reason: "signed out", .session("hash"))),
-        LiveRecord(a: "acc_1", k: nil, c: .closeDashboards(code: 1001, reason: "", .all)),
-        LiveRecord(a: "acc_1", k: nil, c: .dashboards(node: 3, open: true)),
-        LiveRecord(a: "acc_1", k: nil, c: .dashboards(node: 3, open: false)),
-        LiveRecord(a: nil, k: nil, c: .tick(at: 1_764_000_002_000)),
-        LiveRecord(a: nil, k: 9, c: .gone(nodes: [1, 2], at: 1_764_000_003_000)),
+            account: "acc_1", ticket: nil,
+            command: .hello(TabHello(tab: "tab-2", url: "https://shop.example/", title: ""), connection: 1 << 40 | 5, at: 0)),
+        LiveRecord(account: "acc_1", command: .navigate(tab: "tab-1", url: "https://shop.example/\(hostile)", title: hostile, at: 1_764_000_000_500)),
+        LiveRecord(account: "acc_1", command: .navigate(tab: "", url: "", title: "", at: -1)),
+        LiveRecord(account: "acc_1", command: .retitle(tab: "tab-1", title: hostile)),
+        LiveRecord(account: "acc_1", ticket: 2, command: .disconnect(tab: "tab-1", connection: 42, at: 1_764_000_001_000)),
+        LiveRecord(account: "acc_1", ticket: 3, command: .startChat(tab: "tab-1", chat: "c_1", at: 5)),
+        LiveRecord(account: "acc_1", command: .archiveChat(chat: "c_1", tab: "tab-1", at: 6)),
+        LiveRecord(account: "acc_1", command: .setTracking(false)),
+        LiveRecord(account: "acc_1", command: .setRules(RegistryConfiguration(entryLimit: 7), at: 9)),
+        LiveRecord(account: "acc_1", command: .toTab(tab: "tab-1", message: #"{"t":"msg","text":"\#(hostile)"}"#)),
+        LiveRecord(account: "acc_1", command: .stopTrackers(code: 4001, reason: hostile)),
+        LiveRecord(account: "acc_1", command: .closeDashboards(code: 4401, reason: "removed", .user("u_1"))),
+        LiveRecord(account: "acc_1", command: .closeDashboards(code: 4401, reason: "signed out", .session("hash"))),
+        LiveRecord(account: "acc_1", command: .closeDashboards(code: 1001, reason: "", .all)),
+        LiveRecord(account: "acc_1", command: .dashboards(node: 3, open: true)),
+        LiveRecord(account: "acc_1", command: .dashboards(node: 3, open: false)),
+        LiveRecord(account: nil, command: .tick(at: 1_764_000_002_000)),
+        LiveRecord(account: nil, ticket: 9, command: .gone(nodes: [1, 2], at: 1_764_000_003_000)),
     ]
 
     @Test func everyCommandRoundTrips() throws {
@@ -69,7 +69,7 @@ struct LiveBatchCodecTests {
     }
 
     @Test func frequentCommandsNeedNoJSON() {
-        let navigate = LiveBatchCodec.encode([LiveRecord(a: "a", k: nil, c: .navigate(tab: "t", url: "u", title: "x", at: 1))])
+        let navigate = LiveBatchCodec.encode([LiveRecord(account: "a", command: .navigate(tab: "t", url: "u", title: "x", at: 1))])
         #expect(navigate == "1\u{1E}a\u{1F}\u{1F}n\u{1F}t\u{1F}u\u{1F}x\u{1F}1")
         #expect(!navigate.contains("{"))
     }

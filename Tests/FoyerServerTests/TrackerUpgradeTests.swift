@@ -202,9 +202,9 @@ struct TrackerUpgradeTests {
     }
 
     @Test func acceptValueIsRFC6455s() {
-        #expect(TrackerUpgradeHandler.accept(Self.key) == Self.accept)
+        #expect(FirstRequestHandler.accept(Self.key) == Self.accept)
         // Wikipedia's example, a second pair computed independently.
-        #expect(TrackerUpgradeHandler.accept("x3JJHMbDL1EzLkh9GBhXDw==") == "HSmrc0sMlYUkAGmm5OPpG2HaGWk=")
+        #expect(FirstRequestHandler.accept("x3JJHMbDL1EzLkh9GBhXDw==") == "HSmrc0sMlYUkAGmm5OPpG2HaGWk=")
     }
 
     // MARK: Over real sockets

@@ -23,22 +23,3 @@ struct ChatSummary: Sendable, Codable, Hashable {
         unread = messages.reduce(0) { $0 + ($1.author == .visitor && $1.state != .read ? 1 : 0) }
     }
 }
-
-/// A message on the wire: `{"id","chat","from","text","at","state"}`.
-struct MessageView: Sendable, Codable, Hashable {
-    let id: Int64
-    let chat: String
-    let from: String
-    let text: String
-    let at: Int64
-    let state: String
-
-    init(_ message: ChatMessage) {
-        id = message.id
-        chat = message.chatID
-        from = message.author.rawValue
-        text = message.text
-        at = message.at
-        state = message.state.rawValue
-    }
-}

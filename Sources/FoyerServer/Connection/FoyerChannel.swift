@@ -34,13 +34,13 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             // At most 512 bytes per read until the first request is known: a browser's
             // upgrade request is a little longer, and a socket keeps the largest receive
-            // buffer it ever read into (TrackerUpgradeHandler).
-            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: TrackerUpgradeHandler.firstReads)
+            // buffer it ever read into (FirstRequestHandler).
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: FirstRequestHandler.firstReads)
             // Most connections are new tabs, upgraded by this one handler; the rest get the
             // general pipeline once their first bytes show what they are.
             let result = channel.eventLoop.makePromise(of: UpgradeResult.self)
             try channel.pipeline.syncOperations.addHandler(
-                TrackerUpgradeHandler(gate: gate, result: result) { channel in try self.configureGeneral(channel, logger: logger) })
+                FirstRequestHandler(gate: gate, result: result) { channel in try self.configureGeneral(channel, logger: logger) })
             return Value(result: result.futureResult, channel: channel)
         }
     }

@@ -15,7 +15,7 @@ import NIOWebSocket
 /// (pages, API calls, dashboard feeds, trackers of an account not loaded yet, requests
 /// outside the narrow shape) goes to the general pipeline with every byte read so far, and
 /// is answered there exactly as if this handler did not exist.
-final class TrackerUpgradeHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundOut = ByteBuffer

@@ -182,7 +182,7 @@ public final class LiveHub: Sendable {
 
     /// Submits a command: applied now on a server alone, in log order in a cluster.
     func submit(_ command: LiveCommand, account: String?, startedAtNanos: UInt64 = Monotonic.nanoseconds()) {
-        let record = LiveRecord(a: account, k: nil, c: command)
+        let record = LiveRecord(account: account, command: command)
         if let cluster {
             cluster.submit(record)
         } else {
@@ -193,32 +193,32 @@ public final class LiveHub: Sendable {
     /// Submits a command and returns once this node has applied it.
     func submitAndWait(_ command: LiveCommand, account: String?) async throws {
         if let cluster {
-            try await cluster.submitAndWait(LiveRecord(a: account, k: nil, c: command))
+            try await cluster.submitAndWait(LiveRecord(account: account, command: command))
         } else {
-            apply(LiveRecord(a: account, k: nil, c: command), position: 0, startedAtNanos: Monotonic.nanoseconds())
+            apply(LiveRecord(account: account, command: command), position: 0, startedAtNanos: Monotonic.nanoseconds())
         }
     }
 
     /// Applies one command; `position` is its place in the cluster's log (0 alone).
     func apply(_ record: LiveRecord, position: Int64, startedAtNanos: UInt64) {
-        guard let accountID = record.a else {
+        guard let accountID = record.account else {
             let accounts = live.withLock { Array($0.values) }
             for account in accounts where account.isOpened {
-                account.apply(record.c, position: position, startedAtNanos: startedAtNanos)
+                account.apply(record.command, position: position, startedAtNanos: startedAtNanos)
             }
-            if case .gone(let nodes, _) = record.c, let node = clusterNode, nodes.contains(node), cluster?.isStopping == false {
+            if case .gone(let nodes, _) = record.command, let node = clusterNode, nodes.contains(node), cluster?.isStopping == false {
                 logger.warning("this node was declared gone; its tabs greet again")
                 rejoin()
             }
             return
         }
         let account = live.withLock { $0[accountID] } ?? materialize(accountID)
-        if !account.isOpened, !isOpen(record.c) {
+        if !account.isOpened, !isOpen(record.command) {
             // A command before any `open` (cannot happen through the normal paths): open
             // the account with defaults, as every node does at the same position.
             account.apply(.open(trackingEnabled: true), position: position, startedAtNanos: startedAtNanos)
         }
-        account.apply(record.c, position: position, startedAtNanos: startedAtNanos)
+        account.apply(record.command, position: position, startedAtNanos: startedAtNanos)
     }
 
     private func isOpen(_ command: LiveCommand) -> Bool {
@@ -230,7 +230,7 @@ public final class LiveHub: Sendable {
     /// leader submits ticks).
     func tickAll() {
         guard cluster == nil else { return }
-        apply(LiveRecord(a: nil, k: nil, c: .tick(at: clock.nowMillis())), position: 0, startedAtNanos: Monotonic.nanoseconds())
+        apply(LiveRecord(account: nil, command: .tick(at: clock.nowMillis())), position: 0, startedAtNanos: Monotonic.nanoseconds())
     }
 
     /// Closes every socket on this node politely (graceful shutdown): trackers reconnect

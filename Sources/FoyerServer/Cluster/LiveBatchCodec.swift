@@ -44,9 +44,9 @@ enum LiveBatchCodec {
         var fields = FieldWriter()
         swap(&fields.out, &body)
         defer { swap(&fields.out, &body) }
-        fields.text(record.a ?? "")
-        fields.raw(record.k.map(String.init) ?? "")
-        switch record.c {
+        fields.text(record.account ?? "")
+        fields.raw(record.ticket.map(String.init) ?? "")
+        switch record.command {
         case .navigate(let tab, let url, let title, let at):
             fields.raw("n")
             fields.text(tab)
@@ -90,7 +90,7 @@ enum LiveBatchCodec {
             fields.raw(open ? "1" : "0")
         default:
             fields.raw("j")
-            fields.text(json(record.c) ?? "")
+            fields.text(json(record.command) ?? "")
         }
     }
 
@@ -226,7 +226,7 @@ enum LiveBatchCodec {
             throw Malformed(description: "unknown command kind \(kind)")
         }
         guard fields.isEmpty else { throw Malformed(description: "a \(kind) record has extra fields") }
-        return LiveRecord(a: account.isEmpty ? nil : account, k: ticket, c: command)
+        return LiveRecord(account: account.isEmpty ? nil : account, ticket: ticket, command: command)
     }
 
     private static func unescape(_ field: Slice<UnsafeBufferPointer<UInt8>>) throws -> String {

@@ -114,7 +114,7 @@ final class ClusterBus: Service, Sendable {
             let refused = outbox.withLock { box -> Bool in
                 guard !box.closed else { return true }
                 var record = record
-                record.k = box.nextTicket
+                record.ticket = box.nextTicket
                 box.waiters[box.nextTicket] = continuation
                 box.nextTicket += 1
                 box.records.append(record)
@@ -142,7 +142,7 @@ final class ClusterBus: Service, Sendable {
                     body.removeSubrange(mark...)
                     break
                 }
-                lastTicket = max(lastTicket, record.k ?? 0)
+                lastTicket = max(lastTicket, record.ticket ?? 0)
                 taken += 1
             }
             box.records.removeFirst(taken)
@@ -171,7 +171,7 @@ final class ClusterBus: Service, Sendable {
     /// the writer drain and the loops end.
     private func stop() {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }
-        submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: [node], at: clock.nowMillis())))
+        submit(LiveRecord(account: nil, command: .gone(nodes: [node], at: clock.nowMillis())))
         outbox.withLock { $0.closed = true }
         wake.yield()
     }
@@ -310,7 +310,7 @@ final class ClusterBus: Service, Sendable {
             guard batch.position > state.position, let hub = state.hub else { return }
             for record in records {
                 hub.apply(record, position: batch.position, startedAtNanos: started)
-                if batch.node == node, let ticket = record.k { lastTicket = max(lastTicket, ticket) }
+                if batch.node == node, let ticket = record.ticket { lastTicket = max(lastTicket, ticket) }
             }
             state.position = batch.position
             state.logBytes += body.utf8.count
@@ -377,13 +377,13 @@ final class ClusterBus: Service, Sendable {
                     // that died while no one led) close now.
                     let alive = Set(try await log.nodes())
                     let gone = hub?.referencedNodes().subtracting(alive).subtracting([node]) ?? []
-                    if !gone.isEmpty { submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: gone.sorted(), at: clock.nowMillis()))) }
+                    if !gone.isEmpty { submit(LiveRecord(account: nil, command: .gone(nodes: gone.sorted(), at: clock.nowMillis()))) }
                 }
-                submit(LiveRecord(a: nil, k: nil, c: .tick(at: clock.nowMillis())))
+                submit(LiveRecord(account: nil, command: .tick(at: clock.nowMillis())))
                 let expired = try await log.expireNodes(olderThanSeconds: configuration.nodeExpirySeconds)
                 if !expired.isEmpty {
                     logger.warning("nodes \(expired) stopped answering; their tabs start their disconnect grace")
-                    submit(LiveRecord(a: nil, k: nil, c: .gone(nodes: expired, at: clock.nowMillis())))
+                    submit(LiveRecord(account: nil, command: .gone(nodes: expired, at: clock.nowMillis())))
                 }
                 let logSince = applied.withLock { $0.logBytes } - logBytesAtSnapshot
                 if ContinuousClock.now >= nextSnapshot, Double(logSince) >= configuration.snapshotLogShare * Double(snapshotBytes) {

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// A tracker's WebSocket upgrade request (`GET /track?…`) read straight from a new
-/// connection's first bytes, for ``TrackerUpgradeHandler``'s fast path.
+/// connection's first bytes, for ``FirstRequestHandler``'s fast path.
 ///
 /// Deliberately narrow: it accepts only the plain shape browsers send (HTTP/1.1, no body,
 /// no folded or non-ASCII header lines, the four upgrade headers present and valid, a

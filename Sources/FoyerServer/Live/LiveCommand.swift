@@ -34,27 +34,3 @@ enum LiveCommand: Sendable, Codable, Hashable {
     /// Nodes that died or stopped: their sockets are closed as of `at`.
     case gone(nodes: [Int64], at: Int64)
 }
-
-/// Which dashboards a ``LiveCommand/closeDashboards(code:reason:_:)`` closes.
-enum DashboardSelector: Sendable, Codable, Hashable {
-    case all
-    case user(String)
-    case session(String)
-
-    func matches(_ subscriber: any FeedSubscriber) -> Bool {
-        switch self {
-        case .all: true
-        case .user(let id): subscriber.userID == id
-        case .session(let hash): subscriber.sessionHash == hash
-        }
-    }
-}
-
-/// A command as it travels through the cluster's log.
-struct LiveRecord: Sendable, Codable, Hashable {
-    /// The account, for account commands.
-    var a: String?
-    /// The submitting node's ticket, so it knows when its own command was applied.
-    var k: UInt64?
-    var c: LiveCommand
-}
