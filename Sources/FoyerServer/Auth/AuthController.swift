@@ -6,9 +6,10 @@ import HTTPTypes
 /// Sign-in, sign-out and "who am I".
 struct AuthController {
     let authenticator: SessionAuthenticator
-    let hub: LiveHub
+    let store: any Store
+    /// Signing out closes that session's open feeds.
+    let live: LiveHub
     let secureCookies: Bool
-    var store: any Store { hub.store }
 
     struct SignInRequest: Decodable {
         let email: String
@@ -56,7 +57,7 @@ struct AuthController {
             {
                 try await authenticator.signOut(token: token)
                 let sessionHash = SessionAuthenticator.hash(token)
-                hub.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out", .session(sessionHash))
+                live.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out", .session(sessionHash))
             }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = cookie(value: "", maxAge: 0)

@@ -16,7 +16,7 @@ public final class LiveInspector: Sendable {
 
     /// This node's id and applied log position, if it is a cluster node.
     public var cluster: (node: Int64, position: Int64)? {
-        guard let cluster = hub.withLock({ $0 })?.cluster else { return nil }
+        guard let cluster = hub.withLock({ $0 })?.sink as? ClusterBus else { return nil }
         return (cluster.node, cluster.position)
     }
 }
