@@ -1,5 +1,5 @@
 // @ts-check
-import { el } from './dom.js';
+import { el } from '../common/dom.js';
 import { STATUS_LABEL, STATUS_RANK } from './format.js';
 import { project } from './map.js';
 
