@@ -6,17 +6,17 @@
  */
 import { api, capitalise } from '../common/api.js';
 import { PageChrome } from '../common/chrome.js';
-import { byId as $, el } from '../common/dom.js';
+import { byId, el } from '../common/dom.js';
 
 const chrome = new PageChrome();
-const trackingSwitch = /** @type {HTMLButtonElement} */ ($('tracking'));
+const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
 let canManage = false;
 /** @type {string} */
 let myRole = 'agent';
 
 /** @param {string} id @param {string} text @param {boolean} [error] */
 function say(id, text, error = false) {
-  const element = $(id);
+  const element = byId(id);
   element.textContent = text;
   element.classList.toggle('error', error);
 }
@@ -25,19 +25,19 @@ function say(id, text, error = false) {
 function showSettings(settings) {
   canManage = settings.canManage;
   showTracking(settings.tracking);
-  $('snippet').textContent = settings.snippet;
-  /** @type {HTMLTextAreaElement} */ ($('origins')).value = settings.allowedOrigins.join('\n');
+  byId('snippet').textContent = settings.snippet;
+  /** @type {HTMLTextAreaElement} */ (byId('origins')).value = settings.allowedOrigins.join('\n');
   for (const id of ['tracking', 'save-origins', 'rotate', 'origins']) {
-    /** @type {HTMLButtonElement} */ ($(id)).disabled = !canManage;
+    /** @type {HTMLButtonElement} */ (byId(id)).disabled = !canManage;
   }
-  $('manage-note').hidden = canManage;
-  $('add-member').hidden = !canManage;
+  byId('manage-note').hidden = canManage;
+  byId('add-member').hidden = !canManage;
 }
 
 /** @param {boolean} on */
 function showTracking(on) {
   trackingSwitch.setAttribute('aria-checked', String(on));
-  $('tracking-state').textContent = on ? 'On' : 'Off';
+  byId('tracking-state').textContent = on ? 'On' : 'Off';
 }
 
 trackingSwitch.addEventListener('click', async () => {
@@ -56,22 +56,22 @@ trackingSwitch.addEventListener('click', async () => {
   }
 });
 
-$('copy').addEventListener('click', async () => {
+byId('copy').addEventListener('click', async () => {
   try {
-    await navigator.clipboard.writeText($('snippet').textContent || '');
+    await navigator.clipboard.writeText(byId('snippet').textContent || '');
     say('copy-status', 'Copied.');
   } catch {
     const range = document.createRange();
-    range.selectNodeContents($('snippet'));
+    range.selectNodeContents(byId('snippet'));
     getSelection()?.removeAllRanges();
     getSelection()?.addRange(range);
     say('copy-status', 'Selected: press Ctrl+C to copy.');
   }
 });
 
-$('origins-form').addEventListener('submit', async (event) => {
+byId('origins-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const origins = /** @type {HTMLTextAreaElement} */ ($('origins')).value.split('\n').map((line) => line.trim()).filter(Boolean);
+  const origins = /** @type {HTMLTextAreaElement} */ (byId('origins')).value.split('\n').map((line) => line.trim()).filter(Boolean);
   try {
     showSettings(await api('PUT', '/api/settings/origins', { origins }));
     say('origins-status', origins.length ? 'Saved: only these origins can send visitors.' : 'Saved: any origin can send visitors.');
@@ -80,7 +80,7 @@ $('origins-form').addEventListener('submit', async (event) => {
   }
 });
 
-$('rotate').addEventListener('click', async () => {
+byId('rotate').addEventListener('click', async () => {
   if (!confirm('Rotate the site key? The old key stops working at once.')) return;
   try {
     showSettings(await api('POST', '/api/settings/site-key'));
@@ -92,7 +92,7 @@ $('rotate').addEventListener('click', async () => {
 
 /** @param {{id: string, email: string, role: string, you: boolean}[]} members */
 function showTeam(members) {
-  $('members').replaceChildren(...members.map(memberRow));
+  byId('members').replaceChildren(...members.map(memberRow));
 }
 
 /**
@@ -131,13 +131,13 @@ async function loadTeam() {
   showTeam((await api('GET', '/api/team')).members);
 }
 
-$('add-member').addEventListener('submit', async (event) => {
+byId('add-member').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const email = /** @type {HTMLInputElement} */ ($('member-email'));
-  const role = /** @type {HTMLSelectElement} */ ($('member-role'));
-  const password = /** @type {HTMLInputElement} */ ($('member-password'));
+  const email = /** @type {HTMLInputElement} */ (byId('member-email'));
+  const role = /** @type {HTMLSelectElement} */ (byId('member-role'));
+  const password = /** @type {HTMLInputElement} */ (byId('member-password'));
   await change(() => api('POST', '/api/team', { email: email.value, role: role.value, password: password.value }), `${email.value} was added as ${role.value}.`);
-  if (!$('team-status').classList.contains('error')) {
+  if (!byId('team-status').classList.contains('error')) {
     email.value = '';
     password.value = '';
   }
@@ -148,7 +148,7 @@ async function start() {
     const me = await chrome.me;
     if (!me) throw new Error('Foyer cannot be reached. Reload the page to try again.');
     myRole = me.user.role;
-    const roleSelect = /** @type {HTMLSelectElement} */ ($('member-role'));
+    const roleSelect = /** @type {HTMLSelectElement} */ (byId('member-role'));
     if (myRole !== 'owner') roleSelect.querySelector('option[value="owner"]')?.remove();
     showSettings(await api('GET', '/api/settings'));
     await loadTeam();
