@@ -168,6 +168,10 @@ function start() {
     if (event.key === 'Escape' && drawer.isOpen && !event.defaultPrevented) select(null);
   });
 
+  // The map data first (its request is preloaded), then the feed.
+  map.load('/assets/world.json').catch(() => {
+    panel.classList.add('map-unavailable');
+  });
   chrome.follow((message) => {
     if (message.type === 'snapshot') {
       const start = performance.now();
@@ -182,9 +186,6 @@ function start() {
   chrome.me.then((result) => {
     me = result;
     renderEmpty();
-  });
-  map.load('/assets/world.json').catch(() => {
-    panel.classList.add('map-unavailable');
   });
 }
 
