@@ -55,7 +55,7 @@ struct ClusterTests {
 
         tab.send(json: ["t": "page", "url": "https://shop.example/cart", "title": "Cart"])
         let changed = try #require(try await feed.nextJSON())
-        #expect((changed["entry"] as? [String: Any])?["url"] as? String == "https://shop.example/cart")
+        #expect((changed["set"] as? [String: Any])?["url"] as? String == "https://shop.example/cart")
 
         // The same tab reconnecting through another node resumes its entry.
         tab.close()
@@ -237,7 +237,7 @@ struct ClusterTests {
         for _ in 0..<20 where status != "offline" {
             clock.advance(millis: 1_000)
             if let message = try? await feed.nextJSON(timeout: .seconds(1)),
-                let entry = message["entry"] as? [String: Any]
+                let entry = message["set"] as? [String: Any]
             {
                 status = entry["status"] as? String ?? ""
             }
