@@ -19,7 +19,8 @@ import Synchronization
 /// actions run (the server asks every tab to greet again, so whatever a tab holds is
 /// stored again whatever happened meanwhile). On graceful shutdown the queue is drained
 /// before the service returns; if storage is still failing, shutdown waits at most
-/// `shutdownPatience` and then logs how many changes were not stored.
+/// `shutdownPatience` and then logs how many changes were not stored (a cancelled task
+/// gives up at once).
 final class EntryWriter: Service, Sendable {
     private let store: any Store
     private let logger: Logger
@@ -107,12 +108,10 @@ final class EntryWriter: Service, Sendable {
                 if attempt & (attempt - 1) == 0 {
                     logger.error("writing \(batch.count) entry changes failed (attempt \(attempt)); retrying, nothing is dropped: \(error)")
                 }
-                let stoppingSince = state.withLock { state in
-                    // A cancelled task stops like a graceful shutdown (its sleeps no longer wait).
-                    if Task.isCancelled && state.stoppingSince == nil { state.stoppingSince = .now }
-                    return state.stoppingSince
-                }
-                if let stoppingSince, ContinuousClock.now - stoppingSince >= shutdownPatience {
+                // A cancelled task cannot write any more (the store refuses it): stop now.
+                // A graceful shutdown waits for storage up to its patience.
+                let stoppingSince = state.withLock { $0.stoppingSince }
+                if Task.isCancelled || stoppingSince.map({ ContinuousClock.now - $0 >= shutdownPatience }) == true {
                     logger.critical("shutting down with storage failing: \(batch.count) entry changes were not stored; tabs that come back greet again")
                     return
                 }
