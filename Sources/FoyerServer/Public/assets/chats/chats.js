@@ -426,9 +426,14 @@ function onFeed(message) {
       if (selected && chats.has(selected)) select(selected);
       break;
     case 'added':
-    case 'changed':
       entries.set(message.entry.id, message.entry);
       break;
+    case 'changed': {
+      // Only the fields that changed come (docs/PROTOCOL.md section 2); no history is read here.
+      const held = entries.get(message.id);
+      if (held && message.set && typeof message.set === 'object') entries.set(message.id, { ...held, ...message.set });
+      break;
+    }
     case 'removed':
       entries.delete(message.id);
       break;
