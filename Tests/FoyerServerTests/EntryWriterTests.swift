@@ -29,12 +29,19 @@ struct EntryWriterTests {
         }
     }
 
-    @Test func changesWaitOutAFullDiskAndSurviveARestart() async throws {
-        let logger = Logger(label: "test")
+    private let logger = Logger(label: "test")
+
+    /// A real SQLite store in a fresh directory.
+    private func sqliteStore() async throws -> (store: SQLiteStore, directory: String) {
         let directory = NSTemporaryDirectory() + "foyer-writer-" + UUID().uuidString
+        let store = try await SQLiteStore.open(directory: directory, logger: logger)
+        try await store.migrate()
+        return (store, directory)
+    }
+
+    @Test func changesWaitOutAFullDiskAndSurviveARestart() async throws {
+        let (sqlite, directory) = try await sqliteStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let sqlite = try await SQLiteStore.open(directory: directory, logger: logger)
-        try await sqlite.migrate()
         let account = try await sqlite.createAccount(name: "shop", siteKey: "key-shop-0001", now: 0)
         let store = FlakyStore(sqlite)
         let writer = EntryWriter(
@@ -73,11 +80,8 @@ struct EntryWriterTests {
     }
 
     @Test func stoppingWithTheDiskStillFullEndsInBoundedTime() async throws {
-        let logger = Logger(label: "test")
-        let directory = NSTemporaryDirectory() + "foyer-writer-" + UUID().uuidString
+        let (sqlite, directory) = try await sqliteStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let sqlite = try await SQLiteStore.open(directory: directory, logger: logger)
-        try await sqlite.migrate()
         let store = FlakyStore(sqlite)
         store.setFailing(true)
         let writer = EntryWriter(
