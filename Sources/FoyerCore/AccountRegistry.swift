@@ -6,6 +6,13 @@
 /// `Visitor N`, a disconnect grace, 30-minute retention, the returning rule and the limit
 /// with an arrival-ordered waiting line.
 ///
+/// People who are there come before history: when the account is full, the oldest
+/// Offline entry gives its place to the first waiting connected tab (removed with reason
+/// ``RemovalReason/madeRoom``), and tabs from one client address (``TabHello/clientKey``)
+/// hold at most ``RegistryConfiguration/placesPerAddress`` places; an address at its
+/// share makes room from its own Offline entries only. Retention applies whenever there
+/// is room.
+///
 /// It is deterministic: two copies with the same seed given the same operations end in
 /// the same state with the same entry ids, and it is `Codable` whole (connections,
 /// waiting line and all), which is how the nodes of a cluster keep one state.
@@ -30,11 +37,17 @@ public struct AccountRegistry: Sendable, Codable {
     private var dismissed: [String: DismissedTab] = [:]
     private var identifiers: IdentifierSequence
 
+    /// Places held per client key (``TabHello/clientKey``), for the fair share.
+    /// Optional so a state saved before keys existed (which had none) still decodes.
+    private var placesByKey: [String: Int]?
+
     /// Socket-level state of a shown entry; never persisted.
     private struct LiveState: Sendable, Codable {
         var connections: [ConnectionID] = []
         /// Set when the last connection closed; the grace runs from here.
         var disconnectedAt: Int64?
+        /// The client key of the tab that created the entry; it holds the place.
+        var clientKey: String?
     }
 
     private struct WaitingTab: Sendable, Codable {
@@ -114,8 +127,17 @@ public struct AccountRegistry: Sendable, Codable {
                 live[id, default: LiveState()].connections.append(connection)
             }
             live[id]?.disconnectedAt = nil
+            // An entry restored after a restart has no client key (keys are never stored):
+            // the first connection that resumes it gives it one while the address is within
+            // its share, so its place counts again (also once archived and back). Beyond the
+            // share it stays uncounted: it is shown already, and taking it away would flash it.
+            if live[id]?.clientKey == nil, let key = hello.clientKey, places(of: key) < configuration.placesPerAddress {
+                live[id]?.clientKey = key
+                if placesByKey == nil { placesByKey = [:] }
+                placesByKey![key, default: 0] += 1
+            }
             inGrace.remove(id)
-            let original = entry
+            let previous = entry
             if entry.status == .offline {
                 entry.status = entry.chatID == nil ? .online : .chatting
                 entry.leftAt = nil
@@ -125,9 +147,9 @@ public struct AccountRegistry: Sendable, Codable {
             } else if entry.title != hello.title {
                 retitle(&entry, title: hello.title)
             }
-            if entry != original {
+            if entry != previous {
                 put(entry)
-                events.append(.changed(entry))
+                events.append(.changed(EntryUpdate(entry: entry, previous: previous)))
             }
             outcome = .shown(entryID: id, resumed: true)
         } else if let index = waiting.firstIndex(where: { $0.hello.tab == hello.tab }) {
@@ -139,7 +161,7 @@ public struct AccountRegistry: Sendable, Codable {
             if dismissed[hello.tab]?.connections.contains(connection) != true { dismissed[hello.tab]?.connections.append(connection) }
             dismissed[hello.tab]?.goneAt = nil
             outcome = .hidden
-        } else if entries.count < configuration.entryLimit {
+        } else if makeRoom(for: hello.clientKey, now: now, events: &events) {
             let entry = create(hello, connection: connection, arrivedAt: now, now: now)
             events.append(.added(entry))
             outcome = .shown(entryID: entry.id, resumed: false)
@@ -164,6 +186,7 @@ public struct AccountRegistry: Sendable, Codable {
             return []
         }
         guard let id = entryIDByTab[tab], var entry = entries[id] else { return [] }
+        let previous = entry
         if entry.url == url {
             guard entry.title != title else { return [] }
             retitle(&entry, title: title)
@@ -171,7 +194,7 @@ public struct AccountRegistry: Sendable, Codable {
             visit(&entry, url: url, title: title, now: now)
         }
         put(entry)
-        return [.changed(entry)]
+        return [.changed(EntryUpdate(entry: entry, previous: previous))]
     }
 
     /// The current page's title changed.
@@ -185,9 +208,10 @@ public struct AccountRegistry: Sendable, Codable {
             return []
         }
         guard let id = entryIDByTab[tab], var entry = entries[id], entry.title != title else { return [] }
+        let previous = entry
         retitle(&entry, title: title)
         put(entry)
-        return [.changed(entry)]
+        return [.changed(EntryUpdate(entry: entry, previous: previous))]
     }
 
     /// A connection closed. The entry keeps its status during the grace period.
@@ -252,12 +276,13 @@ public struct AccountRegistry: Sendable, Codable {
         }
         for (_, id) in graceOver.sorted(by: { $0.0 < $1.0 }) {
             guard var entry = entries[id], let gone = live[id]?.disconnectedAt else { continue }
+            let previous = entry
             entry.status = .offline
             entry.leftAt = gone
             put(entry)
             live[id]?.disconnectedAt = nil
             inGrace.remove(id)
-            events.append(.changed(entry))
+            events.append(.changed(EntryUpdate(entry: entry, previous: previous)))
         }
         let expired = offlineSince.compactMap { id, leftAt in
             now - leftAt >= configuration.retentionMillis ? entries[id].map { ($0.number, id) } : nil
@@ -285,7 +310,7 @@ public struct AccountRegistry: Sendable, Codable {
         if let hidden = dismissed.removeValue(forKey: tab), !hidden.connections.isEmpty {
             let before = counters
             var events: [RegistryEvent] = []
-            if entries.count < configuration.entryLimit {
+            if makeRoom(for: hidden.hello.clientKey, now: now, events: &events) {
                 var entry = create(hidden.hello, connection: hidden.connections[0], arrivedAt: now, now: now)
                 live[entry.id]?.connections = hidden.connections
                 entry.chatID = chatID
@@ -300,11 +325,12 @@ public struct AccountRegistry: Sendable, Codable {
         }
         guard let id = entryIDByTab[tab], var entry = entries[id] else { return [] }
         let before = counters
+        let previous = entry
         entry.chatID = chatID
         if entry.status == .online { entry.status = .chatting }
-        guard entry != entries[id] else { return [] }
+        guard entry != previous else { return [] }
         put(entry)
-        var events: [RegistryEvent] = [.changed(entry)]
+        var events: [RegistryEvent] = [.changed(EntryUpdate(entry: entry, previous: previous))]
         appendCounters(before, to: &events)
         return events
     }
@@ -317,7 +343,8 @@ public struct AccountRegistry: Sendable, Codable {
         let connections = live[entryID]?.connections ?? []
         let hello = TabHello(
             tab: entry.tab, url: entry.url, title: entry.title, referrer: entry.referrer,
-            language: entry.language, timezone: entry.timezone, location: entry.location)
+            language: entry.language, timezone: entry.timezone, location: entry.location,
+            clientKey: live[entryID]?.clientKey)
         dismissed[entry.tab] = DismissedTab(hello: hello, connections: connections, goneAt: connections.isEmpty ? now : nil)
         remove(entryID, reason: .archived, events: &events)
         admitWaiting(now: now, events: &events)
@@ -339,6 +366,7 @@ public struct AccountRegistry: Sendable, Codable {
         for entry in entries.values.sorted(by: { $0.number < $1.number }) {
             remove(entry.id, reason: .cleared, events: &events)
         }
+        placesByKey = nil
         waiting.removeAll()
         dismissed.removeAll()
         appendCounters(before, to: &events)
@@ -351,6 +379,7 @@ public struct AccountRegistry: Sendable, Codable {
         configuration = rules
         configuration.entryLimit = max(1, rules.entryLimit)
         configuration.historyLimit = max(1, rules.historyLimit)
+        configuration.historyByteLimit = max(1, rules.historyByteLimit)
         let before = counters
         var events: [RegistryEvent] = []
         admitWaiting(now: now, events: &events)
@@ -379,7 +408,11 @@ public struct AccountRegistry: Sendable, Codable {
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id
-        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil)
+        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil, clientKey: hello.clientKey)
+        if let key = hello.clientKey {
+            if placesByKey == nil { placesByKey = [:] }
+            placesByKey![key, default: 0] += 1
+        }
         return entry
     }
 
@@ -388,16 +421,64 @@ public struct AccountRegistry: Sendable, Codable {
         tally[entry.status, default: 0] -= 1
         offlineSince[id] = nil
         entryIDByTab[entry.tab] = nil
+        if let key = live[id]?.clientKey, let held = placesByKey?[key] {
+            placesByKey?[key] = held > 1 ? held - 1 : nil
+        }
         live[id] = nil
         inGrace.remove(id)
         numbers.release(entry.number)
         events.append(.removed(id: id, reason: reason))
     }
 
-    /// Lets waiting tabs in, in arrival order, while there is room.
+    /// Places the tabs of `key` hold.
+    private func places(of key: String) -> Int { placesByKey?[key] ?? 0 }
+
+    /// Makes a place for a connected tab of `key` if the rules allow one: a free place,
+    /// or the place of the oldest Offline entry (of `key` itself when `key` holds its
+    /// whole share). Returns whether the tab can be shown now.
+    private mutating func makeRoom(for key: String?, now: Int64, events: inout [RegistryEvent]) -> Bool {
+        if let key, places(of: key) >= configuration.placesPerAddress {
+            guard let oldest = oldestOffline(of: key) else { return false }
+            remove(oldest, reason: .madeRoom, events: &events)
+            return entries.count < configuration.entryLimit
+        }
+        if entries.count < configuration.entryLimit { return true }
+        guard let oldest = oldestOffline(of: nil) else { return false }
+        remove(oldest, reason: .madeRoom, events: &events)
+        return entries.count < configuration.entryLimit
+    }
+
+    /// The Offline entry that left first (of one client key, or of any), ties by number.
+    private func oldestOffline(of key: String?) -> String? {
+        var oldest: (leftAt: Int64, number: Int, id: String)?
+        for (id, leftAt) in offlineSince {
+            if let key, live[id]?.clientKey != key { continue }
+            guard let number = entries[id]?.number else { continue }
+            if oldest.map({ (leftAt, number) < ($0.leftAt, $0.number) }) ?? true { oldest = (leftAt, number, id) }
+        }
+        return oldest?.id
+    }
+
+    /// Lets waiting tabs in, in arrival order, while there is room for them: a tab whose
+    /// address holds its whole share (with nothing Offline to give) stays in line and
+    /// the next one is tried.
     private mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
-        while entries.count < configuration.entryLimit, !waiting.isEmpty {
-            let next = waiting.removeFirst()
+        var index = 0
+        var stuck: Set<String> = []
+        while index < waiting.count {
+            if entries.count >= configuration.entryLimit && offlineSince.isEmpty { break }
+            let key = waiting[index].hello.clientKey
+            if let key, stuck.contains(key) {
+                index += 1
+                continue
+            }
+            guard makeRoom(for: key, now: now, events: &events) else {
+                // No place for this address now; nor for any tab without a key if the account is full.
+                if let key { stuck.insert(key) } else { break }
+                index += 1
+                continue
+            }
+            let next = waiting.remove(at: index)
             var entry = create(next.hello, connection: next.connections[0], arrivedAt: next.arrivedAt, now: now)
             live[entry.id]?.connections = next.connections
             if let chatID = next.chatID {
@@ -417,11 +498,25 @@ public struct AccountRegistry: Sendable, Codable {
         if entry.pages.count > configuration.historyLimit {
             entry.pages.removeFirst(entry.pages.count - configuration.historyLimit)
         }
+        boundHistoryBytes(&entry)
     }
 
     private func retitle(_ entry: inout Entry, title: String) {
         entry.title = title
         if !entry.pages.isEmpty { entry.pages[entry.pages.count - 1].title = title }
+        boundHistoryBytes(&entry)
+    }
+
+    /// Drops the oldest pages while the history is over its byte bound; the current
+    /// page stays whatever its size (the URL and title bounds cap it).
+    private func boundHistoryBytes(_ entry: inout Entry) {
+        var bytes = entry.pages.reduce(0) { $0 + $1.url.utf8.count + $1.title.utf8.count }
+        var drop = 0
+        while bytes > configuration.historyByteLimit, drop < entry.pages.count - 1 {
+            bytes -= entry.pages[drop].url.utf8.count + entry.pages[drop].title.utf8.count
+            drop += 1
+        }
+        if drop > 0 { entry.pages.removeFirst(drop) }
     }
 
     private func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {

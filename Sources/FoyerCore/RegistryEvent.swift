@@ -1,7 +1,8 @@
 /// A change to what dashboards show, produced by ``AccountRegistry``.
 public enum RegistryEvent: Sendable, Hashable {
     case added(Entry)
-    case changed(Entry)
+    /// An entry changed; dashboards are sent only what differs (``EntryUpdate``).
+    case changed(EntryUpdate)
     case removed(id: String, reason: RemovalReason)
     case counters(Counters)
     case tracking(enabled: Bool)
@@ -15,6 +16,9 @@ public enum RemovalReason: String, Sendable, Codable, Hashable {
     case archived
     /// Visitor tracking was switched off.
     case cleared
+    /// Offline, it gave its place to a connected tab while the account was full
+    /// (or its address held its whole share of places).
+    case madeRoom = "made room"
 }
 
 /// The overlay card's numbers.

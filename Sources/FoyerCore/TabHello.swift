@@ -10,10 +10,15 @@ public struct TabHello: Sendable, Hashable, Codable {
     public var language: String
     public var timezone: String
     public var location: VisitorLocation?
+    /// An opaque key for the client address the tab connected from, for the fair share
+    /// of places (``RegistryConfiguration/placesPerAddress``): a salted hash the server
+    /// computes, never the address itself. `nil` when unknown (no share applies).
+    public var clientKey: String?
 
     public init(
         tab: String, browserFirstSeen: Int64? = nil, url: String, title: String, referrer: String = "",
-        language: String = "", timezone: String = "", location: VisitorLocation? = nil
+        language: String = "", timezone: String = "", location: VisitorLocation? = nil,
+        clientKey: String? = nil
     ) {
         self.tab = tab
         self.browserFirstSeen = browserFirstSeen
@@ -23,5 +28,6 @@ public struct TabHello: Sendable, Hashable, Codable {
         self.language = language
         self.timezone = timezone
         self.location = location
+        self.clientKey = clientKey
     }
 }

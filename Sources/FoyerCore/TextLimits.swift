@@ -8,7 +8,9 @@ public enum TextLimits {
     public static let maxTimezoneCharacters = 64
 
     /// Cuts `text` to `limit` characters and drops control characters, so a title can
-    /// never break a row's layout or smuggle terminal escapes into logs.
+    /// never break a row's layout or smuggle terminal escapes into logs, and invisible
+    /// characters (``isInvisible(_:)``), so a title cannot pose as another
+    /// ("\u{202E}gnp.exe" shows as "exe.png").
     public static func clean(_ text: String, limit: Int) -> String {
         var result = ""
         result.reserveCapacity(min(text.utf8.count, limit))
@@ -19,10 +21,31 @@ public enum TextLimits {
                 if character.isWhitespace { result.append(" "); count += 1 }
                 continue
             }
-            result.append(character)
+            if character.unicodeScalars.contains(where: isInvisible) {
+                // Keep what is visible of it (a joiner inside an emoji is not the problem).
+                let visible = character.unicodeScalars.filter { !isInvisible($0) }
+                guard !visible.isEmpty else { continue }
+                var kept = String.UnicodeScalarView()
+                kept.append(contentsOf: visible)
+                result.append(String(kept))
+            } else {
+                result.append(character)
+            }
             count += 1
         }
         return result
+    }
+
+    /// Bidirectional controls (embeddings, overrides, isolates, marks) and zero-width
+    /// characters outside a visible character: they change how the text around them
+    /// reads without being seen. Zero-width joiners inside a character (emoji
+    /// sequences, Indic and Persian text) belong to it and are kept by ``clean(_:limit:)``.
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true  // bidirectional controls
+        case 0x200B, 0x2060...0x2064, 0xFEFF, 0x180E: true  // zero-width space, word joiner, invisible operators, BOM
+        default: false
+        }
     }
 
     /// A timezone is kept only if it looks like an IANA name (`Area/City`, `UTC`).

@@ -8,13 +8,28 @@ public enum URLSanitizer {
 
     /// Why a URL was refused.
     public enum Failure: Error, Sendable, Equatable {
+        /// Not an absolute `http:` or `https:` URL.
         case notHTTP
+        /// No host, or one with characters a browser never sends (spaces, non-ASCII).
         case missingHost
+        /// Over ``URLSanitizer/maxURLCharacters`` once sanitised.
         case tooLong
+
+        /// The reason to give the client, e.g. as a WebSocket close reason.
+        public var reason: String {
+            switch self {
+            case .notHTTP: "url must be http(s)"
+            case .missingHost: "url has no valid host"
+            case .tooLong: "url too long"
+            }
+        }
     }
 
     /// Returns the URL without query string, fragment and user-info.
-    /// Only absolute `http:` and `https:` URLs are accepted.
+    /// Only absolute `http:` and `https:` URLs are accepted. The path is made plain
+    /// ASCII the way a browser writes it: anything else (spaces, controls, non-ASCII,
+    /// invisible and bidirectional characters) is percent-encoded, so a path shows as
+    /// what it is and its length in characters is its length in bytes.
     public static func sanitize(_ raw: String) -> Result<String, Failure> {
         var text = Substring(raw.trimmingSpaces())
         if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) {
@@ -35,12 +50,25 @@ public enum URLSanitizer {
         if let at = authority.lastIndex(of: "@") {
             authority = authority[authority.index(after: at)...]
         }
-        guard !authority.isEmpty, !authority.contains(where: { $0 == " " || $0.isNewline }) else {
+        guard !authority.isEmpty,
+            authority.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else {
             return .failure(.missingHost)
         }
         let scheme = schemeLength == 8 ? "https://" : "http://"
-        let result = scheme + authority.lowercased() + afterScheme[authorityEnd...]
-        guard result.count <= maxURLCharacters else { return .failure(.tooLong) }
+        var result = scheme + authority.lowercased()
+        // Cheap refusal before encoding: encoding never shortens.
+        guard result.utf8.count + afterScheme[authorityEnd...].unicodeScalars.count <= maxURLCharacters else {
+            return .failure(.tooLong)
+        }
+        for byte in afterScheme[authorityEnd...].utf8 {
+            if byte > 0x20 && byte < 0x7F {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                result += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0x0F, radix: 16, uppercase: true)
+            }
+        }
+        guard result.utf8.count <= maxURLCharacters else { return .failure(.tooLong) }
         return .success(result)
     }
 

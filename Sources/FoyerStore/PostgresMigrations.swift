@@ -163,5 +163,27 @@ enum PostgresMigrations {
                 "ALTER TABLE live_snapshots ALTER COLUMN body SET STORAGE EXTERNAL",
             ]
         ),
+        (
+            6,
+            [
+                // Message ids per account (they were global, so one account could count
+                // another's messages): the key is (account, id), numbered by a counter row
+                // per account whose lock orders concurrent messages. Ids already given
+                // stay; each account continues from its highest.
+                "ALTER TABLE messages ADD COLUMN account_id TEXT",
+                "UPDATE messages SET account_id = chats.account_id FROM chats WHERE chats.id = messages.chat_id",
+                "ALTER TABLE messages ALTER COLUMN account_id SET NOT NULL",
+                "ALTER TABLE messages DROP CONSTRAINT messages_pkey",
+                "ALTER TABLE messages ALTER COLUMN id DROP IDENTITY",
+                "ALTER TABLE messages ADD PRIMARY KEY (account_id, id)",
+                """
+                CREATE TABLE message_numbers (
+                    account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+                    last_id BIGINT NOT NULL
+                )
+                """,
+                "INSERT INTO message_numbers (account_id, last_id) SELECT account_id, max(id) FROM messages GROUP BY account_id",
+            ]
+        ),
     ]
 }

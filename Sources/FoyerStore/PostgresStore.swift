@@ -332,8 +332,16 @@ public final class PostgresStore: Store {
     public func addMessage(_ message: ChatMessage) async throws -> ChatMessage {
         let inserted = try await run(
             """
-            INSERT INTO messages (chat_id, author, agent_id, client_id, text, at, state)
-            VALUES (\(message.chatID), \(message.author.rawValue), \(message.agentID), \(message.clientID), \(message.text), \(message.at), \(message.state.rawValue))
+            WITH number AS (
+                -- Ids are per account; the counter row's lock orders concurrent messages.
+                INSERT INTO message_numbers (account_id, last_id) SELECT account_id, 1 FROM chats WHERE id = \(message.chatID)
+                ON CONFLICT (account_id) DO UPDATE SET last_id = message_numbers.last_id + 1
+                RETURNING account_id, last_id
+            )
+            INSERT INTO messages (account_id, id, chat_id, author, agent_id, client_id, text, at, state)
+            SELECT account_id, last_id, \(message.chatID), \(message.author.rawValue), \(message.agentID), \(message.clientID),
+                \(message.text), \(message.at), \(message.state.rawValue)
+            FROM number
             ON CONFLICT (chat_id, client_id) DO NOTHING RETURNING \(unescaped: Self.messageColumns)
             """)
         if let row = inserted.first { return try Self.message(row) }

@@ -101,5 +101,37 @@ enum SQLiteMigrations {
         (4, []),
         // PostgreSQL migration 5 changes how live snapshots are stored; nothing here.
         (5, []),
+        (
+            6,
+            [
+                // Message ids per account (they were global, so one account could count
+                // another's messages): the key is (account, id). Ids already given stay;
+                // each account continues from its highest.
+                """
+                CREATE TABLE messages_by_account (
+                    account_id TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    chat_id TEXT NOT NULL REFERENCES chats(id),
+                    author TEXT NOT NULL,
+                    agent_id TEXT,
+                    client_id TEXT,
+                    text TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    PRIMARY KEY (account_id, id),
+                    UNIQUE (chat_id, client_id)
+                )
+                """,
+                """
+                INSERT INTO messages_by_account (account_id, id, chat_id, author, agent_id, client_id, text, at, state)
+                SELECT chats.account_id, messages.id, messages.chat_id, messages.author, messages.agent_id, messages.client_id,
+                    messages.text, messages.at, messages.state
+                FROM messages JOIN chats ON chats.id = messages.chat_id
+                """,
+                "DROP TABLE messages",
+                "ALTER TABLE messages_by_account RENAME TO messages",
+                "CREATE INDEX messages_chat ON messages(chat_id, id)",
+            ]
+        ),
     ]
 }

@@ -375,14 +375,19 @@ public final class SQLiteStore: Store {
 
     public func addMessage(_ message: ChatMessage) async throws -> ChatMessage {
         let clientID: SQLiteData = message.clientID.map { .text($0) } ?? .null
+        // Ids are per account: the next after the account's highest, in one statement
+        // (SQLite runs one write at a time, so two messages never get the same id).
         let rows = try await reader.query(
             """
-            INSERT INTO messages (chat_id, author, agent_id, client_id, text, at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO messages (account_id, id, chat_id, author, agent_id, client_id, text, at, state)
+            SELECT chats.account_id, COALESCE((SELECT MAX(id) FROM messages WHERE account_id = chats.account_id), 0) + 1,
+                chats.id, ?, ?, ?, ?, ?, ?
+            FROM chats WHERE chats.id = ?
             ON CONFLICT (chat_id, client_id) DO NOTHING RETURNING *
             """,
             [
-                .text(message.chatID), .text(message.author.rawValue), message.agentID.map { .text($0) } ?? .null, clientID,
-                .text(message.text), .integer(Int(message.at)), .text(message.state.rawValue),
+                .text(message.author.rawValue), message.agentID.map { .text($0) } ?? .null, clientID,
+                .text(message.text), .integer(Int(message.at)), .text(message.state.rawValue), .text(message.chatID),
             ])
         if let row = rows.first { return Self.message(row) }
         guard let existing = try await reader.query(

@@ -15,6 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Public address of this server, for printed links (env FOYER_PUBLIC_URL).") var publicURL: String?
     @Option(help: "Most entries shown per account; more tabs wait in line (env FOYER_ENTRY_LIMIT; default 500).") var entryLimit: Int?
+    @Option(help: "Percent of an account's places tabs from one address may hold, at least 10 places (env FOYER_ADDRESS_SHARE; default 10).") var addressShare: Int?
     @Option(help: "Concurrent tracker sockets per client address (env FOYER_MAX_SOCKETS_PER_ADDRESS; default 256).")
     var maxSocketsPerAddress: Int?
     @Option(help: "New tracker sockets per second per client address (env FOYER_CONNECTS_PER_SECOND; default 50).")
@@ -43,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataDirectory = data.directory
         configuration.entryLimit = try entryLimit ?? Environment.int("FOYER_ENTRY_LIMIT") ?? configuration.entryLimit
         guard configuration.entryLimit > 0 else { throw CommandFailure("entry limit must be at least 1") }
+        configuration.addressSharePercent = try addressShare ?? Environment.int("FOYER_ADDRESS_SHARE") ?? configuration.addressSharePercent
+        guard (1...100).contains(configuration.addressSharePercent) else { throw CommandFailure("address share must be a percentage from 1 to 100") }
         configuration.maxSocketsPerAddress = try maxSocketsPerAddress ?? Environment.int("FOYER_MAX_SOCKETS_PER_ADDRESS") ?? configuration.maxSocketsPerAddress
         if let rate = try connectsPerSecond ?? Environment.int("FOYER_CONNECTS_PER_SECOND") {
             configuration.connectsPerSecondPerAddress = Double(rate)

@@ -57,7 +57,7 @@ struct AccountRegistryTests {
         _ = registry.disconnect(tab: "tab-aaaaaaaa", connection: 1, now: start + minute)
         #expect(registry.tick(now: start + minute + 14_999).isEmpty)
         let offline = registry.tick(now: start + minute + 15_000)
-        #expect(offline.contains { if case .changed(let e) = $0 { e.status == .offline && e.leftAt == start + minute } else { false } })
+        #expect(offline.contains { if case .changed(let update) = $0, case let e = update.entry { e.status == .offline && e.leftAt == start + minute } else { false } })
         #expect(registry.tick(now: start + 31 * minute - 1).isEmpty)
         let removed = registry.tick(now: start + 31 * minute)
         #expect(removed.contains { if case .removed(_, .expired) = $0 { true } else { false } })
@@ -71,7 +71,7 @@ struct AccountRegistryTests {
         _ = registry.tick(now: start + 5 * minute)
         #expect(registry.entry(tab: "tab-aaaaaaaa")?.status == .offline)
         let back = registry.connect(hello("tab-aaaaaaaa"), connection: 2, now: start + 10 * minute)
-        #expect(back.events.contains { if case .changed(let e) = $0 { e.status == .online && e.number == 1 && e.leftAt == nil } else { false } })
+        #expect(back.events.contains { if case .changed(let update) = $0, case let e = update.entry { e.status == .online && e.number == 1 && e.leftAt == nil } else { false } })
     }
 
     @Test func freedNumbersAreReusedSmallestFirst() {
@@ -112,9 +112,9 @@ struct AccountRegistryTests {
         #expect(registry.counters == Counters(live: 3, chats: 0, waiting: 1))
         // The new grace is the one that runs.
         _ = registry.disconnect(tab: "tab-aaaaaaaa", connection: 1, now: start + 20)
-        #expect(registry.tick(now: start + 20 + 1_000).contains { if case .changed(let entry) = $0 { entry.status == .offline } else { false } } == false)
+        #expect(registry.tick(now: start + 20 + 1_000).contains { if case .changed(let update) = $0 { update.entry.status == .offline } else { false } } == false)
         _ = registry.setConfiguration(.init(entryLimit: 1, disconnectGraceMillis: 500), now: start + 21)
-        #expect(registry.tick(now: start + 20 + 1_000).contains { if case .changed(let entry) = $0 { entry.status == .offline } else { false } })
+        #expect(registry.tick(now: start + 20 + 1_000).contains { if case .changed(let update) = $0 { update.entry.status == .offline } else { false } })
     }
 
     @Test func limitQueuesTabsInArrivalOrder() {

@@ -61,7 +61,7 @@ struct RegistryReplicationTests {
         #expect(registry.connections.count == 2)
         _ = registry.disconnectAll(where: { $0 >> 40 == 1 }, now: start + 10)
         let events = registry.tick(now: start + 1_010)
-        let offline = events.compactMap { if case .changed(let entry) = $0, entry.status == .offline { entry.tab } else { nil } }
+        let offline = events.compactMap { if case .changed(let update) = $0, update.entry.status == .offline { update.entry.tab } else { nil } }
         #expect(offline == ["tab-a0000000"])
     }
 }

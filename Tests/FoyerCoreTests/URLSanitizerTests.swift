@@ -24,6 +24,36 @@ struct URLSanitizerTests {
         #expect(URLSanitizer.sanitize(long) == .failure(.tooLong))
     }
 
+    @Test func overlongURLsSayTooLongNotNotHTTP() {
+        let long = "https://shop.example/" + String(repeating: "a", count: 2_100)
+        #expect(URLSanitizer.sanitize(long) == .failure(.tooLong))
+        #expect(URLSanitizer.Failure.tooLong.reason == "url too long")
+        #expect(URLSanitizer.Failure.notHTTP.reason == "url must be http(s)")
+        // A 2,048-character query string is cut, not refused.
+        #expect(URLSanitizer.sanitize("https://shop.example/?" + String(repeating: "q", count: 3_000)) == .success("https://shop.example/"))
+    }
+
+    @Test func pathsArePlainASCIIAsABrowserWritesThem() {
+        // "\u{202E}gnp.exe" would read as "exe.png" on a dashboard.
+        #expect(URLSanitizer.sanitize("https://shop.example/\u{202E}gnp.exe") == .success("https://shop.example/%E2%80%AEgnp.exe"))
+        #expect(URLSanitizer.sanitize("https://shop.example/a\u{200B}b c") == .success("https://shop.example/a%E2%80%8Bb%20c"))
+        #expect(URLSanitizer.sanitize("https://shop.example/%E2%82%AC") == .success("https://shop.example/%E2%82%AC"), "already encoded stays")
+        #expect(URLSanitizer.sanitize("https://shöp.example/") == .failure(.missingHost), "browsers send hosts in punycode")
+        #expect(URLSanitizer.referrer("https://evil.example/\u{202E}fdp.exe") == "https://evil.example/%E2%80%AEfdp.exe")
+        // Encoded, 700 four-byte characters are 8,400 characters: too long, whatever they looked like.
+        #expect(URLSanitizer.sanitize("https://shop.example/" + String(repeating: "\u{1F600}", count: 700)) == .failure(.tooLong))
+    }
+
+    @Test func titlesLoseInvisibleAndBidirectionalCharacters() {
+        #expect(TextLimits.clean("\u{202E}gnp.exe", limit: 300) == "gnp.exe")
+        #expect(TextLimits.clean("Pri\u{200B}cing\u{2066}x\u{2069}\u{FEFF}", limit: 300) == "Pricingx")
+        #expect(TextLimits.clean("a\u{200F}b\u{202A}c\u{202C}", limit: 300) == "abc")
+        // Joiners inside an emoji or a Persian word belong to the character: kept.
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
+        #expect(TextLimits.clean("Hi " + family, limit: 300) == "Hi " + family)
+        #expect(TextLimits.clean("\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}", limit: 300).unicodeScalars.contains("\u{200C}"))
+    }
+
     @Test func referrerFallsBackToDirect() {
         #expect(URLSanitizer.referrer("android-app://com.google") == "")
         #expect(URLSanitizer.referrer("https://www.google.com/search?q=me") == "https://www.google.com/search")

@@ -36,7 +36,7 @@ struct ChatTests {
         let stored = try #require(said["message"] as? [String: Any])
         #expect(stored["text"] as? String == "<script>alert(1)</script> Hello?", "text is data, stored as sent")
         let changed = try await nextFeed(feed, type: "changed")
-        let entry = try #require(changed["entry"] as? [String: Any])
+        let entry = try #require(changed["set"] as? [String: Any])
         #expect(entry["status"] as? String == "chatting")
         let chatID = try #require(entry["chatId"] as? String)
         #expect((try await nextFeed(feed, type: "counters")["counters"] as? [String: Int])?["chats"] == 1)

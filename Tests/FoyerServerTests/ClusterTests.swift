@@ -55,7 +55,7 @@ struct ClusterTests {
 
         tab.send(json: ["t": "page", "url": "https://shop.example/cart", "title": "Cart"])
         let changed = try #require(try await feed.nextJSON())
-        #expect((changed["entry"] as? [String: Any])?["url"] as? String == "https://shop.example/cart")
+        #expect((changed["set"] as? [String: Any])?["url"] as? String == "https://shop.example/cart")
 
         // The same tab reconnecting through another node resumes its entry.
         tab.close()
@@ -87,7 +87,10 @@ struct ClusterTests {
     @Test func numbersStayUniqueAndTheLimitHoldsUnderConcurrentTabsOnThreeNodes() async throws {
         let clock = ManualClock()
         let limit = 12
-        let (database, nodes) = try await Self.cluster(3, clock: clock) { $0.entryLimit = limit }
+        let (database, nodes) = try await Self.cluster(3, clock: clock) {
+            $0.entryLimit = limit
+            $0.addressSharePercent = 100  // every tab here comes from one address
+        }
         let (account, cookie) = try await nodes[0].makeAccount("shop")
         let feeds = nodes.map { $0.feed(cookie: cookie) }
         let watchers = feeds.enumerated().map { index, feed in
@@ -237,7 +240,7 @@ struct ClusterTests {
         for _ in 0..<20 where status != "offline" {
             clock.advance(millis: 1_000)
             if let message = try? await feed.nextJSON(timeout: .seconds(1)),
-                let entry = message["entry"] as? [String: Any]
+                let entry = message["set"] as? [String: Any]
             {
                 status = entry["status"] as? String ?? ""
             }

@@ -13,20 +13,22 @@ struct FeedBackpressureTests {
         let feed = server.feed(cookie: cookie)
         #expect(try #require(try await feed.nextJSON())["type"] as? String == "snapshot")
 
-        let tabs = (0..<16).map { _ in server.tracker(siteKey: account.siteKey) }
+        let tabs = (0..<32).map { _ in server.tracker(siteKey: account.siteKey) }
         for (index, tab) in tabs.enumerated() {
             tab.send(json: hello(tab: "tab-stalled-\(1000 + index)"))
             #expect(try await tab.next() == #"{"t":"ok"}"#)
         }
-        // Long URLs: each change carries the entry's page history (up to ~50 KB here), so
-        // the 400 changes are ~11 MB, far more than the bound and the kernel's buffers.
-        // One change at a time, so the reading dashboard is never far behind.
+        // Long URLs and titles of 4-byte characters: each change carries the new page
+        // (~6 KB here, the URL and title twice), so the 800 changes are ~5 MB, far more
+        // than the bound and the kernel's buffers. One change at a time, so the reading
+        // dashboard is never far behind.
         let long = String(repeating: "x", count: 1_900)
+        let title = String(repeating: "\u{1F600}", count: 290)
         let rounds = 25
         var changed = 0
         for round in 0..<rounds {
             for tab in tabs {
-                tab.send(json: ["t": "page", "url": "https://shop.example/\(long)/\(round)", "title": "Page \(round)"])
+                tab.send(json: ["t": "page", "url": "https://shop.example/\(long)/\(round)", "title": "\(title) \(round)"])
                 while true {
                     let message = try #require(try await feed.nextJSON(), "the reading dashboard keeps getting events")
                     if message["type"] as? String == "changed" { break }

@@ -29,13 +29,76 @@ struct FeedJSONTests {
         offline.location = nil
         offline.chatID = "c_1"
         offline.pages = []
-        for event in [RegistryEvent.added(Self.entry), .changed(Self.entry), .changed(offline)] {
+        for event in [RegistryEvent.added(Self.entry), .added(offline)] {
             #expect(try written(event) == reference(event))
         }
         let text = String(decoding: FeedJSON.event(.added(Self.entry)), as: UTF8.self)
         #expect(!text.contains("tab-secret-1"), "the tab's identity stays on the server")
         #expect(text.contains(#""leftAt":null"#) && text.contains(#""chatId":null"#))
         #expect(!text.contains("city"), "absent location fields are left out")
+    }
+
+    /// What a dashboard holding `previous` makes of a `changed` message, as store.js merges it.
+    private func merged(_ previous: Entry, _ message: NSDictionary) throws -> NSDictionary {
+        let old = try #require(try written(.added(previous))["entry"] as? [String: Any])
+        var entry = old
+        for (key, value) in message["set"] as? [String: Any] ?? [:] { entry[key] = value }
+        if let pages = message["pages"] as? [String: Any] {
+            let history = try #require(old["pages"] as? [Any])
+            let drop = try #require(pages["drop"] as? Int)
+            let keep = try #require(pages["keep"] as? Int)
+            entry["pages"] = Array(history[drop..<(drop + keep)]) + (try #require(pages["add"] as? [Any]))
+        }
+        return entry as NSDictionary
+    }
+
+    @Test func changedCarriesOnlyWhatChanged() throws {
+        let start = Self.entry
+        var navigated = start
+        navigated.url = "https://example.com/c"
+        navigated.title = "C"
+        navigated.pageSince = 3
+        navigated.pages = [start.pages[1], PageView(url: "https://example.com/c", title: "C", at: 3)]
+        var retitled = navigated
+        retitled.title = "C (2)"
+        retitled.pages[1].title = "C (2)"
+        var offline = retitled
+        offline.status = .offline
+        offline.leftAt = 9
+        offline.location = nil
+        var chatting = start
+        chatting.status = .chatting
+        chatting.chatID = "c_1"
+        var back = offline
+        back.status = .online
+        back.leftAt = nil
+        for (previous, entry) in [(start, navigated), (navigated, retitled), (retitled, offline), (start, chatting), (offline, back)] {
+            let message = try written(.changed(EntryUpdate(entry: entry, previous: previous)))
+            #expect(message["type"] as? String == "changed" && message["id"] as? String == entry.id)
+            #expect(try merged(previous, message) == (try written(.added(entry))["entry"] as? NSDictionary), "the merge rebuilds the entry")
+        }
+        let navigation = try written(.changed(EntryUpdate(entry: navigated, previous: start)))
+        #expect(Set((navigation["set"] as? [String: Any] ?? [:]).keys) == ["url", "title", "pageSince"])
+        #expect(navigation["pages"] as? NSDictionary == ["drop": 1, "keep": 1, "add": [["url": "https://example.com/c", "title": "C", "at": 3]]])
+        let status = try written(.changed(EntryUpdate(entry: offline, previous: retitled)))
+        #expect(status["pages"] == nil, "an unchanged history is not sent")
+        #expect(status["set"] as? NSDictionary == ["status": "offline", "leftAt": 9, "location": NSNull()])
+    }
+
+    @Test func aNavigationOfAWorstCaseEntrySendsOnlyTheNewPage() throws {
+        // 50 pages of 2,048-byte URLs and 300-character titles of 4-byte characters.
+        let title = String(repeating: "\u{1F600}", count: 300)
+        var entry = Self.entry
+        entry.pages = (0..<50).map { PageView(url: "https://example.com/" + String(repeating: "a", count: 2_028) + "\($0)", title: title, at: Int64($0)) }
+        var next = entry
+        next.pages.removeFirst()
+        next.pages.append(PageView(url: "https://example.com/new", title: title, at: 99))
+        next.url = "https://example.com/new"
+        next.pageSince = 99
+        let whole = FeedJSON.event(.added(next)).count
+        let delta = FeedJSON.event(.changed(EntryUpdate(entry: next, previous: entry))).count
+        #expect(whole > 100_000)
+        #expect(delta < 2_600, "a navigation sends the new page (\(delta) bytes), not the entry (\(whole) bytes)")
     }
 
     @Test func otherEventsMatchWhatJSONEncoderWrites() throws {

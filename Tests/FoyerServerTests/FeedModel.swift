@@ -18,8 +18,16 @@ struct FeedModel {
         case "snapshot":
             entries = [:]
             for case let entry as [String: Any] in message["entries"] as? [Any] ?? [] { put(entry) }
-        case "added", "changed":
+        case "added":
             if let entry = message["entry"] as? [String: Any] { put(entry) }
+        case "changed":
+            // Only what changed comes (docs/PROTOCOL.md section 2).
+            guard let id = message["id"] as? String, let old = entries[id] else {
+                Issue.record("changed an entry \(node) does not show")
+                return
+            }
+            let set = message["set"] as? [String: Any] ?? [:]
+            entries[id] = (set["number"] as? Int ?? old.number, set["status"] as? String ?? old.status)
         case "removed":
             if let id = message["id"] as? String { entries[id] = nil }
         default:

@@ -40,10 +40,17 @@ struct LiveTrackingTests {
 
         tab.send(json: ["t": "page", "url": "https://shop.example/pay", "title": "Pay"])
         let changed = try #require(try await feed.nextJSON())
-        #expect((changed["entry"] as? [String: Any])?["url"] as? String == "https://shop.example/pay")
+        #expect(changed["type"] as? String == "changed")
+        // Only what changed: the new page, not the whole entry and its history.
+        #expect(changed["entry"] == nil)
+        #expect((changed["set"] as? [String: Any])?["url"] as? String == "https://shop.example/pay")
+        #expect((changed["set"] as? [String: Any])?["number"] == nil, "unchanged fields are left out")
+        let pages = try #require(changed["pages"] as? [String: Any])
+        #expect(pages["drop"] as? Int == 0 && pages["keep"] as? Int == 1)
+        #expect(((pages["add"] as? [[String: Any]])?.map { $0["url"] as? String }) == ["https://shop.example/pay"])
         tab.send(json: ["t": "title", "title": "Pay (1)"])
         let retitled = try #require(try await feed.nextJSON())
-        #expect((retitled["entry"] as? [String: Any])?["title"] as? String == "Pay (1)")
+        #expect((retitled["set"] as? [String: Any])?["title"] as? String == "Pay (1)")
         await server.stop()
     }
 
@@ -68,14 +75,15 @@ struct LiveTrackingTests {
         #expect(try await second.next() == #"{"t":"ok"}"#)
         let resumed = try #require(try await feed.nextJSON())
         #expect(resumed["type"] as? String == "changed")
-        #expect((resumed["entry"] as? [String: Any])?["id"] as? String == id)
-        #expect((resumed["entry"] as? [String: Any])?["number"] as? Int == 1)
+        #expect(resumed["id"] as? String == id)
+        #expect((resumed["set"] as? [String: Any])?["number"] == nil, "the number stays")
+        #expect((resumed["set"] as? [String: Any])?["url"] as? String == "https://shop.example/next")
 
         second.close()
         _ = try await second.closed()
         clock.advance(millis: 2_500)  // past the 2 s grace of the test server
         let offline = try #require(try await feed.nextJSON(timeout: .seconds(3)))
-        #expect((offline["entry"] as? [String: Any])?["status"] as? String == "offline")
+        #expect((offline["set"] as? [String: Any])?["status"] as? String == "offline")
 
         clock.advance(millis: 30 * 60_000)
         let removed = try #require(try await feed.nextJSON(timeout: .seconds(3)))
@@ -100,13 +108,14 @@ struct LiveTrackingTests {
         #expect(try await two.next() == #"{"t":"wait"}"#)
         #expect((try await feed.nextJSON()?["counters"] as? [String: Int])?["waiting"] == 1)
 
-        // The first tab leaves; after the grace and the retention its place frees.
+        // The first tab leaves; once Offline it gives its place to the waiting tab at
+        // once (people who are there come before history), not after the retention.
         one.close()
         _ = try await one.closed()
         clock.advance(millis: 2_500)
-        #expect(((try await feed.nextJSON(timeout: .seconds(3)))?["entry"] as? [String: Any])?["status"] as? String == "offline")
-        clock.advance(millis: 30 * 60_000)
-        #expect(try await feed.nextJSON(timeout: .seconds(3))?["type"] as? String == "removed")
+        #expect(((try await feed.nextJSON(timeout: .seconds(3)))?["set"] as? [String: Any])?["status"] as? String == "offline")
+        let madeRoom = try #require(try await feed.nextJSON())
+        #expect(madeRoom["type"] as? String == "removed" && madeRoom["reason"] as? String == "made room")
         let admitted = try #require(try await feed.nextJSON())
         #expect(admitted["type"] as? String == "added")
         #expect((admitted["entry"] as? [String: Any])?["url"] as? String == "https://shop.example/two")

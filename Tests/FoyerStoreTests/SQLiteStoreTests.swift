@@ -17,6 +17,7 @@ struct SQLiteStoreTests {
     @Test func entryChangesApplyInOrderAndSurviveReopening() async throws { try await run(StoreContract.entryChangesApplyInOrderAndSurviveReopening) }
     @Test func migrationsRunOnceAndSecretsAreStable() async throws { try await run(StoreContract.migrationsRunOnceAndSecretsAreStable) }
     @Test func chatsAndMessages() async throws { try await run(StoreContract.chatsAndMessages) }
+    @Test func messageIDsArePerAccount() async throws { try await run(StoreContract.messageIDsArePerAccount) }
     @Test func concurrentBatchesApplyWhole() async throws { try await run(StoreContract.concurrentBatchesApplyWhole) }
     @Test func concurrentDemotionsKeepOneOwner() async throws { try await run(StoreContract.concurrentDemotionsKeepOneOwner) }
 

@@ -202,6 +202,40 @@ enum StoreContract {
         try await reopened.close()
     }
 
+    /// Message ids are per account (docs/PROTOCOL.md section 3): one account's ids say
+    /// nothing about how many messages another has.
+    static func messageIDsArePerAccount(_ fixture: some StoreFixture) async throws {
+        let store = try await fixture.open()
+        let busy = try await store.createAccount(name: "busy", siteKey: "fk_busy", now: 1)
+        let quiet = try await store.createAccount(name: "quiet", siteKey: "fk_quiet", now: 1)
+        try await store.createChat(Chat(id: "c_busy", accountID: busy.id, tab: "tab-a", entryID: "e_1", visitor: "Visitor 1", startedAt: 1))
+        try await store.createChat(Chat(id: "c_busy2", accountID: busy.id, tab: "tab-b", entryID: "e_2", visitor: "Visitor 2", startedAt: 1))
+        try await store.createChat(Chat(id: "c_quiet", accountID: quiet.id, tab: "tab-a", entryID: "e_1", visitor: "Visitor 1", startedAt: 1))
+        var busyIDs: [Int64] = []
+        for index in 0..<6 {
+            let chat = index % 2 == 0 ? "c_busy" : "c_busy2"
+            busyIDs.append(try await store.addMessage(ChatMessage(chatID: chat, author: .visitor, clientID: "m\(index)", text: "hi", at: 2)).id)
+        }
+        #expect(busyIDs == Array(1...6), "numbered 1, 2, 3… in the account, across its chats")
+        let first = try await store.addMessage(ChatMessage(chatID: "c_quiet", author: .visitor, clientID: "m0", text: "hello", at: 3))
+        #expect(first.id == 1, "another account starts at 1 (got \(first.id))")
+        // Concurrent messages of one account get distinct, increasing ids.
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    try await store.addMessage(ChatMessage(chatID: "c_quiet", author: .agent, text: "reply \(index)", at: 4)).id
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(ids) == Set(2...21))
+        #expect(try await store.messages(chatID: "c_quiet").map(\.id) == Array(1...21))
+        // Advancing stays within the chat whatever other chats' ids are.
+        let read = try await store.advanceMessages(chatID: "c_busy", author: .visitor, upTo: 3, to: .read)
+        #expect(read.map(\.id) == [1, 3])
+        try await store.close()
+    }
+
     static func concurrentBatchesApplyWhole(_ fixture: some StoreFixture) async throws {
         let store = try await fixture.open()
         let shop = try await store.createAccount(name: "shop", siteKey: "fk_1", now: 1)

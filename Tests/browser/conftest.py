@@ -217,8 +217,18 @@ class FeedWatcher:
                         self.entries = {e["id"]: e for e in message["entries"]}
                         self.counters = message["counters"]
                         self.tracking = message["tracking"]
-                    elif kind in ("added", "changed"):
+                    elif kind == "added":
                         self.entries[message["entry"]["id"]] = message["entry"]
+                    elif kind == "changed":
+                        # Only what changed comes (docs/PROTOCOL.md section 2): merge it.
+                        held = self.entries.get(message["id"])
+                        if held is not None:
+                            merged = {**held, **message.get("set", {})}
+                            pages = message.get("pages")
+                            if pages is not None:
+                                kept = held["pages"][pages["drop"]:pages["drop"] + pages["keep"]]
+                                merged["pages"] = kept + pages["add"]
+                            self.entries[message["id"]] = merged
                     elif kind == "removed":
                         self.entries.pop(message["id"], None)
                     elif kind == "counters":

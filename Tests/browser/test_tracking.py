@@ -50,7 +50,7 @@ def test_three_tabs_navigation_reload_and_close(browser, server, site, feed):
     time.sleep(4)  # longer than the 3 s grace the test server uses
     assert feed.entries[second["id"]]["status"] == "online"
     assert len(feed.entries) == 3
-    assert not any(m.get("entry", {}).get("status") == "offline" for m in feed.messages if m["type"] == "changed")
+    assert not any(m.get("set", {}).get("status") == "offline" for m in feed.messages if m["type"] == "changed")
 
     # A single-page-app route change is a page view of the same entry.
     tabs[1].click("#spa")

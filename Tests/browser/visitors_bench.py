@@ -166,18 +166,26 @@ FAKE_FEED = r"""
       } else {
         const id = ids[Math.floor(rand() * ids.length)];
         const e = { ...live.get(id) };
+        // Only what changed travels, as the server sends it (docs/PROTOCOL.md section 2).
         if (r < 0.3) {
           if (e.status === 'offline') { e.status = 'online'; e.leftAt = null; }
           else if (e.status === 'online' && rand() < 0.3) { e.status = 'chatting'; e.chatId = 'c_' + e.number; chats++; }
           else { if (e.status === 'chatting') chats--; e.status = 'offline'; e.leftAt = now; e.chatId = null; }
+          message = { type: 'changed', id, set: { status: e.status, leftAt: e.leftAt, chatId: e.chatId } };
         } else {
           const page = visit(now);
           if (e.status === 'offline') { e.status = 'online'; e.leftAt = null; }
           e.url = page.url; e.title = page.title; e.pageSince = now;
-          e.pages = e.pages.length >= MAX_PAGES ? [...e.pages.slice(1), page] : [...e.pages, page];
+          const drop = e.pages.length >= MAX_PAGES ? 1 : 0;
+          const keep = e.pages.length - drop;
+          e.pages = [...e.pages.slice(drop), page];
+          message = {
+            type: 'changed', id,
+            set: { status: e.status, leftAt: e.leftAt, url: e.url, title: e.title, pageSince: e.pageSince },
+            pages: { drop, keep, add: [page] },
+          };
         }
         live.set(id, e);
-        message = { type: 'changed', entry: e };
       }
       messages.push(JSON.stringify(message));
       if (before.live !== live.size || before.chats !== chats) {

@@ -33,7 +33,9 @@ public enum FoyerApplication {
         let salt = try await store.secret(named: "browser-salt") { Identifier.make(length: 43) }
         let metrics = FoyerMetrics()
         let writer = EntryWriter(store: store, logger: logger)
-        let rules = RegistryConfiguration(entryLimit: configuration.entryLimit, disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000)
+        let rules = RegistryConfiguration(
+            entryLimit: configuration.entryLimit, disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000,
+            addressSharePercent: configuration.addressSharePercent)
         // A store several nodes can share makes this server a node of a cluster, whose
         // live state lives in the shared log instead of entry rows.
         let environment = LiveEnvironment(
@@ -43,6 +45,10 @@ public enum FoyerApplication {
         let cluster = store.liveLog.map { ClusterBus(log: $0, state: state, store: store, configuration: configuration.cluster, logger: logger) }
         let sink: any LiveCommandSink = cluster ?? LocalCommandSink(state: state, store: store)
         let hub = LiveHub(state: state, sink: sink, store: store, writer: writer)
+        // Changes made while the store refused writes may be lost if the process dies
+        // before it recovers: once it does, every tab greets again, so the rows hold what
+        // the tabs show now.
+        writer.onRecovered { state.askTrackersToGreet() }
         inspector?.attach(hub)
         try await hub.start()
         let authenticator = SessionAuthenticator(

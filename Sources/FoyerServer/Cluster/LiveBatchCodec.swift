@@ -74,6 +74,8 @@ enum LiveBatchCodec {
             fields.text(hello.language)
             fields.text(hello.timezone)
             fields.text(hello.location.flatMap(json) ?? "")
+            // Last and optional, so records written before it existed still read.
+            if let clientKey = hello.clientKey { fields.text(clientKey) }
         case .tick(let at):
             fields.raw("t")
             fields.raw(String(at))
@@ -81,8 +83,10 @@ enum LiveBatchCodec {
             fields.raw("o")
             fields.raw(trackingEnabled ? "1" : "0")
             fields.raw(configuration.map { rules in
-                [Int64(rules.entryLimit), rules.disconnectGraceMillis, rules.retentionMillis, Int64(rules.historyLimit), rules.returningAfterMillis]
-                    .map(String.init).joined(separator: ",")
+                [
+                    Int64(rules.entryLimit), rules.disconnectGraceMillis, rules.retentionMillis, Int64(rules.historyLimit), rules.returningAfterMillis,
+                    Int64(rules.historyByteLimit), Int64(rules.addressSharePercent), Int64(rules.minimumPlacesPerAddress),
+                ].map(String.init).joined(separator: ",")
             } ?? "")
         case .dashboards(let node, let open):
             fields.raw("b")
@@ -198,9 +202,10 @@ enum LiveBatchCodec {
             let timezone = try text()
             let locationJSON = try text()
             let location = locationJSON.isEmpty ? nil : try JSONDecoder().decode(VisitorLocation.self, from: Data(locationJSON.utf8))
+            let clientKey = fields.isEmpty ? nil : try text()
             let hello = TabHello(
                 tab: tab, browserFirstSeen: firstSeen, url: url, title: title, referrer: referrer,
-                language: language, timezone: timezone, location: location)
+                language: language, timezone: timezone, location: location, clientKey: clientKey)
             command = .hello(hello, connection: connection, at: at)
         case "t":
             command = .tick(at: try int())
@@ -210,12 +215,18 @@ enum LiveBatchCodec {
             var configuration: RegistryConfiguration?
             if !rules.isEmpty {
                 let numbers = rules.split(separator: ",").compactMap { Int64($0) }
-                guard numbers.count == 5, numbers[0] > 0, numbers[3] > 0, numbers[0] <= Int.max, numbers[3] <= Int.max else {
+                // Five numbers before the history's byte bound and the per-address share existed.
+                guard numbers.count == 5 || numbers.count == 8, numbers.allSatisfy({ $0 >= 0 && $0 <= Int.max }), numbers[0] > 0, numbers[3] > 0 else {
                     throw Malformed(description: "bad account rules")
                 }
+                let defaults = RegistryConfiguration()
                 configuration = RegistryConfiguration(
                     entryLimit: Int(numbers[0]), disconnectGraceMillis: numbers[1], retentionMillis: numbers[2],
-                    historyLimit: Int(numbers[3]), returningAfterMillis: numbers[4])
+                    historyLimit: Int(numbers[3]),
+                    historyByteLimit: numbers.count == 8 ? Int(numbers[5]) : defaults.historyByteLimit,
+                    returningAfterMillis: numbers[4],
+                    addressSharePercent: numbers.count == 8 ? Int(numbers[6]) : defaults.addressSharePercent,
+                    minimumPlacesPerAddress: numbers.count == 8 ? Int(numbers[7]) : defaults.minimumPlacesPerAddress)
             }
             command = .open(trackingEnabled: enabled, configuration: configuration)
         case "b":

@@ -11,6 +11,9 @@ public struct FoyerConfiguration: Sendable {
     public var publicURL: String?
     /// Most concurrent entries shown per account; further tabs wait in line.
     public var entryLimit: Int = 500
+    /// Share of an account's places, in percent, that tabs from one client address (an
+    /// IPv4 address or an IPv6 /64) may hold; at least 10 places whatever the share.
+    public var addressSharePercent: Int = 10
     /// Largest WebSocket frame accepted, in bytes.
     public var maxFrameBytes: Int = 16 * 1024
     /// Most bytes of feed messages queued for one dashboard that is not reading; beyond

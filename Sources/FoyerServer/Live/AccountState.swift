@@ -284,8 +284,8 @@ final class AccountState: Sendable {
             switch event {
             case .added(let entry):
                 changes.append(.save(accountID: id, entry: entry))
-            case .changed(let entry):
-                changes.append(.save(accountID: id, entry: entry))
+            case .changed(let update):
+                changes.append(.save(accountID: id, entry: update.entry))
             case .removed(let entryID, _):
                 changes.append(.delete(accountID: id, entryID: entryID))
             case .counters(let counters):

@@ -42,6 +42,11 @@ struct EntryChangeQueue {
         }
     }
 
+    /// Adds changes in order (a batch taken earlier, to merge newer changes into it).
+    mutating func add(contentsOf changes: [EntryChange]) {
+        for change in changes { add(change) }
+    }
+
     /// The changes to apply, in an order equivalent to the order they came in.
     func batch() -> [EntryChange] {
         var batch: [EntryChange] = []

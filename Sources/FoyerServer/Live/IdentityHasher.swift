@@ -1,4 +1,5 @@
 import Crypto
+import FoyerGeo
 
 /// Keyed hashes of the identities browsers send, so that none is stored as sent.
 ///
@@ -24,6 +25,15 @@ struct IdentityHasher: Sendable {
     /// The key under which a tab's entry and chat are kept: `t.` and 32 hex digits.
     func tab(_ tabID: String, accountID: String) -> String {
         Self.tabKeyPrefix + hex(accountID + ":tab:" + tabID)
+    }
+
+    /// The key of the network a client connects from, for the per-address share of an
+    /// account's places: an IPv4 address, or an IPv6 /64 (one host holds a whole /64).
+    /// Nil when the address is unknown. Never stored, logged or shown.
+    func client(_ address: String, accountID: String) -> String? {
+        guard let parsed = IPAddress(address)?.unmapped else { return nil }
+        let network = parsed.family == .v4 ? "4:\(parsed.low)" : "6:\(parsed.high)"
+        return hex(accountID + ":client:" + network)
     }
 
     /// Whether a stored tab is a tab id kept as sent, by a version before tab keys.

@@ -57,6 +57,11 @@ final class LiveState: Sendable {
         account.apply(record.command, position: position, startedAtNanos: startedAtNanos)
     }
 
+    /// Asks every tracker on this node to greet again.
+    func askTrackersToGreet() {
+        for account in all { account.askTrackersToGreet() }
+    }
+
     /// Closes every socket on this node politely (graceful shutdown): trackers reconnect
     /// to the next server, dashboards resynchronise.
     func closeAll() {

@@ -3,10 +3,11 @@ import FoyerCore
 /// Writes the feed's per-event messages (`added`, `changed`, `removed`, `counters`,
 /// `tracking`) straight into bytes.
 ///
-/// Every page change sends a whole entry with its page history to the dashboards;
-/// Foundation's `JSONEncoder` spent about a sixth of the server's time on that. The
-/// output is the same JSON document `FeedEntry` describes, key for key (``JSONWriter``'s
-/// escaping), `null` for absent entry fields, absent location fields left out.
+/// `added` carries the whole entry: the same JSON document `FeedEntry` describes, key
+/// for key (``JSONWriter``'s escaping), `null` for absent entry fields, absent location
+/// fields left out. `changed` carries only what changed (``changed(_:)``): a whole
+/// entry with its history on every page view was up to ~120 KB per message for every
+/// dashboard (issue 19).
 struct FeedJSON {
     private var writer: JSONWriter
 
@@ -24,10 +25,8 @@ struct FeedJSON {
             json.raw(#"{"type":"added","entry":"#)
             json.entry(entry)
             json.raw("}")
-        case .changed(let entry):
-            json.raw(#"{"type":"changed","entry":"#)
-            json.entry(entry)
-            json.raw("}")
+        case .changed(let update):
+            json.changed(update)
         case .removed(let id, let reason):
             json.raw(#"{"type":"removed","id":"#)
             json.string(id)
@@ -71,8 +70,74 @@ struct FeedJSON {
         string(entry.timezone)
         raw(entry.returning ? #","returning":true,"location":"# : #","returning":false,"location":"#)
         if let location = entry.location { self.location(location) } else { raw("null") }
-        raw(#","pages":["#)
-        for (index, page) in entry.pages.enumerated() {
+        raw(#","pages":"#)
+        pages(entry.pages)
+        raw(#","chatId":"#)
+        if let chatID = entry.chatID { string(chatID) } else { raw("null") }
+        raw("}")
+    }
+
+    /// `{"type":"changed","id":…,"set":{…},"pages":{"drop":d,"keep":k,"add":[…]}}`: `set`
+    /// holds the entry fields whose value changed (`null` clears one), `pages` is there
+    /// only when the history changed: keep the old history's pages `drop ..< drop+keep`,
+    /// then append `add` (a navigation: `add` is the new page, `drop` the pages the
+    /// bounds pushed out; a retitle: the last page again with its new title).
+    mutating func changed(_ update: EntryUpdate) {
+        let entry = update.entry
+        let old = update.previous
+        raw(#"{"type":"changed","id":"#)
+        string(entry.id)
+        raw(#","set":{"#)
+        var first = true
+        func key(_ name: StaticString, _ json: inout FeedJSON) {
+            if !first { json.raw(",") }
+            json.raw(name)
+            first = false
+        }
+        if entry.number != old.number {
+            key(#""number":"#, &self)
+            integer(entry.number)
+            raw(#","name":"Visitor "#)
+            integer(entry.number)
+            raw("\"")
+        }
+        if entry.status != old.status { key(#""status":"#, &self); string(entry.status.rawValue) }
+        if entry.connectedAt != old.connectedAt { key(#""connectedAt":"#, &self); integer(entry.connectedAt) }
+        if entry.pageSince != old.pageSince { key(#""pageSince":"#, &self); integer(entry.pageSince) }
+        if entry.leftAt != old.leftAt {
+            key(#""leftAt":"#, &self)
+            if let leftAt = entry.leftAt { integer(leftAt) } else { raw("null") }
+        }
+        if entry.url != old.url { key(#""url":"#, &self); string(entry.url) }
+        if entry.title != old.title { key(#""title":"#, &self); string(entry.title) }
+        if entry.referrer != old.referrer { key(#""referrer":"#, &self); string(entry.referrer) }
+        if entry.language != old.language { key(#""language":"#, &self); string(entry.language) }
+        if entry.timezone != old.timezone { key(#""timezone":"#, &self); string(entry.timezone) }
+        if entry.returning != old.returning { key(#""returning":"#, &self); raw(entry.returning ? "true" : "false") }
+        if entry.location != old.location {
+            key(#""location":"#, &self)
+            if let location = entry.location { self.location(location) } else { raw("null") }
+        }
+        if entry.chatID != old.chatID {
+            key(#""chatId":"#, &self)
+            if let chatID = entry.chatID { string(chatID) } else { raw("null") }
+        }
+        raw("}")
+        if let pages = update.pages {
+            raw(#","pages":{"drop":"#)
+            integer(pages.drop)
+            raw(#","keep":"#)
+            integer(pages.keep)
+            raw(#","add":"#)
+            self.pages(pages.added)
+            raw("}")
+        }
+        raw("}")
+    }
+
+    private mutating func pages(_ pages: some Collection<PageView>) {
+        raw("[")
+        for (index, page) in pages.enumerated() {
             raw(index == 0 ? #"{"url":"# : #",{"url":"#)
             string(page.url)
             raw(#","title":"#)
@@ -81,9 +146,7 @@ struct FeedJSON {
             integer(page.at)
             raw("}")
         }
-        raw(#"],"chatId":"#)
-        if let chatID = entry.chatID { string(chatID) } else { raw("null") }
-        raw("}")
+        raw("]")
     }
 
     private mutating func location(_ location: VisitorLocation) {

@@ -28,9 +28,9 @@ enum FeedMessage: Encodable {
         case .event(.added(let entry)):
             try container.encode("added", forKey: .type)
             try container.encode(FeedEntry(entry: entry), forKey: .entry)
-        case .event(.changed(let entry)):
-            try container.encode("changed", forKey: .type)
-            try container.encode(FeedEntry(entry: entry), forKey: .entry)
+        case .event(.changed):
+            // Only what changed is sent; FeedJSON alone writes it (see encoded()).
+            throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "changed is written by FeedJSON"))
         case .event(.removed(let id, let reason)):
             try container.encode("removed", forKey: .type)
             try container.encode(id, forKey: .id)

@@ -165,9 +165,7 @@ struct TrackerSession {
         guard let url = message.url else { return .failure(Refusal(code: 1007, reason: "missing field url")) }
         switch URLSanitizer.sanitize(url) {
         case .success(let page): return .success(page)
-        case .failure(.tooLong): return .failure(Refusal(code: 1008, reason: "url too long"))
-        case .failure(.missingHost): return .failure(Refusal(code: 1008, reason: "url has no host"))
-        case .failure(.notHTTP): return .failure(Refusal(code: 1008, reason: "url must be http(s)"))
+        case .failure(let failure): return .failure(Refusal(code: 1008, reason: failure.reason))
         }
     }
 

@@ -211,6 +211,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private func greet(_ context: ChannelHandlerContext, _ greeting: TrackerSession.Greeting) {
         var hello = greeting.hello
         hello.location = setup.locate(hello.timezone)
+        hello.clientKey = setup.hub.hasher.client(setup.clientAddress, accountID: setup.accountID)
         let startedAt = Monotonic.nanoseconds()
         let browserHash = greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
         // Resumed tabs and browsers without an id need no lookup.

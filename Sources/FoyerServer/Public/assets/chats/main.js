@@ -74,9 +74,14 @@ function onFeed(message) {
       if (selected && model.chats.has(selected)) select(selected);
       break;
     case 'added':
-    case 'changed':
       model.entries.set(message.entry.id, message.entry);
       break;
+    case 'changed': {
+      // Only the fields that changed come (docs/PROTOCOL.md section 2); no history is read here.
+      const held = model.entries.get(message.id);
+      if (held && message.set && typeof message.set === 'object') model.entries.set(message.id, { ...held, ...message.set });
+      break;
+    }
     case 'removed':
       model.entries.delete(message.id);
       break;

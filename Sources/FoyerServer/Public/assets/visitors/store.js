@@ -140,13 +140,22 @@ export class VisitorStore {
     if (!message || typeof message !== 'object') return;
     switch (message.type) {
       case 'snapshot': this.applySnapshot(message); break;
-      case 'added':
-      case 'changed': {
+      case 'added': {
         const entry = sanitiseEntry(message.entry);
         if (!entry) return;
         const isNew = !this.entries.has(entry.id);
         this.put(entry);
-        if (isNew && message.type === 'added') this.pending.arrived.add(entry.id);
+        if (isNew) this.pending.arrived.add(entry.id);
+        break;
+      }
+      case 'changed': {
+        // Only what changed comes; an id we do not hold has nothing to merge into
+        // (the feed never skips a message: a gap means a new snapshot).
+        const previous = this.entries.get(String(message.id));
+        if (!previous) return;
+        const entry = mergeChange(previous, message);
+        if (!entry) return;
+        this.put(entry);
         break;
       }
       case 'removed': this.remove(String(message.id), String(message.reason ?? '')); break;
@@ -436,6 +445,35 @@ export function sanitiseEntry(raw) {
     pages: Array.isArray(raw.pages) ? raw.pages : [],
     chatId: raw.chatId == null || raw.chatId === '' ? null : str(raw.chatId),
   };
+}
+
+/** Entry fields a `changed` message may set (docs/PROTOCOL.md section 2). */
+const CHANGEABLE = ['number', 'name', 'status', 'connectedAt', 'pageSince', 'leftAt', 'url', 'title', 'referrer',
+  'language', 'timezone', 'returning', 'location', 'chatId'];
+
+/**
+ * The entry after a `changed` message: `set` holds the fields that changed, `pages`
+ * (when the history changed) says which old pages stay (`drop`, `keep`) and which
+ * come after them (`add`).
+ * @param {Entry} previous
+ * @param {any} message
+ * @returns {Entry | null}
+ */
+export function mergeChange(previous, message) {
+  /** @type {any} */
+  const raw = { ...previous };
+  const set = message.set;
+  if (set && typeof set === 'object') {
+    for (const key of CHANGEABLE) if (Object.prototype.hasOwnProperty.call(set, key)) raw[key] = set[key];
+  }
+  const pages = message.pages;
+  if (pages && typeof pages === 'object') {
+    const drop = Number.isInteger(pages.drop) && pages.drop > 0 ? pages.drop : 0;
+    const keep = Number.isInteger(pages.keep) && pages.keep > 0 ? pages.keep : 0;
+    const added = Array.isArray(pages.add) ? pages.add : [];
+    raw.pages = previous.pages.slice(drop, drop + keep).concat(added);
+  }
+  return sanitiseEntry(raw);
 }
 
 /**

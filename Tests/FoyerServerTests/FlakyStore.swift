@@ -1,0 +1,80 @@
+import FoyerCore
+import FoyerStore
+import Synchronization
+
+/// A real store whose entry writes fail while `failing` is set, as on a full disk;
+/// everything else goes straight through.
+final class FlakyStore: Store {
+    struct DiskFull: Error {}
+
+    let base: any Store
+    private let state = Mutex((failing: false, failed: 0))
+
+    init(_ base: any Store) { self.base = base }
+
+    /// Makes entry writes fail (true) or succeed again (false).
+    func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
+
+    /// How many entry writes failed so far.
+    var failedWrites: Int { state.withLock { $0.failed } }
+
+    func apply(_ changes: [EntryChange]) async throws {
+        let fail = state.withLock { state in
+            if state.failing { state.failed += 1 }
+            return state.failing
+        }
+        if fail { throw DiskFull() }
+        try await base.apply(changes)
+    }
+
+    func migrate() async throws { try await base.migrate() }
+    func createAccount(name: String, siteKey: String, now: Int64) async throws -> Account {
+        try await base.createAccount(name: name, siteKey: siteKey, now: now)
+    }
+    func accounts() async throws -> [Account] { try await base.accounts() }
+    func account(id: String) async throws -> Account? { try await base.account(id: id) }
+    func account(name: String) async throws -> Account? { try await base.account(name: name) }
+    func account(siteKey: String) async throws -> Account? { try await base.account(siteKey: siteKey) }
+    func updateAccount(_ account: Account) async throws { try await base.updateAccount(account) }
+    func createUser(accountID: String, email: String, passwordHash: String, role: Role, now: Int64) async throws -> User {
+        try await base.createUser(accountID: accountID, email: email, passwordHash: passwordHash, role: role, now: now)
+    }
+    func user(id: String) async throws -> User? { try await base.user(id: id) }
+    func user(email: String) async throws -> User? { try await base.user(email: email) }
+    func users(accountID: String) async throws -> [User] { try await base.users(accountID: accountID) }
+    func updateRole(userID: String, role: Role) async throws { try await base.updateRole(userID: userID, role: role) }
+    func deleteUser(id: String) async throws { try await base.deleteUser(id: id) }
+    func createSetupToken(accountID: String, tokenHash: String, expiresAt: Int64) async throws {
+        try await base.createSetupToken(accountID: accountID, tokenHash: tokenHash, expiresAt: expiresAt)
+    }
+    func consumeSetupToken(tokenHash: String, now: Int64) async throws -> String? {
+        try await base.consumeSetupToken(tokenHash: tokenHash, now: now)
+    }
+    func createSession(_ session: Session) async throws { try await base.createSession(session) }
+    func session(tokenHash: String) async throws -> Session? { try await base.session(tokenHash: tokenHash) }
+    func touchSession(tokenHash: String, at: Int64) async throws { try await base.touchSession(tokenHash: tokenHash, at: at) }
+    func deleteSession(tokenHash: String) async throws { try await base.deleteSession(tokenHash: tokenHash) }
+    func deleteSessions(idleSince: Int64) async throws { try await base.deleteSessions(idleSince: idleSince) }
+    func browserFirstSeen(accountID: String, browserHash: String) async throws -> Int64? {
+        try await base.browserFirstSeen(accountID: accountID, browserHash: browserHash)
+    }
+    func browsersFirstSeen(accountID: String, browserHashes: [String]) async throws -> [String: Int64] {
+        try await base.browsersFirstSeen(accountID: accountID, browserHashes: browserHashes)
+    }
+    func entries(accountID: String) async throws -> [Entry] { try await base.entries(accountID: accountID) }
+    func createChat(_ chat: Chat) async throws { try await base.createChat(chat) }
+    func chat(id: String) async throws -> Chat? { try await base.chat(id: id) }
+    func activeChat(accountID: String, tab: String) async throws -> Chat? { try await base.activeChat(accountID: accountID, tab: tab) }
+    func activeChats(accountID: String) async throws -> [Chat] { try await base.activeChats(accountID: accountID) }
+    func archiveChat(id: String, at: Int64) async throws { try await base.archiveChat(id: id, at: at) }
+    func setChatTab(id: String, tab: String) async throws { try await base.setChatTab(id: id, tab: tab) }
+    func addMessage(_ message: ChatMessage) async throws -> ChatMessage { try await base.addMessage(message) }
+    func messages(chatID: String) async throws -> [ChatMessage] { try await base.messages(chatID: chatID) }
+    func advanceMessages(chatID: String, author: ChatMessage.Author, upTo: Int64, to state: ChatMessage.State) async throws -> [ChatMessage] {
+        try await base.advanceMessages(chatID: chatID, author: author, upTo: upTo, to: state)
+    }
+    func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String {
+        try await base.secret(named: name, orCreate: make)
+    }
+    func close() async throws { try await base.close() }
+}
