@@ -41,9 +41,14 @@ public enum FoyerApplication {
         try await hub.loadAll()
         let authenticator = SessionAuthenticator(
             store: store, clock: clock, idleSeconds: configuration.sessionIdleSeconds, bcryptCost: configuration.bcryptCost)
+        try await authenticator.learnStoredHashCosts()
         let limiter = AddressLimiter(
             maxOpen: configuration.maxSocketsPerAddress, rate: configuration.connectsPerSecondPerAddress,
             burst: configuration.connectBurstPerAddress)
+        let pending = PendingConnections(
+            maxPerAddress: configuration.maxPendingPerAddress,
+            timeout: .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9)),
+            trustedProxies: try ClientAddressResolver(trustedProxies: configuration.trustedProxies))
         let chats = ChatService(hub: hub)
         let gate = SocketGate(
             hub: hub, chats: chats, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
@@ -53,8 +58,8 @@ public enum FoyerApplication {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CSRFMiddleware())
         let files = StaticFiles()
-        SiteController(files: files, authenticator: authenticator, metrics: metrics, store: store, ready: ready).add(to: router)
-        AuthController(authenticator: authenticator, hub: hub, secureCookies: configuration.secureCookies).add(to: router)
+        SiteController(files: files, authenticator: authenticator, metrics: metrics, store: store, ready: ready, metricsToken: configuration.metricsToken).add(to: router)
+        AuthController(authenticator: authenticator, hub: hub, secureCookies: configuration.secureCookies, locator: locator).add(to: router)
         SettingsController(authenticator: authenticator, hub: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, hub: hub).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
@@ -65,7 +70,7 @@ public enum FoyerApplication {
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
-                FoyerChannel(responder: responder, gate: gate, idleTimeout: .seconds(120))
+                FoyerChannel(responder: responder, gate: gate, pending: pending, idleTimeout: .seconds(120))
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Foyer"),

@@ -8,6 +8,8 @@ struct AuthController {
     let authenticator: SessionAuthenticator
     let hub: LiveHub
     let secureCookies: Bool
+    /// Finds the client behind trusted proxies (`--trusted-proxy`).
+    let locator: any VisitorLocator
     var store: any Store { hub.store }
 
     struct SignInRequest: Decodable {
@@ -38,7 +40,11 @@ struct AuthController {
             } catch {
                 return JSONResponse.error(.badRequest, "send a JSON object with email and password")
             }
-            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            // The client, not a trusted proxy in front: behind nginx every request comes
+            // from the proxy, and one client's failures must not lock out everyone.
+            let peer = context.remoteAddress?.ipAddress
+            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+            let address = locator.clientAddress(peer: peer, headers: headers) ?? peer ?? "unknown"
             switch try await authenticator.signIn(email: body.email, password: body.password, clientAddress: address) {
             case .signedIn(let signedIn):
                 var response = try JSONResponse.value(["email": signedIn.user.email, "role": signedIn.user.role.rawValue])
@@ -46,6 +52,8 @@ struct AuthController {
                 return response
             case .wrongCredentials:
                 return JSONResponse.error(.unauthorized, "wrong email or password")
+            case .invalidEmail:
+                return JSONResponse.error(.badRequest, "not an email address")
             case .tooManyAttempts:
                 return JSONResponse.error(.tooManyRequests, "too many failed sign-ins; wait a minute and try again")
             }
