@@ -34,6 +34,9 @@ final class SessionAuthenticator: Sendable {
         dummyHashes.withLock { $0.raise(to: bcryptCost) }
     }
 
+    /// The cost unknown emails are checked at (for tests).
+    var dummyHashCost: UInt8 { dummyHashes.withLock { $0.cost } }
+
     /// Learns the cost of every stored password hash (at start: users may have been
     /// created with another `--bcrypt-cost`).
     func learnStoredHashCosts() async throws {

@@ -8,12 +8,13 @@ import Synchronization
 /// email's owner out from everywhere. Guessing one user's password from many addresses
 /// stays slow through bcrypt's cost. Keys are fixed-size digests (an email may be
 /// megabytes before it is refused), and the table drops buckets that have refilled as
-/// it grows, so failures cannot grow memory without bound.
+/// it doubles and every minute, so failures cannot grow memory without bound.
 final class SignInFailures: Sendable {
     private struct Table {
         var buckets: [[UInt8]: RateBucket] = [:]
         /// The size at which refilled buckets are dropped next.
         var pruneAt = SignInFailures.minimumPruneSize
+        var prunedAtNanos: UInt64 = 0
     }
 
     static let burst: Double = 5
@@ -35,7 +36,9 @@ final class SignInFailures: Sendable {
                 _ = bucket.take(nowNanos: nowNanos)
                 table.buckets[key] = bucket
             }
-            if table.buckets.count >= table.pruneAt {
+            // When it has doubled, or a minute after the last time (a bucket refills in 60 s).
+            if table.buckets.count >= table.pruneAt || nowNanos &- table.prunedAtNanos > 60_000_000_000 {
+                table.prunedAtNanos = nowNanos
                 table.buckets = table.buckets.filter { !$0.value.isFull(nowNanos: nowNanos) }
                 table.pruneAt = max(Self.minimumPruneSize, table.buckets.count * 2)
             }
