@@ -69,6 +69,21 @@ struct HoldUnderAttackTests {
         #expect(try await get(server, "/healthz").status == 200)
     }
 
+    @Test func aTrustedProxyIsNotCappedButKeepsTheDeadline() async throws {
+        let server = try await TestServer.start {
+            $0.maxPendingPerAddress = 2
+            $0.requestTimeoutSeconds = 1
+            $0.trustedProxies = ["127.0.0.1/32"]
+        }
+        defer { Task { await server.stop() } }
+        // The proxy carries many clients: more than the cap of its connections may be
+        // in their request at once …
+        let held = try (0..<4).map { _ in try RawSocket(port: server.port, receiveTimeoutSeconds: 5) }
+        #expect(try await get(server, "/healthz").status == 200)
+        // … but each still has to finish its request in time.
+        for socket in held { #expect(try await socket.closedByServer()) }
+    }
+
     // MARK: Sign-in
 
     @Test func failedSignInsWithHugeEmailsDoNotGrowTheFailureTable() async throws {
