@@ -179,9 +179,17 @@ struct HoldUnderAttackTests {
         let (_, watcher) = try await server.member("agent@shop.example", role: .agent, of: try #require(await server.store.accounts().first))
         let watching = server.feed(cookie: watcher)
         #expect(try await watching.nextJSON()?["type"] as? String == "snapshot")
+        let watcherHash = SessionAuthenticator.hash(String(watcher.split(separator: "=", maxSplits: 1)[1]))
         for _ in 0..<3 {
             server.clock.advance(millis: 6 * 3600 * 1000)
-            try await Task.sleep(for: .milliseconds(600))  // at least two checks at each step
+            // The feed's next check marks the session used at the new time.
+            let now = server.clock.nowMillis()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while try await server.store.session(tokenHash: watcherHash)?.lastSeenAt != now {
+                #expect(ContinuousClock.now < deadline, "the open feed did not keep its session in use")
+                if ContinuousClock.now >= deadline { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
         #expect(try await server.api("GET", "/api/me", cookie: watcher).status == 200)
     }
