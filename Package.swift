@@ -7,6 +7,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The server module's topic folders, each with a README saying its job and what it may use.
+let serverFolders = ["App", "Connection", "Tracker", "Feed", "Site", "Auth", "Chat", "Cluster", "Live", "Messages", "Location", "Configuration", "Support"]
+
 let package = Package(
     name: "foyer",
     platforms: [.macOS(.v15)],
@@ -76,6 +79,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: serverFolders.map { "\($0)/README.md" },
             resources: [.copy("Public")],
             swiftSettings: swiftSettings
         ),

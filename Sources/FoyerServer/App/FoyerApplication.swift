@@ -33,25 +33,31 @@ public enum FoyerApplication {
         let salt = try await store.secret(named: "browser-salt") { Identifier.make(length: 43) }
         let metrics = FoyerMetrics()
         let writer = EntryWriter(store: store, logger: logger)
-        // A store several nodes can share makes this server a node of a cluster.
-        let cluster = store.liveLog.map { ClusterBus(log: $0, configuration: configuration.cluster, clock: clock, metrics: metrics, logger: logger) }
-        let hub = LiveHub(store: store, writer: writer, cluster: cluster, clock: clock, metrics: metrics, browserSalt: salt,
-            disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000, entryLimit: configuration.entryLimit, logger: logger)
+        let rules = RegistryConfiguration(entryLimit: configuration.entryLimit, disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000)
+        // A store several nodes can share makes this server a node of a cluster, whose
+        // live state lives in the shared log instead of entry rows.
+        let environment = LiveEnvironment(
+            clock: clock, metrics: metrics, writer: store.liveLog == nil ? writer : nil, connections: ConnectionIDs(),
+            hasher: IdentityHasher(salt: salt), configuration: rules)
+        let state = LiveState(environment: environment)
+        let cluster = store.liveLog.map { ClusterBus(log: $0, state: state, store: store, configuration: configuration.cluster, logger: logger) }
+        let sink: any LiveCommandSink = cluster ?? LocalCommandSink(state: state, store: store)
+        let hub = LiveHub(state: state, sink: sink, store: store, writer: writer)
         inspector?.attach(hub)
-        try await hub.loadAll()
+        try await hub.start()
         let authenticator = SessionAuthenticator(
             store: store, clock: clock, idleSeconds: configuration.sessionIdleSeconds, bcryptCost: configuration.bcryptCost)
         try await authenticator.learnStoredHashCosts()
         let limiter = AddressLimiter(
             maxOpen: configuration.maxSocketsPerAddress, rate: configuration.connectsPerSecondPerAddress,
             burst: configuration.connectBurstPerAddress)
+        let addresses = try ClientAddressResolver(trustedProxies: configuration.trustedProxies)
         let pending = PendingConnections(
             maxPerAddress: configuration.maxPendingPerAddress,
-            timeout: .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9)),
-            trustedProxies: try ClientAddressResolver(trustedProxies: configuration.trustedProxies))
-        let chats = ChatService(hub: hub)
+            timeout: .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9)), trustedProxies: addresses)
+        let chats = ChatService(store: store, live: hub)
         let gate = SocketGate(
-            hub: hub, chats: chats, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
+            hub: hub, store: store, chats: chats, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
         let ready = ReadinessFlag()
 
         let router = Router(context: FoyerRequestContext.self)
@@ -59,14 +65,14 @@ public enum FoyerApplication {
         router.add(middleware: CSRFMiddleware())
         let files = StaticFiles()
         SiteController(files: files, authenticator: authenticator, metrics: metrics, store: store, ready: ready, metricsToken: configuration.metricsToken).add(to: router)
-        AuthController(authenticator: authenticator, hub: hub, secureCookies: configuration.secureCookies, locator: locator).add(to: router)
-        SettingsController(authenticator: authenticator, hub: hub, publicURL: configuration.publicURL).add(to: router)
-        TeamController(authenticator: authenticator, hub: hub).add(to: router)
+        AuthController(authenticator: authenticator, store: store, live: hub, secureCookies: configuration.secureCookies, addresses: addresses).add(to: router)
+        SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
+        TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
 
         let ticker = HubTicker(
-            hub: hub, limiter: limiter, sessionIdleMillis: configuration.sessionIdleSeconds * 1000, interval: .seconds(1))
+            hub: hub, store: store, limiter: limiter, sessionIdleMillis: configuration.sessionIdleSeconds * 1000, interval: .seconds(1))
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in

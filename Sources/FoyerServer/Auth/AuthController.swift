@@ -1,4 +1,5 @@
 import Foundation
+import FoyerGeo
 import FoyerStore
 import Hummingbird
 import HTTPTypes
@@ -6,11 +7,12 @@ import HTTPTypes
 /// Sign-in, sign-out and "who am I".
 struct AuthController {
     let authenticator: SessionAuthenticator
-    let hub: LiveHub
+    let store: any Store
+    /// Signing out closes that session's open feeds.
+    let live: LiveHub
     let secureCookies: Bool
     /// Finds the client behind trusted proxies (`--trusted-proxy`).
-    let locator: any VisitorLocator
-    var store: any Store { hub.store }
+    let addresses: ClientAddressResolver
 
     struct SignInRequest: Decodable {
         let email: String
@@ -44,7 +46,7 @@ struct AuthController {
             // from the proxy, and one client's failures must not lock out everyone.
             let peer = context.remoteAddress?.ipAddress
             let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
-            let address = locator.clientAddress(peer: peer, headers: headers) ?? peer ?? "unknown"
+            let address = addresses.clientAddress(peer: peer, headers: headers)?.description ?? peer ?? "unknown"
             switch try await authenticator.signIn(email: body.email, password: body.password, clientAddress: address) {
             case .signedIn(let signedIn):
                 var response = try JSONResponse.value(["email": signedIn.user.email, "role": signedIn.user.role.rawValue])
@@ -64,7 +66,7 @@ struct AuthController {
             {
                 try await authenticator.signOut(token: token)
                 let sessionHash = SessionAuthenticator.hash(token)
-                hub.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out", .session(sessionHash))
+                live.loadedAccount(id: user.accountID)?.closeDashboards(code: 4401, reason: "signed out", .session(sessionHash))
             }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = cookie(value: "", maxAge: 0)

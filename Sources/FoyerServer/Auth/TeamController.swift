@@ -8,7 +8,10 @@ import HTTPTypes
 /// Only owners grant or take away the owner role, and the last owner always stays.
 struct TeamController {
     let authenticator: SessionAuthenticator
-    let hub: LiveHub
+    let store: any Store
+    let clock: any WallClock
+    /// Removing a member closes their open feeds.
+    let live: LiveHub
 
     struct Member: Encodable {
         let id: String
@@ -28,7 +31,7 @@ struct TeamController {
     func add(to router: Router<FoyerRequestContext>) {
         router.get("/api/team") { request, _ in
             let viewer = try await Viewer.require(request, authenticator: authenticator)
-            let members = try await hub.store.users(accountID: viewer.account.id).map {
+            let members = try await store.users(accountID: viewer.account.id).map {
                 Member(id: $0.id, email: $0.email, role: $0.role.rawValue, you: $0.id == viewer.user.id)
             }
             return try JSONResponse.value(["members": members])
@@ -47,8 +50,8 @@ struct TeamController {
             }
             let hash = try await authenticator.hashPassword(body.password)
             do {
-                let user = try await hub.store.createUser(
-                    accountID: viewer.account.id, email: email, passwordHash: hash, role: role, now: hub.clock.nowMillis())
+                let user = try await store.createUser(
+                    accountID: viewer.account.id, email: email, passwordHash: hash, role: role, now: clock.nowMillis())
                 return try JSONResponse.value(Member(id: user.id, email: user.email, role: user.role.rawValue, you: false), status: .created)
             } catch let error as StoreError where error == .duplicate("") {
                 // Whether the address is used by another account on this server is not
@@ -66,7 +69,7 @@ struct TeamController {
             if member.role == .owner && viewer.user.role != .owner {
                 throw HTTPError(.forbidden, message: "only owners can change an owner's role")
             }
-            try await teamChange { try await hub.store.updateRole(userID: member.id, role: role) }
+            try await teamChange { try await store.updateRole(userID: member.id, role: role) }
             return try JSONResponse.value(Member(id: member.id, email: member.email, role: role.rawValue, you: member.id == viewer.user.id))
         }
         router.delete("/api/team/:id") { request, context in
@@ -75,9 +78,9 @@ struct TeamController {
             if member.role == .owner && viewer.user.role != .owner {
                 throw HTTPError(.forbidden, message: "only owners can remove an owner")
             }
-            try await teamChange { try await hub.store.deleteUser(id: member.id) }
+            try await teamChange { try await store.deleteUser(id: member.id) }
             // Their open pages lose their feed at once (sessions are already gone).
-            hub.loadedAccount(id: viewer.account.id)?.closeDashboards(code: 4401, reason: "removed from the team", .user(member.id))
+            live.loadedAccount(id: viewer.account.id)?.closeDashboards(code: 4401, reason: "removed from the team", .user(member.id))
             return Response(status: .noContent)
         }
     }
@@ -85,7 +88,7 @@ struct TeamController {
     /// The member named in the path, only if they belong to the viewer's account: another
     /// account's member is "not found", never "forbidden", so ids reveal nothing.
     private func memberOfViewersAccount(_ context: FoyerRequestContext, _ viewer: Viewer) async throws -> User {
-        guard let id = context.parameters.get("id"), let member = try await hub.store.user(id: id),
+        guard let id = context.parameters.get("id"), let member = try await store.user(id: id),
             member.accountID == viewer.account.id
         else {
             throw HTTPError(.notFound, message: "no such member")

@@ -19,7 +19,7 @@ struct ChatController {
     func add(to router: Router<FoyerRequestContext>) {
         router.get("/api/chats/:id/messages") { request, context in
             let chat = try await chat(request, context)
-            let messages = try await chats.hub.store.messages(chatID: chat.id)
+            let messages = try await chats.store.messages(chatID: chat.id)
             return try JSONResponse.value(Conversation(chat: ChatSummary(chat: chat, messages: messages), messages: messages.map(MessageView.init)))
         }
         router.post("/api/chats/:id/messages") { request, context in

@@ -8,12 +8,16 @@ final class ChatService: Sendable {
     /// Longest message, in characters.
     static let maxCharacters = 4000
 
-    let hub: LiveHub
+    let store: any Store
+    private let live: LiveHub
+    private let clock: any WallClock
     /// One chat change at a time, so two first messages cannot start two chats.
     private let gate = SerialGate()
 
-    init(hub: LiveHub) {
-        self.hub = hub
+    init(store: any Store, live: LiveHub) {
+        self.store = store
+        self.live = live
+        clock = live.clock
     }
 
     enum Refusal: String, Error {
@@ -29,9 +33,9 @@ final class ChatService: Sendable {
         guard !text.isEmpty else { return .failure(.empty) }
         guard text.count <= Self.maxCharacters else { return .failure(.tooLong) }
         return try await gate.run {
-            let now = hub.clock.nowMillis()
+            let now = clock.nowMillis()
             let chat: Chat
-            if let active = try await hub.store.activeChat(accountID: accountID, tab: tab) {
+            if let active = try await store.activeChat(accountID: accountID, tab: tab) {
                 chat = active
                 try await live.startChat(tab: tab, chatID: chat.id)
             } else {
@@ -40,14 +44,14 @@ final class ChatService: Sendable {
                 try await live.startChat(tab: tab, chatID: id)
                 let entry = live.entry(tab: tab)
                 chat = Chat(id: id, accountID: accountID, tab: tab, entryID: entry?.id ?? "", visitor: entry?.name ?? "Visitor", startedAt: now)
-                try await hub.store.createChat(chat)
+                try await store.createChat(chat)
             }
-            var message = try await hub.store.addMessage(
+            var message = try await store.addMessage(
                 ChatMessage(chatID: chat.id, author: .visitor, clientID: clientID, text: text, at: now))
-            var messages = try await hub.store.messages(chatID: chat.id)
+            var messages = try await store.messages(chatID: chat.id)
             if live.chatChanged(ChatSummary(chat: chat, messages: messages), messages: [MessageView(message)]), message.state == .sent {
                 // An agent's page received it: delivered (with any earlier ones still "sent").
-                let delivered = try await hub.store.advanceMessages(chatID: chat.id, author: .visitor, upTo: message.id, to: .delivered)
+                let delivered = try await store.advanceMessages(chatID: chat.id, author: .visitor, upTo: message.id, to: .delivered)
                 if let latest = delivered.last {
                     message = latest
                     // Update the list in hand instead of reading the whole chat again.
@@ -62,16 +66,16 @@ final class ChatService: Sendable {
 
     /// The tab's active chat and its messages.
     func history(accountID: String, tab: String) async throws -> (Chat?, [ChatMessage]) {
-        guard let chat = try await hub.store.activeChat(accountID: accountID, tab: tab) else { return (nil, []) }
-        return (chat, try await hub.store.messages(chatID: chat.id))
+        guard let chat = try await store.activeChat(accountID: accountID, tab: tab) else { return (nil, []) }
+        return (chat, try await store.messages(chatID: chat.id))
     }
 
     /// The visitor's widget received (`delivered`) or showed (`read`) agent messages.
     func visitorReceipt(accountID: String, live: LiveAccount, tab: String, upTo: Int64, state: ChatMessage.State) async throws {
-        guard let chat = try await hub.store.activeChat(accountID: accountID, tab: tab) else { return }
-        let changed = try await hub.store.advanceMessages(chatID: chat.id, author: .agent, upTo: upTo, to: state)
+        guard let chat = try await store.activeChat(accountID: accountID, tab: tab) else { return }
+        let changed = try await store.advanceMessages(chatID: chat.id, author: .agent, upTo: upTo, to: state)
         guard !changed.isEmpty else { return }
-        live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))
+        live.chatChanged(ChatSummary(chat: chat, messages: try await store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))
     }
 
     // MARK: Agents
@@ -79,7 +83,7 @@ final class ChatService: Sendable {
     /// The chat if it is active and belongs to the viewer's account; foreign and archived
     /// chats are "not found" alike.
     func activeChat(_ id: String, of account: Account) async throws -> Chat? {
-        guard let chat = try await hub.store.chat(id: id), chat.accountID == account.id, chat.status == .active else { return nil }
+        guard let chat = try await store.chat(id: id), chat.accountID == account.id, chat.status == .active else { return nil }
         return chat
     }
 
@@ -89,18 +93,18 @@ final class ChatService: Sendable {
         guard !text.isEmpty else { return .failure(.empty) }
         guard text.count <= Self.maxCharacters else { return .failure(.tooLong) }
         let live = try await liveAccount(chat.accountID)
-        let message = try await hub.store.addMessage(ChatMessage(chatID: chat.id, author: .agent, agentID: agentID, text: text, at: hub.clock.nowMillis()))
-        live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: [MessageView(message)])
+        let message = try await store.addMessage(ChatMessage(chatID: chat.id, author: .agent, agentID: agentID, text: text, at: clock.nowMillis()))
+        live.chatChanged(ChatSummary(chat: chat, messages: try await store.messages(chatID: chat.id)), messages: [MessageView(message)])
         live.sendToTab(chat.tab, TrackerReply(t: "message", message: MessageView(message)).json)
         return .success(message)
     }
 
     /// An agent read the visitor's messages up to `upTo`.
     func agentRead(_ chat: Chat, upTo: Int64) async throws {
-        let changed = try await hub.store.advanceMessages(chatID: chat.id, author: .visitor, upTo: upTo, to: .read)
+        let changed = try await store.advanceMessages(chatID: chat.id, author: .visitor, upTo: upTo, to: .read)
         guard !changed.isEmpty else { return }
         let live = try await liveAccount(chat.accountID)
-        live.chatChanged(ChatSummary(chat: chat, messages: try await hub.store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))
+        live.chatChanged(ChatSummary(chat: chat, messages: try await store.messages(chatID: chat.id)), messages: changed.map(MessageView.init))
         for message in changed {
             live.sendToTab(chat.tab, TrackerReply(t: "receipt", id: message.id, state: "read").json)
         }
@@ -109,7 +113,7 @@ final class ChatService: Sendable {
     /// Archives a chat: the entry leaves the map and frees its number; the visitor is told.
     func archive(_ chat: Chat) async throws {
         try await gate.run {
-            try await hub.store.archiveChat(id: chat.id, at: hub.clock.nowMillis())
+            try await store.archiveChat(id: chat.id, at: clock.nowMillis())
             let live = try await liveAccount(chat.accountID)
             live.archiveChat(chat.id, tab: chat.tab)
             live.sendToTab(chat.tab, #"{"t":"archived"}"#)
@@ -117,9 +121,9 @@ final class ChatService: Sendable {
     }
 
     private func liveAccount(_ accountID: String) async throws -> LiveAccount {
-        if let live = hub.loadedAccount(id: accountID) { return live }
-        guard let account = try await hub.store.account(id: accountID) else { throw StoreError.notFound("account") }
-        return try await hub.liveAccount(for: account)
+        if let loaded = live.loadedAccount(id: accountID) { return loaded }
+        guard let account = try await store.account(id: accountID) else { throw StoreError.notFound("account") }
+        return try await live.liveAccount(for: account)
     }
 
 }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import FoyerCore
 import FoyerStore
 import Logging
@@ -9,7 +6,7 @@ import Prometheus
 import ServiceLifecycle
 import Synchronization
 
-/// This node's link to the cluster's shared live state.
+/// This node's link to the cluster's shared live state, and the cluster's command sink.
 ///
 /// Commands submitted here are appended to the log in batches (one append, one commit,
 /// one notification per batch, never one per event: `NOTIFY` serialises commits) and
@@ -20,16 +17,17 @@ import Synchronization
 /// connection) sends the once-a-second tick, declares silent nodes gone and writes snapshots.
 final class ClusterBus: Service, Sendable {
     let log: any LiveLog
+    let state: LiveState
+    let store: any Store
     private let configuration: ClusterConfiguration
-    private let clock: any WallClock
     private let metrics: FoyerMetrics
     private let logger: Logger
-    private let nodeID = Atomic<Int64>(0)
+    private let snapshots: SnapshotWriter
     private let stopping = Atomic<Bool>(false)
-    private let outbox = Mutex(Outbox())
+    private let outbox = Mutex(ClusterOutbox())
     private let wake: AsyncStream<Void>.Continuation
     private let wakeups: AsyncStream<Void>
-    /// The applied position and the hub; held while a batch is applied or a snapshot taken.
+    /// The applied position and log bytes; held while a batch is applied or a snapshot taken.
     private let applied = Mutex(Applied())
     private let subscription = Mutex<(any LiveLogSubscription)?>(nil)
     /// Most bytes of commands per batch. A quiet node's batches are small and travel in
@@ -38,34 +36,27 @@ final class ClusterBus: Service, Sendable {
     /// at notification size would limit a node to one notification's worth per round trip.
     private static let batchBytes = 256 * 1024
 
-    private struct Outbox {
-        var records: [LiveRecord] = []
-        var nextTicket: UInt64 = 1
-        var batches: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
-        /// Highest ticket whose batch is in the log.
-        var appendedTicket: UInt64 = 0
-        var closed = false
-    }
-
     private struct Applied {
         var position: Int64 = 0
-        var hub: LiveHub?
         /// Bytes of batches applied since this node started (for the snapshot rule).
         var logBytes = 0
     }
 
-    init(log: any LiveLog, configuration: ClusterConfiguration, clock: any WallClock, metrics: FoyerMetrics, logger: Logger) {
+    init(log: any LiveLog, state: LiveState, store: any Store, configuration: ClusterConfiguration, logger: Logger) {
         self.log = log
+        self.state = state
+        self.store = store
         self.configuration = configuration
-        self.clock = clock
-        self.metrics = metrics
+        metrics = state.environment.metrics
         self.logger = logger
+        snapshots = SnapshotWriter(log: log, metrics: state.environment.metrics, logger: logger)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// This node's id (0 before it joined).
-    var node: Int64 { nodeID.load(ordering: .relaxed) }
+    var node: Int64 { state.environment.connections.node ?? 0 }
+
+    private var clock: any WallClock { state.environment.clock }
 
     /// Whether the loops should end: stopping, or the server's task was cancelled.
     private var isDone: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
@@ -79,24 +70,22 @@ final class ClusterBus: Service, Sendable {
     // MARK: Joining
 
     /// Registers this node, loads the newest snapshot and applies the log after it.
-    func join(hub: LiveHub) async throws {
-        applied.withLock { $0.hub = hub }
+    func join() async throws {
         let id = try await log.registerNode(address: configuration.address)
-        nodeID.store(id, ordering: .relaxed)
-        hub.useNode(id)
+        state.environment.connections.use(node: id)
         if let snapshot = try await log.latestSnapshot() {
-            try restore(snapshot, hub: hub)
+            try restore(snapshot)
         }
         try await catchUp()
-        hub.adoptRules()
+        adoptRules()
         logger.info("joined the cluster as node \(id) at log position \(position)")
     }
 
-    private func restore(_ snapshot: LiveLogSnapshot, hub: LiveHub) throws {
+    private func restore(_ snapshot: LiveLogSnapshot) throws {
         let decoded = try JSONDecoder().decode(LiveSnapshot.self, from: Data(snapshot.body.utf8))
-        applied.withLock { state in
-            hub.restore(decoded)
-            state.position = snapshot.position
+        applied.withLock { applied in
+            state.restore(decoded)
+            applied.position = snapshot.position
         }
     }
 
@@ -104,50 +93,18 @@ final class ClusterBus: Service, Sendable {
 
     /// Queues a command for the log.
     func submit(_ record: LiveRecord) {
-        outbox.withLock { $0.records.append(record) }
+        outbox.withLock { $0.add(record) }
         wake.yield()
     }
 
     /// Queues a command and returns once this node has applied it from the log.
     func submitAndWait(_ record: LiveRecord) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let refused = outbox.withLock { box -> Bool in
-                guard !box.closed else { return true }
-                var record = record
-                record.ticket = box.nextTicket
-                box.waiters[box.nextTicket] = continuation
-                box.nextTicket += 1
-                box.records.append(record)
-                return false
-            }
-            if refused {
-                continuation.resume(throwing: StoreError.unavailable("the server is stopping"))
-            } else {
+            if outbox.withLock({ $0.add(record, waiter: continuation) }) {
                 wake.yield()
+            } else {
+                continuation.resume(throwing: StoreError.unavailable("the server is stopping"))
             }
-        }
-    }
-
-    /// Takes the next batch: the queued commands, up to ``batchBytes``.
-    private func nextBatch() -> (id: String, body: String, lastTicket: UInt64)? {
-        outbox.withLock { box in
-            guard !box.records.isEmpty else { return nil }
-            var body = LiveBatchCodec.start()
-            var lastTicket: UInt64 = 0
-            var taken = 0
-            for record in box.records {
-                let mark = body.count
-                LiveBatchCodec.append(record, to: &body)
-                if taken > 0 && body.count > Self.batchBytes {
-                    body.removeSubrange(mark...)
-                    break
-                }
-                lastTicket = max(lastTicket, record.ticket ?? 0)
-                taken += 1
-            }
-            box.records.removeFirst(taken)
-            box.batches += 1
-            return ("\(node)-\(box.batches)", String(decoding: body, as: UTF8.self), lastTicket)
         }
     }
 
@@ -172,7 +129,7 @@ final class ClusterBus: Service, Sendable {
     private func stop() {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }
         submit(LiveRecord(account: nil, command: .gone(nodes: [node], at: clock.nowMillis())))
-        outbox.withLock { $0.closed = true }
+        outbox.withLock { $0.close() }
         wake.yield()
     }
 
@@ -180,7 +137,7 @@ final class ClusterBus: Service, Sendable {
     private func writeLoop() async {
         var iterator = wakeups.makeAsyncIterator()
         while true {
-            while let batch = nextBatch() {
+            while let batch = outbox.withLock({ $0.nextBatch(node: node, maxBytes: Self.batchBytes) }) {
                 let started = ContinuousClock.now
                 await append(batch)
                 // Every node wakes for every batch of every node: under load, gather what
@@ -188,7 +145,7 @@ final class ClusterBus: Service, Sendable {
                 let next = started + configuration.appendInterval
                 if !isStopping, next > .now { try? await Task.sleep(until: next, clock: .continuous) }
             }
-            let done = outbox.withLock { $0.closed && $0.records.isEmpty }
+            let done = outbox.withLock { $0.isDrained }
             if done { break }
             guard await iterator.next() != nil else { break }
         }
@@ -196,7 +153,7 @@ final class ClusterBus: Service, Sendable {
         await subscription.withLock { $0 }?.close()
     }
 
-    private func append(_ batch: (id: String, body: String, lastTicket: UInt64)) async {
+    private func append(_ batch: ClusterOutbox.Batch) async {
         var delay = Duration.milliseconds(100)
         var attempts = 0
         while true {
@@ -206,9 +163,9 @@ final class ClusterBus: Service, Sendable {
                 let log = self.log
                 let node = self.node
                 let started = Monotonic.nanoseconds()
-                _ = try await Self.bounded(.seconds(5)) { try await log.append(node: node, batch: batch.id, body: batch.body) }
+                _ = try await withDeadline(.seconds(5)) { try await log.append(node: node, batch: batch.id, body: batch.body) }
                 metrics.clusterAppend.recordNanoseconds(Int64(Monotonic.nanoseconds() &- started))
-                if batch.lastTicket > 0 { outbox.withLock { $0.appendedTicket = max($0.appendedTicket, batch.lastTicket) } }
+                if batch.lastTicket > 0 { outbox.withLock { $0.appended(through: batch.lastTicket) } }
                 return
             } catch {
                 if Task.isCancelled { return }
@@ -277,15 +234,13 @@ final class ClusterBus: Service, Sendable {
             let batches = try await log.batches(after: from, limit: 500)
             guard let first = batches.first else { return }
             if first.position != from + 1 {
-                guard let snapshot = try await log.latestSnapshot(), snapshot.position >= from,
-                    let hub = applied.withLock({ $0.hub })
-                else {
+                guard let snapshot = try await log.latestSnapshot(), snapshot.position >= from else {
                     throw StoreError.unavailable("the live log has a gap after \(from) and no snapshot covers it")
                 }
                 logger.warning("fell behind the live log (at \(from), log starts at \(first.position)); reloading the snapshot at \(snapshot.position)")
-                try restore(snapshot, hub: hub)
+                try restore(snapshot)
                 releaseAppendedWaiters()
-                hub.rejoin()
+                rejoin()
                 continue
             }
             for batch in batches { apply(batch) }
@@ -306,14 +261,20 @@ final class ClusterBus: Service, Sendable {
         }
         let started = Monotonic.nanoseconds()
         var lastTicket: UInt64 = 0
-        applied.withLock { state in
-            guard batch.position > state.position, let hub = state.hub else { return }
+        var declaredGone = false
+        applied.withLock { applied in
+            guard batch.position > applied.position else { return }
             for record in records {
-                hub.apply(record, position: batch.position, startedAtNanos: started)
+                state.apply(record, position: batch.position, startedAtNanos: started)
                 if batch.node == node, let ticket = record.ticket { lastTicket = max(lastTicket, ticket) }
+                if case .gone(let nodes, _) = record.command, nodes.contains(node) { declaredGone = true }
             }
-            state.position = batch.position
-            state.logBytes += body.utf8.count
+            applied.position = batch.position
+            applied.logBytes += body.utf8.count
+        }
+        if declaredGone, !isStopping {
+            logger.warning("this node was declared gone; its tabs greet again")
+            rejoin()
         }
         metrics.clusterBatchesApplied.increment()
         metrics.clusterPosition.set(Double(position))
@@ -321,12 +282,7 @@ final class ClusterBus: Service, Sendable {
     }
 
     private func releaseWaiters(through ticket: UInt64) {
-        let ready = outbox.withLock { box in
-            let due = box.waiters.filter { $0.key <= ticket }
-            for key in due.keys { box.waiters[key] = nil }
-            return Array(due.values)
-        }
-        for continuation in ready { continuation.resume() }
+        for continuation in outbox.withLock({ $0.takeWaiters(through: ticket) }) { continuation.resume() }
     }
 
     /// After a snapshot replaced the state, what this node had appended is in it.
@@ -341,7 +297,7 @@ final class ClusterBus: Service, Sendable {
         while !isDone {
             do {
                 let (log, node, address) = (self.log, self.node, configuration.address)
-                try await Self.bounded(.seconds(5)) { try await log.heartbeat(node: node, address: address) }
+                try await withDeadline(.seconds(5)) { try await log.heartbeat(node: node, address: address) }
                 failing = false
             } catch {
                 if !failing { logger.warning("live heartbeat failed: \(error)") }
@@ -353,13 +309,7 @@ final class ClusterBus: Service, Sendable {
 
     private func leaderLoop() async {
         var leadingOn: ObjectIdentifier?
-        var nextSnapshot = ContinuousClock.now + configuration.snapshotInterval
-        // The log written since the last snapshot, and that snapshot's size: a node
-        // joining replays the one after loading the other, so a new snapshot pays off
-        // once the log since is a fair share of a snapshot.
-        var logBytesAtSnapshot = 0
-        var snapshotBytes = 0
-        var previousSnapshotPosition: Int64?
+        var schedule = SnapshotSchedule(interval: configuration.snapshotInterval, logShare: configuration.snapshotLogShare, now: .now)
         while !isDone {
             try? await Task.sleep(for: .seconds(1))
             guard let connection = subscription.withLock({ $0 }), !isDone else {
@@ -376,7 +326,7 @@ final class ClusterBus: Service, Sendable {
                     // Sockets of nodes that no longer exist (a cluster restarted, a node
                     // that died while no one led) close now.
                     let alive = Set(try await log.nodes())
-                    let gone = hub?.referencedNodes().subtracting(alive).subtracting([node]) ?? []
+                    let gone = state.referencedNodes().subtracting(alive).subtracting([node])
                     if !gone.isEmpty { submit(LiveRecord(account: nil, command: .gone(nodes: gone.sorted(), at: clock.nowMillis()))) }
                 }
                 submit(LiveRecord(account: nil, command: .tick(at: clock.nowMillis())))
@@ -385,17 +335,12 @@ final class ClusterBus: Service, Sendable {
                     logger.warning("nodes \(expired) stopped answering; their tabs start their disconnect grace")
                     submit(LiveRecord(account: nil, command: .gone(nodes: expired, at: clock.nowMillis())))
                 }
-                let logSince = applied.withLock { $0.logBytes } - logBytesAtSnapshot
-                if ContinuousClock.now >= nextSnapshot, Double(logSince) >= configuration.snapshotLogShare * Double(snapshotBytes) {
+                let logBytes = applied.withLock { $0.logBytes }
+                if schedule.isDue(now: .now, logBytes: logBytes) {
                     let started = ContinuousClock.now
                     let (saved, bytes) = try await saveSnapshot()
-                    logBytesAtSnapshot += logSince
-                    snapshotBytes = bytes
-                    // A big state takes seconds to write; keep that under a tenth of the time.
-                    nextSnapshot = .now + max(configuration.snapshotInterval, (ContinuousClock.now - started) * 10)
-                    // Keep the log back to the previous snapshot, for nodes a little behind.
-                    if let previous = previousSnapshotPosition { try await log.prune(before: previous) }
-                    previousSnapshotPosition = saved
+                    let prune = schedule.saved(position: saved, bytes: bytes, took: .now - started, now: .now, logBytes: logBytes)
+                    if let prune { try await log.prune(before: prune) }
                 }
             } catch {
                 logger.warning("leader duties failed: \(error)")
@@ -403,64 +348,10 @@ final class ClusterBus: Service, Sendable {
         }
     }
 
-    private var hub: LiveHub? { applied.withLock { $0.hub } }
-
-    /// Runs `operation`, failing with a timeout after `limit` (the operation is cancelled).
-    static func bounded<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw StoreError.unavailable("no answer from the database within \(limit)")
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            return first
-        }
-    }
-
-    /// Encodes a snapshot on a thread of its own at the lowest CPU priority: tens of
-    /// thousands of entries take seconds to encode, which must not delay live events.
-    private static func encodeInBackground(_ snapshot: LiveSnapshot) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                #if os(Linux)
-                // On Linux the nice value is per thread: this lowers only this one.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-                #endif
-                do {
-                    continuation.resume(returning: String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.name = "foyer-snapshot"
-            thread.start()
-        }
-    }
-
     /// Writes the state at the applied position; returns that position and the size.
     @discardableResult
     func saveSnapshot() async throws -> (position: Int64, bytes: Int) {
-        let started = ContinuousClock.now
-        let (position, snapshot) = applied.withLock { state in (state.position, state.hub?.snapshot() ?? LiveSnapshot()) }
-        let body = try await Self.encodeInBackground(snapshot)
-        let encoded = ContinuousClock.now
-        try await log.saveSnapshot(LiveLogSnapshot(position: position, body: body))
-        #if os(Linux)
-        // The encoder's buffers were several times the snapshot; give them back now
-        // instead of keeping them as the leader's resident memory until the next one.
-        _ = glibcMallocTrim(0)
-        #endif
-        metrics.clusterSnapshotSeconds.set((ContinuousClock.now - started) / .seconds(1))
-        metrics.clusterSnapshotBytes.set(Double(body.utf8.count))
-        logger.info("saved the live snapshot at \(position): \(body.utf8.count) bytes, encoded in \(encoded - started), stored in \(ContinuousClock.now - encoded)")
-        return (position, body.utf8.count)
+        let (position, snapshot) = applied.withLock { applied in (applied.position, state.snapshot()) }
+        return (position, try await snapshots.save(snapshot, at: position))
     }
 }
-
-#if os(Linux)
-/// glibc's `malloc_trim` (its header is not in the Glibc module).
-@_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: Int) -> Int32
-#endif

@@ -14,6 +14,7 @@ import Prometheus
 /// handlers on the upgraded channel, so the server holds no task per socket.
 struct SocketGate: Sendable {
     let hub: LiveHub
+    let store: any Store
     let chats: ChatService
     let authenticator: SessionAuthenticator
     let locator: any VisitorLocator
@@ -24,17 +25,18 @@ struct SocketGate: Sendable {
     let trackers: TrackerContext
 
     init(
-        hub: LiveHub, chats: ChatService, authenticator: SessionAuthenticator, locator: any VisitorLocator, limiter: AddressLimiter,
+        hub: LiveHub, store: any Store, chats: ChatService, authenticator: SessionAuthenticator, locator: any VisitorLocator, limiter: AddressLimiter,
         configuration: FoyerConfiguration, logger: Logger
     ) {
         self.hub = hub
+        self.store = store
         self.chats = chats
         self.authenticator = authenticator
         self.locator = locator
         self.limiter = limiter
         self.configuration = configuration
         self.logger = logger
-        trackers = TrackerContext(hub: hub, chats: chats, limiter: limiter, locator: locator, configuration: configuration)
+        trackers = TrackerContext(hub: hub, chats: chats, limiter: limiter, locator: locator, configuration: configuration, logger: logger)
     }
 
     /// Decides on an upgrade request at once, without leaving the event loop, when it
@@ -46,7 +48,7 @@ struct SocketGate: Sendable {
         guard let siteKey = Self.parameter("site", in: query), !siteKey.isEmpty else {
             return .refuse(.badRequest, "missing site parameter")
         }
-        guard let account = hub.cachedAccount(siteKey: siteKey), let live = hub.readyAccount(for: account) else { return nil }
+        guard let account = hub.directory.cached(siteKey: siteKey), let live = hub.readyAccount(for: account) else { return nil }
         return admitTracker(head: head, account: account, live: live, peer: channel.remoteAddress?.ipAddress)
     }
 
@@ -69,7 +71,7 @@ struct SocketGate: Sendable {
         }
         let account: Account?
         do {
-            account = try await hub.account(siteKey: siteKey)
+            account = try await hub.directory.account(siteKey: siteKey)
         } catch {
             logger.error("looking up a site key failed: \(error)")
             return .refuse(.serviceUnavailable, "try again later")
@@ -126,7 +128,7 @@ struct SocketGate: Sendable {
             let cookie = head.headers["cookie"].joined(separator: "; ")
             guard let token = SessionAuthenticator.token(cookieHeader: cookie),
                 let user = try await authenticator.user(token: token),
-                let account = try await hub.store.account(id: user.accountID)
+                let account = try await store.account(id: user.accountID)
             else {
                 return .refuse(.unauthorized, "sign in first")
             }
@@ -168,7 +170,10 @@ struct SocketGate: Sendable {
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
-            let check = FeedSessionCheck(authenticator: authenticator, interval: .nanoseconds(Int64(configuration.feedSessionCheckSeconds * 1e9)))
+            let authenticator = self.authenticator
+            let check = FeedSessionCheck(interval: .nanoseconds(Int64(configuration.feedSessionCheckSeconds * 1e9))) { sessionHash in
+                try await authenticator.user(sessionHash: sessionHash) != nil
+            }
             try pipeline.addHandler(
                 FeedSocketHandler(
                     live: live, viewer: viewer, metrics: hub.metrics, maxQueuedBytes: configuration.maxFeedQueueBytes, sessionCheck: check))

@@ -1,4 +1,3 @@
-import FoyerStore
 import NIOCore
 
 /// Re-checks a dashboard feed's session every `interval` and closes the feed with 4401
@@ -9,17 +8,18 @@ import NIOCore
 /// streaming an account's visitors to a page whose API calls already answered 401.
 /// A store error keeps the feed (the next check asks again). Used on the feed's event loop.
 final class FeedSessionCheck: @unchecked Sendable {
-    private let authenticator: SessionAuthenticator
+    /// Whether the session with this token hash is still valid (and marks it used).
+    private let isValid: @Sendable (String) async throws -> Bool
     private let interval: TimeAmount
     private var task: RepeatedTask?
 
-    init(authenticator: SessionAuthenticator, interval: TimeAmount) {
-        self.authenticator = authenticator
+    init(interval: TimeAmount, isValid: @escaping @Sendable (String) async throws -> Bool) {
+        self.isValid = isValid
         self.interval = interval
     }
 
     func start(on channel: any Channel, sessionHash: String) {
-        let authenticator = self.authenticator
+        let isValid = self.isValid
         let loop = channel.eventLoop
         task = loop.scheduleRepeatedAsyncTask(initialDelay: interval, delay: interval) { [weak channel] task in
             guard let channel, channel.isActive else {
@@ -28,9 +28,9 @@ final class FeedSessionCheck: @unchecked Sendable {
             }
             let promise = loop.makePromise(of: Void.self)
             promise.completeWithTask {
-                let user: User?
-                do { user = try await authenticator.user(sessionHash: sessionHash) } catch { return }
-                guard user == nil else { return }
+                let valid: Bool
+                do { valid = try await isValid(sessionHash) } catch { return }
+                guard !valid else { return }
                 channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: 4401, reason: "session expired", lastMessage: nil))
             }
             return promise.futureResult

@@ -7,6 +7,7 @@ import ServiceLifecycle
 /// waiting line) and prunes rate-limit and session tables now and then.
 struct HubTicker: Service {
     let hub: LiveHub
+    let store: any Store
     let limiter: AddressLimiter
     let sessionIdleMillis: Int64
     let interval: Duration
@@ -14,11 +15,11 @@ struct HubTicker: Service {
     func run() async throws {
         var ticks = 0
         for await _ in AsyncTimerSequence(interval: interval).cancelOnGracefulShutdown() {
-            hub.tickAll() // a no-op on a cluster node: the leader sends ticks through the log
+            hub.tick() // a no-op on a cluster node: the leader sends ticks through the log
             ticks += 1
             if ticks % 60 == 0 {
                 limiter.prune()
-                try? await hub.store.deleteSessions(idleSince: hub.clock.nowMillis() - sessionIdleMillis)
+                try? await store.deleteSessions(idleSince: hub.clock.nowMillis() - sessionIdleMillis)
             }
         }
         // Last words: tell every socket the server is going, so trackers reconnect elsewhere.

@@ -8,7 +8,9 @@ import HTTPTypes
 /// site key rotation). Everyone signed in may read; only owners and admins may change.
 struct SettingsController {
     let authenticator: SessionAuthenticator
-    let hub: LiveHub
+    let store: any Store
+    /// Settings changes apply to the live state at once (tracking, site key).
+    let live: LiveHub
     let publicURL: String?
 
     struct Settings: Encodable {
@@ -61,8 +63,8 @@ struct SettingsController {
     }
 
     private func save(_ account: Account, previous: Account) async throws {
-        try await hub.store.updateAccount(account)
-        try await hub.accountChanged(account, previous: previous)
+        try await store.updateAccount(account)
+        try await live.accountChanged(account, previous: previous)
     }
 
     private func settings(_ account: Account, request: Request, canManage: Bool) -> Settings {

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 
 /// What every tracker socket of a server shares: one object, so each socket's handler
@@ -7,6 +8,7 @@ final class TrackerContext: Sendable {
     let chats: ChatService
     let limiter: AddressLimiter
     let locator: any VisitorLocator
+    let logger: Logger
     let messagesPerSecond: Double
     let messageBurst: Double
     /// No frame (not even a heartbeat) for this long closes a socket with 4002.
@@ -16,8 +18,9 @@ final class TrackerContext: Sendable {
 
     init(
         hub: LiveHub, chats: ChatService, limiter: AddressLimiter, locator: any VisitorLocator,
-        configuration: FoyerConfiguration
+        configuration: FoyerConfiguration, logger: Logger
     ) {
+        self.logger = logger
         self.hub = hub
         self.chats = chats
         self.limiter = limiter

@@ -9,34 +9,22 @@ import Logging
 /// One browser tab's tracker socket, as plain NIO handlers: no task, no async channel per
 /// idle socket, so an idle tab costs only its buffers and this object.
 ///
-/// Frames are validated (UTF-8, JSON, fields, URL scheme, rate) and turned into registry
-/// operations on the account's ``LiveAccount``.
+/// This handler owns the socket: frames (``TrackerFrameReader``, ``FragmentedMessage``),
+/// pings, closes and the idle timeout. What the messages mean is decided by the
+/// ``TrackerSession`` (a value with no I/O); the handler carries out its actions on the
+/// account's ``LiveAccount``, and hands chat messages to the ``TrackerChatRelay``.
 final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler, IdleSweeper.Member {
     /// Raw bytes: frames are read here (``TrackerFrameReader``), not by NIO's decoder.
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
 
-    private enum State {
-        case awaitingHello
-        /// Hello received; waiting for the browser lookup. Later messages queue up.
-        case greeting(tab: String, queued: [TrackerMessage])
-        case active(tab: String)
-        case closed
-    }
-
     private let setup: TrackerSetup
     private let connection: ConnectionID
-    private var state = State.awaitingHello
-    private var bucket: RateBucket
-    /// The last chat operation; the next one starts after it, so messages keep their order.
-    private var chatTail: EventLoopFuture<Void>?
-    /// Chat messages: one per second, a burst of five.
-    private var chatBucket = RateBucket(rate: 1, burst: 5, nowNanos: Monotonic.nanoseconds())
+    private var session: TrackerSession
+    private var chats: TrackerChatRelay
     private var released = false
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
-    private static let decoder = JSONDecoder()
-    private static let maxQueued = 8
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
     private static let maxFragments = 16
     /// A fragmented message being received (nil nearly always).
@@ -50,9 +38,10 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     init(setup: TrackerSetup) {
         self.setup = setup
-        connection = setup.hub.makeConnectionID()
+        connection = setup.hub.connections.make()
         let now = Monotonic.nanoseconds()
-        bucket = RateBucket(rate: setup.context.messagesPerSecond, burst: setup.context.messageBurst, nowNanos: now)
+        session = TrackerSession(messagesPerSecond: setup.context.messagesPerSecond, burst: setup.context.messageBurst, nowNanos: now)
+        chats = TrackerChatRelay(nowNanos: now)
         idleDeadlineNanos = now + setup.context.idleTimeoutNanos
     }
 
@@ -78,13 +67,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// The tab's connection is over: its entry starts the disconnect grace.
     private func leave() {
-        switch state {
-        case .greeting(let tab, _), .active(let tab):
-            setup.live.disconnect(tab: tab, connection: connection)
-        case .awaitingHello, .closed:
-            break
-        }
-        state = .closed
+        if let tab = session.leave() { setup.live.disconnect(tab: tab, connection: connection) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -185,72 +168,53 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     private func receive(_ context: ChannelHandlerContext, _ frame: WebSocketFrame) {
-        if case .closed = state { return }
-        guard bucket.take(nowNanos: Monotonic.nanoseconds()) else {
-            close(context, code: 1008, reason: "rate limit exceeded")
+        if case .closed = session.phase { return }
+        if let refusal = session.admit(nowNanos: Monotonic.nanoseconds()) {
+            close(context, refusal)
             return
         }
-        let payload = frame.unmaskedData
-        let bytes = payload.readableBytesView
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            close(context, code: 1007, reason: "invalid UTF-8")
-            return
-        }
-        guard let message = try? Self.decoder.decode(TrackerMessage.self, from: Data(bytes)) else {
-            close(context, code: 1007, reason: "invalid JSON")
-            return
-        }
-        setup.hub.metrics.trackerEvents.increment()
-        switch state {
-        case .awaitingHello:
-            guard message.t == "hello" else {
-                close(context, code: 1008, reason: "hello expected")
-                return
-            }
-            greet(context, message)
-        case .greeting(let tab, var queued):
-            guard queued.count < Self.maxQueued else {
-                close(context, code: 1008, reason: "rate limit exceeded")
-                return
-            }
-            queued.append(message)
-            state = .greeting(tab: tab, queued: queued)
-        case .active(let tab):
-            apply(context, message, tab: tab)
-        case .closed:
-            break
+        switch TrackerSession.decode(frame.unmaskedData.readableBytesView) {
+        case .success(let message):
+            setup.hub.metrics.trackerEvents.increment()
+            act(context, session.receive(message, tabKey: tabKey))
+        case .failure(let refusal):
+            close(context, refusal)
         }
     }
 
-    /// Validates a hello, looks the browser up, then starts or resumes the entry.
-    private func greet(_ context: ChannelHandlerContext, _ message: TrackerMessage) {
-        guard TrackerMessage.isIdentity(message.tab), let tab = message.tab else {
-            close(context, code: 1008, reason: "invalid tab id")
-            return
-        }
-        guard let url = message.url else {
-            close(context, code: 1007, reason: "missing field url")
-            return
-        }
-        guard case .success(let page) = URLSanitizer.sanitize(url) else {
-            close(context, code: 1008, reason: "url must be http(s)")
-            return
-        }
-        let timezone = TextLimits.timezone(message.tz ?? "")
-        var hello = TabHello(
-            tab: tab,
-            url: page,
-            title: TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters),
-            referrer: URLSanitizer.referrer(message.ref ?? ""),
-            language: TextLimits.language(message.lang ?? ""),
-            timezone: timezone,
-            location: setup.locate(timezone)
-        )
-        state = .greeting(tab: tab, queued: [])
+    /// The key this server keeps instead of the tab's own id.
+    private func tabKey(_ tabID: String) -> String { setup.hub.hasher.tab(tabID, accountID: setup.accountID) }
+
+    /// Carries out what the session decided.
+    private func act(_ context: ChannelHandlerContext, _ action: TrackerSession.Action) {
         let startedAt = Monotonic.nanoseconds()
-        let browserHash = TrackerMessage.isIdentity(message.vid) ? message.vid.map { setup.hub.browserHash($0, accountID: setup.accountID) } : nil
+        switch action {
+        case .none:
+            break
+        case .greet(let greeting):
+            greet(context, greeting)
+        case .navigate(let url, let title):
+            guard let tab = session.tab else { return }
+            setup.live.navigate(tab: tab, url: url, title: title, startedAtNanos: startedAt)
+        case .retitle(let title):
+            guard let tab = session.tab else { return }
+            setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
+        case .chat(let message):
+            guard let tab = session.tab else { return }
+            if let refusal = chats.relay(message, tab: tab, setup: setup, channel: context.channel) { close(context, refusal) }
+        case .close(let refusal):
+            close(context, refusal)
+        }
+    }
+
+    /// Locates the visitor and looks the browser up, then starts or resumes the entry.
+    private func greet(_ context: ChannelHandlerContext, _ greeting: TrackerSession.Greeting) {
+        var hello = greeting.hello
+        hello.location = setup.locate(hello.timezone)
+        let startedAt = Monotonic.nanoseconds()
+        let browserHash = greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
         // Resumed tabs and browsers without an id need no lookup.
-        guard let browserHash, !setup.live.hasEntry(tab: tab) else {
+        guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
             finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
             return
         }
@@ -265,99 +229,22 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     private func finishGreeting(_ channel: any Channel, hello: TabHello, browserHash: String?, firstSeen: Int64?, startedAt: UInt64) {
-        guard case .greeting(let tab, let queued) = state, channel.isActive else { return }
+        guard session.isGreeting, session.tab == hello.tab, channel.isActive else { return }
         if let browserHash, firstSeen == nil {
             setup.hub.writer.enqueue([.browserSeen(accountID: setup.accountID, browserHash: browserHash, at: setup.hub.clock.nowMillis())])
         }
-        let link = TrackerLink(tab: tab, channel: channel)
+        let link = TrackerLink(tab: hello.tab, channel: channel)
         // The reply (ok, wait or off) goes out through the link once the hello is applied:
         // at once on a server alone, after the log's round trip in a cluster. Messages
         // after it are submitted in order behind it.
         setup.live.hello(hello, connection: connection, tracker: link, startedAtNanos: startedAt)
-        state = .active(tab: tab)
+        let queued = session.greeted()
         guard let context = try? channel.pipeline.syncOperations.context(handler: self) else { return }
-        for message in queued { apply(context, message, tab: tab) }
+        for message in queued { act(context, session.receive(message, tabKey: tabKey)) }
     }
 
-    private func apply(_ context: ChannelHandlerContext, _ message: TrackerMessage, tab: String) {
-        let startedAt = Monotonic.nanoseconds()
-        switch message.t {
-        case "h":
-            break
-        case "page":
-            guard let url = message.url else {
-                close(context, code: 1007, reason: "missing field url")
-                return
-            }
-            guard case .success(let page) = URLSanitizer.sanitize(url) else {
-                close(context, code: 1008, reason: "url must be http(s)")
-                return
-            }
-            let title = TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters)
-            setup.live.navigate(tab: tab, url: page, title: title, startedAtNanos: startedAt)
-        case "title":
-            let title = TextLimits.clean(message.title ?? "", limit: TextLimits.maxTitleCharacters)
-            setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
-        case "say", "history", "seen", "got":
-            chat(context.channel, message, tab: tab)
-        case "hello":
-            // Sent again after tracking was switched back on.
-            guard message.tab == tab else {
-                close(context, code: 1008, reason: "invalid tab id")
-                return
-            }
-            greet(context, message)
-        default:
-            close(context, code: 1008, reason: "unknown message type")
-        }
-    }
-
-    /// Chat messages: answered once stored (docs/PROTOCOL.md section 3), one after the
-    /// other in the order the tab sent them.
-    private func chat(_ channel: any Channel, _ message: TrackerMessage, tab: String) {
-        let setup = self.setup
-        let reply: @Sendable (TrackerReply) -> Void = { reply in
-            channel.writeAndFlush(WebSocketFrame.text(Array(reply.json.utf8), allocator: channel.allocator), promise: nil)
-        }
-        let work: @Sendable () async -> Void
-        switch message.t {
-        case "say":
-            guard TrackerMessage.isIdentity(message.cid), let cid = message.cid, let text = message.text else {
-                channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: 1007, reason: "say needs cid and text", lastMessage: nil))
-                return
-            }
-            guard chatBucket.take(nowNanos: Monotonic.nanoseconds()) else {
-                reply(TrackerReply(t: "refused", cid: cid, reason: "too fast"))
-                return
-            }
-            work = {
-                do {
-                    switch try await setup.context.chats.visitorSays(accountID: setup.accountID, live: setup.live, tab: tab, clientID: cid, text: text) {
-                    case .success(let stored): reply(TrackerReply(t: "said", cid: cid, message: MessageView(stored)))
-                    case .failure(let refusal): reply(TrackerReply(t: "refused", cid: cid, reason: refusal.rawValue))
-                    }
-                } catch {
-                    setup.hub.logger.error("storing a visitor message failed: \(error)")
-                    reply(TrackerReply(t: "refused", cid: cid, reason: "try again"))
-                }
-            }
-        case "history":
-            work = {
-                guard let (chat, messages) = try? await setup.context.chats.history(accountID: setup.accountID, tab: tab) else { return }
-                reply(TrackerReply(t: "history", chat: chat?.id, messages: messages.map(MessageView.init)))
-            }
-        default:
-            guard let id = message.id else { return }
-            let state: ChatMessage.State = message.t == "seen" ? .read : .delivered
-            work = { try? await setup.context.chats.visitorReceipt(accountID: setup.accountID, live: setup.live, tab: tab, upTo: id, state: state) }
-        }
-        let loop = channel.eventLoop
-        let previous = chatTail ?? loop.makeSucceededVoidFuture()
-        chatTail = previous.flatMap {
-            let promise = loop.makePromise(of: Void.self)
-            promise.completeWithTask { await work() }
-            return promise.futureResult
-        }
+    private func close(_ context: ChannelHandlerContext, _ refusal: TrackerSession.Refusal) {
+        close(context, code: refusal.code, reason: refusal.reason)
     }
 
     private func close(_ context: ChannelHandlerContext, code: UInt16, reason: String, lastMessage: String? = nil) {

@@ -1,6 +1,6 @@
 /// A message from `foyer.js` (docs/PROTOCOL.md section 1). Fields are optional here and
 /// checked per type, so a missing field gets a precise close reason.
-struct TrackerMessage: Decodable, Sendable {
+struct TrackerMessage: Decodable, Sendable, Equatable {
     let t: String
     let tab: String?
     let vid: String?

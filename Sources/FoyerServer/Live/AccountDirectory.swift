@@ -1,0 +1,36 @@
+import FoyerStore
+import Synchronization
+
+/// Finds accounts by site key: from a cache, or the store (accounts added by the command
+/// line while the server runs are found too).
+final class AccountDirectory: Sendable {
+    private let store: any Store
+    private let bySiteKey = Mutex<[String: Account]>([:])
+
+    init(store: any Store) {
+        self.store = store
+    }
+
+    /// The account with this site key, from the cache or the store.
+    func account(siteKey: String) async throws -> Account? {
+        if let account = cached(siteKey: siteKey) { return account }
+        guard let account = try await store.account(siteKey: siteKey) else { return nil }
+        remember(account)
+        return account
+    }
+
+    /// The cached account for a site key, without touching the store.
+    func cached(siteKey: String) -> Account? { bySiteKey.withLock { $0[siteKey] } }
+
+    func remember(_ account: Account) {
+        bySiteKey.withLock { $0[account.siteKey] = account }
+    }
+
+    /// An account's settings changed: its old site key no longer finds it.
+    func changed(_ account: Account, previous: Account) {
+        bySiteKey.withLock { table in
+            table[previous.siteKey] = nil
+            table[account.siteKey] = account
+        }
+    }
+}

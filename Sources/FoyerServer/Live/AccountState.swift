@@ -1,0 +1,330 @@
+import FoyerCore
+import FoyerStore
+import Prometheus
+import Synchronization
+
+/// One account's live state as applied on this node: its registry, and the dashboards
+/// and tracker sockets connected here.
+///
+/// Commands are applied one at a time under one lock: the registry decides, the
+/// resulting events are queued for the store and written to every dashboard in the same
+/// order, so no dashboard can see events out of order or miss one between its snapshot
+/// and the stream that follows. Nothing here submits commands: sockets go through
+/// ``LiveAccount``, which hands commands to the node's ``LiveCommandSink``; the sink
+/// applies them here (alone at once, in a cluster in the log's order).
+final class AccountState: Sendable {
+    let id: String
+    private let environment: LiveEnvironment
+    private let metrics: FoyerMetrics
+    private let state: Mutex<State>
+
+    private struct State: ~Copyable {
+        var registry: AccountRegistry
+        /// False until the log's `open` command (cluster) created this account's state.
+        var opened: Bool
+        var chatsLoaded: Bool
+        var dashboards: [ObjectIdentifier: any FeedSubscriber] = [:]
+        /// Other nodes with dashboards of this account open (cluster).
+        var remoteDashboards: Set<Int64> = []
+        /// Trackers that said hello and wait for the outcome.
+        var greeting: [ConnectionID: any TrackerConnection] = [:]
+        var trackers: [ConnectionID: any TrackerConnection] = [:]
+        /// Trackers told tracking is off: connected, sending nothing but heartbeats.
+        var dormant: [ConnectionID: any TrackerConnection] = [:]
+        var statusCounts: [EntryStatus: Int] = [:]
+        var waiting = 0
+        /// Active chats as agents see them, kept here so snapshots need no query.
+        var chats: [String: ChatSummary] = [:]
+    }
+
+    init(id: String, environment: LiveEnvironment, registry: AccountRegistry, opened: Bool = true, chats: [ChatSummary]? = nil) {
+        self.id = id
+        self.environment = environment
+        metrics = environment.metrics
+        let counts = registry.statusCounts
+        state = Mutex(State(
+            registry: registry, opened: opened, chatsLoaded: chats != nil, statusCounts: counts,
+            chats: Dictionary(uniqueKeysWithValues: (chats ?? []).map { ($0.id, $0) })))
+        for (status, count) in counts { Self.gauge(metrics, status)?.increment(by: Double(count)) }
+        metrics.waitingTabs.increment(by: Double(registry.counters.waiting))
+        state.withLock { $0.waiting = registry.counters.waiting }
+    }
+
+    // MARK: Sockets on this node
+
+    /// A tab said hello on this node; `tracker` hears the outcome once the hello is applied.
+    func addGreeting(_ tracker: any TrackerConnection, connection: ConnectionID) {
+        state.withLock { $0.greeting[connection] = tracker }
+    }
+
+    /// A tracker socket here closed.
+    func removeTracker(connection: ConnectionID) {
+        state.withLock { state in
+            state.greeting[connection] = nil
+            state.trackers[connection] = nil
+            state.dormant[connection] = nil
+        }
+    }
+
+    /// Adds a dashboard and sends it the snapshot, atomically with respect to changes;
+    /// returns whether it is this node's first dashboard of the account.
+    func addDashboard(_ subscriber: any FeedSubscriber) -> Bool {
+        let first = state.withLock { state in
+            state.dashboards[ObjectIdentifier(subscriber)] = subscriber
+            subscriber.send(FeedFrames([snapshotMessage(&state)]), startedAtNanos: Monotonic.nanoseconds())
+            return state.dashboards.count == 1
+        }
+        metrics.feedSockets.increment()
+        return first
+    }
+
+    /// Removes a dashboard; returns whether it was here, and whether it was the last.
+    func removeDashboard(_ subscriber: any FeedSubscriber) -> (removed: Bool, last: Bool) {
+        let result = state.withLock { state in
+            (state.dashboards.removeValue(forKey: ObjectIdentifier(subscriber)) != nil, state.dashboards.isEmpty)
+        }
+        if result.0 { metrics.feedSockets.decrement() }
+        return result
+    }
+
+    private func snapshotMessage(_ state: inout State) -> [UInt8] {
+        FeedMessage.snapshot(
+            tracking: state.registry.trackingEnabled, limit: state.registry.configuration.entryLimit,
+            entries: state.registry.shownEntries, counters: state.registry.counters,
+            chats: state.chats.values.sorted { $0.startedAt < $1.startedAt }, now: environment.clock.nowMillis()
+        ).encoded()
+    }
+
+    /// Chats loaded from the store after the state was created from the log.
+    func loadChats(_ chats: [ChatSummary]) {
+        state.withLock { state in
+            for chat in chats where state.chats[chat.id] == nil { state.chats[chat.id] = chat }
+            state.chatsLoaded = true
+        }
+    }
+
+    var chatsLoaded: Bool { state.withLock { $0.chatsLoaded } }
+
+    // MARK: Reading
+
+    /// The tab's current entry, if shown.
+    func entry(tab: String) -> Entry? { state.withLock { $0.registry.entry(tab: tab) } }
+
+    /// Whether the tab already has an entry (so a hello resumes it).
+    func hasEntry(tab: String) -> Bool { state.withLock { $0.registry.entry(tab: tab) != nil } }
+
+    /// A copy of the registry, for inspection and snapshots.
+    var registry: AccountRegistry { state.withLock { $0.registry } }
+
+    var isOpened: Bool { state.withLock { $0.opened } }
+
+    /// Whether the account's state is ready for sockets here without any I/O.
+    var isReady: Bool { state.withLock { $0.opened && $0.chatsLoaded } }
+
+    var remoteDashboardNodes: Set<Int64> { state.withLock { $0.remoteDashboards } }
+
+    var hasLocalDashboards: Bool { state.withLock { !$0.dashboards.isEmpty } }
+
+    /// Whether any dashboard of the account is open, on any node.
+    var isWatched: Bool { state.withLock { !$0.dashboards.isEmpty || !$0.remoteDashboards.isEmpty } }
+
+    // MARK: This node only
+
+    /// Closes every socket here politely (graceful shutdown).
+    func closeLocal(code: UInt16, reason: String) {
+        let (trackers, dashboards) = state.withLock { state in
+            defer {
+                state.trackers.removeAll()
+                state.dormant.removeAll()
+                state.greeting.removeAll()
+            }
+            return (Array(state.trackers.values) + state.dormant.values + state.greeting.values, Array(state.dashboards.values))
+        }
+        for tracker in trackers { tracker.stop(code: code, reason: reason, message: nil) }
+        for dashboard in dashboards { dashboard.close(code: code, reason: reason) }
+    }
+
+    /// Asks every tracker here to greet again (after this node was declared gone or
+    /// resynchronised), so the cluster's state holds its sockets again.
+    func askTrackersToGreet() {
+        let trackers = state.withLock { Array($0.trackers.values) + $0.dormant.values }
+        for tracker in trackers { tracker.send(#"{"t":"on"}"#) }
+    }
+
+    /// Replaces the state with one from a cluster snapshot; dashboards here get it whole.
+    func replace(registry: AccountRegistry?, remoteDashboards: Set<Int64>) {
+        state.withLock { state in
+            state.registry = registry ?? AccountRegistry(configuration: state.registry.configuration)
+            state.opened = registry != nil
+            state.remoteDashboards = remoteDashboards
+            recount(&state)
+            let waiting = state.registry.counters.waiting
+            metrics.waitingTabs.increment(by: Double(waiting - state.waiting))
+            state.waiting = waiting
+            Self.broadcast([snapshotMessage(&state)], to: state, startedAtNanos: Monotonic.nanoseconds())
+        }
+    }
+
+    // MARK: Applying
+
+    /// Applies one command (in a cluster every node that holds the account applies every
+    /// command of it, in the log's order).
+    func apply(_ command: LiveCommand, position: Int64, startedAtNanos: UInt64) {
+        var outgoing: [(any TrackerConnection, String)] = []
+        var stopped: [any TrackerConnection] = []
+        var closed: [any FeedSubscriber] = []
+        var close: (code: UInt16, reason: String) = (1000, "")
+        state.withLock { state in
+            var events: [RegistryEvent] = []
+            switch command {
+            case .open(let tracking, let configuration):
+                guard !state.opened else { return }
+                state.opened = true
+                state.registry = AccountRegistry(
+                    configuration: configuration ?? state.registry.configuration, trackingEnabled: tracking,
+                    seed: IdentifierSequence.seed(account: id, position: position))
+            case .hello(let hello, let connection, let at):
+                let result = state.registry.connect(hello, connection: connection, now: at)
+                events = result.events
+                if let tracker = state.greeting.removeValue(forKey: connection) ?? state.trackers[connection] ?? state.dormant[connection] {
+                    if result.outcome == .trackingOff {
+                        state.trackers[connection] = nil
+                        state.dormant[connection] = tracker
+                    } else {
+                        state.dormant[connection] = nil
+                        state.trackers[connection] = tracker
+                    }
+                    outgoing.append((tracker, Self.reply(result.outcome)))
+                }
+            case .navigate(let tab, let url, let title, let at):
+                events = state.registry.navigate(tab: tab, url: url, title: title, now: at)
+            case .retitle(let tab, let title):
+                events = state.registry.retitle(tab: tab, title: title)
+            case .disconnect(let tab, let connection, let at):
+                events = state.registry.disconnect(tab: tab, connection: connection, now: at)
+            case .startChat(let tab, let chat, let at):
+                events = state.registry.startChat(tab: tab, chatID: chat, now: at)
+            case .archiveChat(let chat, let tab, let at):
+                state.chats[chat] = nil
+                if let entry = state.registry.entry(tab: tab), entry.chatID == chat {
+                    events = state.registry.archive(entryID: entry.id, now: at)
+                }
+                publish(events, state: &state, startedAtNanos: startedAtNanos)
+                Self.broadcast([FeedMessage.chatArchived(chat).encoded()], to: state, startedAtNanos: startedAtNanos)
+                return
+            case .setRules(let rules, let at):
+                events = state.registry.setConfiguration(rules, now: at)
+            case .setTracking(let enabled):
+                let result = state.registry.setTracking(enabled)
+                events = result.events
+                guard !result.events.isEmpty else { break }
+                if enabled {
+                    outgoing += state.dormant.values.map { ($0, #"{"t":"on"}"#) }
+                    state.dormant.removeAll()
+                } else {
+                    environment.writer?.enqueue([.clear(accountID: id)])
+                    state.dormant.merge(state.trackers) { current, _ in current }
+                    state.trackers.removeAll()
+                    outgoing += state.dormant.values.map { ($0, #"{"t":"off"}"#) }
+                }
+            case .chat(let summary, let messages):
+                state.chats[summary.id] = summary
+                guard !state.dashboards.isEmpty else { return }
+                Self.broadcast([FeedMessage.chat(summary).encoded()] + messages.map { FeedMessage.message($0).encoded() }, to: state, startedAtNanos: startedAtNanos)
+                return
+            case .toTab(let tab, let message):
+                outgoing += state.trackers.values.filter { $0.tab == tab }.map { ($0, message) }
+                return
+            case .stopTrackers(let code, let reason):
+                stopped = Array(state.trackers.values) + state.dormant.values + state.greeting.values
+                state.trackers.removeAll()
+                state.dormant.removeAll()
+                state.greeting.removeAll()
+                close = (code, reason)
+                return
+            case .closeDashboards(let code, let reason, let selector):
+                closed = state.dashboards.values.filter(selector.matches)
+                close = (code, reason)
+                return
+            case .dashboards(let node, let open):
+                guard node != environment.connections.node else { return }
+                if open { state.remoteDashboards.insert(node) } else { state.remoteDashboards.remove(node) }
+                return
+            case .tick(let at):
+                events = state.registry.tick(now: at)
+            case .gone(let nodes, let at):
+                let gone = Set(nodes)
+                state.remoteDashboards.subtract(gone)
+                events = state.registry.disconnectAll(where: { gone.contains(ConnectionIDs.node(of: $0)) }, now: at)
+            }
+            publish(events, state: &state, startedAtNanos: startedAtNanos)
+        }
+        for (tracker, message) in outgoing { tracker.send(message) }
+        for tracker in stopped { tracker.stop(code: close.code, reason: close.reason, message: nil) }
+        for dashboard in closed { dashboard.close(code: close.code, reason: close.reason) }
+    }
+
+    private static func reply(_ outcome: ConnectOutcome) -> String {
+        switch outcome {
+        case .shown, .hidden: #"{"t":"ok"}"#
+        case .waiting: #"{"t":"wait"}"#
+        // Nothing is recorded; the socket stays open and silent so the tab resumes at
+        // once if tracking is switched back on.
+        case .trackingOff: #"{"t":"off"}"#
+        }
+    }
+
+    // MARK: Publishing
+
+    private func publish(_ events: [RegistryEvent], state: inout State, startedAtNanos: UInt64) {
+        guard !events.isEmpty else { return }
+        var changes: [EntryChange] = []
+        changes.reserveCapacity(events.count)
+        for event in events {
+            switch event {
+            case .added(let entry):
+                changes.append(.save(accountID: id, entry: entry))
+            case .changed(let entry):
+                changes.append(.save(accountID: id, entry: entry))
+            case .removed(let entryID, _):
+                changes.append(.delete(accountID: id, entryID: entryID))
+            case .counters(let counters):
+                // The gauge sums every account, so move it by this account's change.
+                metrics.waitingTabs.increment(by: Double(counters.waiting - state.waiting))
+                state.waiting = counters.waiting
+            case .tracking:
+                break
+            }
+        }
+        recount(&state)
+        // In a cluster the log and its snapshots hold the live state, not entry rows.
+        environment.writer?.enqueue(changes)
+        guard !state.dashboards.isEmpty else { return }
+        Self.broadcast(events.map { FeedMessage.event($0).encoded() }, to: state, startedAtNanos: startedAtNanos)
+    }
+
+    /// Sends messages to every dashboard, framed once for all of them.
+    private static func broadcast(_ messages: [[UInt8]], to state: borrowing State, startedAtNanos: UInt64) {
+        guard !state.dashboards.isEmpty else { return }
+        let frames = FeedFrames(messages)
+        for dashboard in state.dashboards.values { dashboard.send(frames, startedAtNanos: startedAtNanos) }
+    }
+
+    /// Keeps the per-status gauges equal to the registry's counts.
+    private func recount(_ state: inout State) {
+        let counts = state.registry.statusCounts
+        for status in EntryStatus.allCases {
+            let delta = (counts[status] ?? 0) - (state.statusCounts[status] ?? 0)
+            if delta != 0 { Self.gauge(metrics, status)?.increment(by: Double(delta)) }
+        }
+        state.statusCounts = counts
+    }
+
+    private static func gauge(_ metrics: FoyerMetrics, _ status: EntryStatus) -> Prometheus.Gauge? {
+        switch status {
+        case .online: metrics.entriesOnline
+        case .chatting: metrics.entriesChatting
+        case .offline: metrics.entriesOffline
+        }
+    }
+}

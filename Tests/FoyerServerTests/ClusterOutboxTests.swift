@@ -1,0 +1,62 @@
+import FoyerCore
+import Testing
+
+@testable import FoyerServer
+
+/// The outbox cuts a node's commands into log batches, without a database.
+@Suite("Cluster outbox and snapshot schedule")
+struct ClusterOutboxTests {
+    private func navigate(_ index: Int, bytes: Int = 10) -> LiveRecord {
+        LiveRecord(account: "acc_1", command: .navigate(tab: "tab-\(index)", url: "https://a.example/" + String(repeating: "p", count: bytes), title: "", at: Int64(index)))
+    }
+
+    @Test func batchesKeepOrderAndStayWithinTheirSize() throws {
+        var outbox = ClusterOutbox()
+        let records = (0..<50).map { navigate($0, bytes: 100) }
+        for record in records { outbox.add(record) }
+        var decoded: [LiveRecord] = []
+        var ids: [String] = []
+        while let batch = outbox.nextBatch(node: 7, maxBytes: 1_000) {
+            #expect(batch.body.utf8.count <= 1_000)
+            ids.append(batch.id)
+            decoded += try LiveBatchCodec.decode(batch.body)
+        }
+        #expect(decoded == records, "every command once, in submission order")
+        #expect(ids.count > 1 && ids == (1...ids.count).map { "7-\($0)" }, "batch ids are the node's and never repeat")
+        #expect(outbox.isEmpty)
+    }
+
+    @Test func aCommandLargerThanABatchStillGoesAlone() throws {
+        var outbox = ClusterOutbox()
+        outbox.add(navigate(1, bytes: 2_000))
+        outbox.add(navigate(2))
+        let first = outbox.nextBatch(node: 1, maxBytes: 500)
+        #expect(try first.map { try LiveBatchCodec.decode($0.body) } == [navigate(1, bytes: 2_000)])
+        let second = outbox.nextBatch(node: 1, maxBytes: 500)
+        #expect(try second.map { try LiveBatchCodec.decode($0.body) } == [navigate(2)])
+        #expect(outbox.nextBatch(node: 1, maxBytes: 500) == nil)
+    }
+
+    @Test func aClosedOutboxStillDrainsWhatWasQueued() {
+        var outbox = ClusterOutbox()
+        outbox.add(navigate(1))
+        outbox.close()
+        #expect(!outbox.isDrained, "what was queued before closing still goes out")
+        _ = outbox.nextBatch(node: 1, maxBytes: 1_000)
+        #expect(outbox.isDrained)
+    }
+
+    @Test func snapshotsWaitForTheirIntervalAndAFairShareOfLog() {
+        let start = ContinuousClock.now
+        var schedule = SnapshotSchedule(interval: .seconds(60), logShare: 0.5, now: start)
+        #expect(!schedule.isDue(now: start + .seconds(59), logBytes: 10_000))
+        #expect(schedule.isDue(now: start + .seconds(60), logBytes: 10_000), "the first snapshot is due once the interval passed")
+        #expect(schedule.saved(position: 100, bytes: 8_000, took: .seconds(1), now: start + .seconds(61), logBytes: 10_000) == nil)
+        #expect(!schedule.isDue(now: start + .seconds(200), logBytes: 13_000), "3,000 bytes of log is less than half of an 8,000-byte snapshot")
+        #expect(schedule.isDue(now: start + .seconds(200), logBytes: 14_000))
+        #expect(schedule.saved(position: 180, bytes: 8_000, took: .seconds(20), now: start + .seconds(220), logBytes: 14_000) == 100,
+            "the log is kept back to the previous snapshot")
+        #expect(!schedule.isDue(now: start + .seconds(400), logBytes: 100_000), "a snapshot that took 20 s waits 200 s, more than the interval")
+        #expect(schedule.isDue(now: start + .seconds(420), logBytes: 100_000))
+    }
+}
