@@ -20,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
     var maxSocketsPerAddress: Int?
     @Option(help: "New tracker sockets per second per client address (env FOYER_CONNECTS_PER_SECOND; default 50).")
     var connectsPerSecond: Int?
+    @Option(help: "Seconds a new connection has to send its first request head before it is closed (env FOYER_REQUEST_TIMEOUT; default 10).")
+    var requestTimeout: Double?
+    @Option(help: "Connections one address may hold that have not sent their first request yet; trusted proxies are exempt (env FOYER_MAX_PENDING_PER_ADDRESS; default 64).")
+    var maxPendingPerAddress: Int?
+    @Option(help: "Show /metrics only to requests with 'Authorization: Bearer TOKEN'; without it, only to direct loopback requests (env FOYER_METRICS_TOKEN).")
+    var metricsToken: String?
     @Option(name: .customLong("trusted-proxy"), help: "CIDR of a proxy whose forwarding headers are trusted; repeatable (env FOYER_TRUSTED_PROXIES, comma-separated).")
     var trustedProxies: [String] = []
     @Option(help: "Seconds a disconnected tab keeps its status before it shows Offline (env FOYER_DISCONNECT_GRACE; default 15).")
@@ -37,6 +43,15 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "foyer")
         logger.logLevel = Logger.Level(rawValue: logLevel ?? Environment.string("FOYER_LOG_LEVEL") ?? "info") ?? .info
 
+        // Each socket takes a descriptor: use all the process may have, and say how many.
+        if let (before, after) = DescriptorLimit.raiseSoftToHard() {
+            logger.info("open descriptor limit: \(after) (was soft \(before.soft) at start)", metadata: [
+                "soft_at_start": "\(before.soft)", "soft": "\(after.soft)", "hard": "\(after.hard)",
+            ])
+        } else {
+            logger.warning("could not read the open descriptor limit")
+        }
+
         var configuration = FoyerConfiguration()
         configuration.host = host ?? Environment.string("FOYER_HOST") ?? configuration.host
         configuration.port = try port ?? Environment.int("FOYER_PORT") ?? configuration.port
@@ -47,6 +62,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.addressSharePercent = try addressShare ?? Environment.int("FOYER_ADDRESS_SHARE") ?? configuration.addressSharePercent
         guard (1...100).contains(configuration.addressSharePercent) else { throw CommandFailure("address share must be a percentage from 1 to 100") }
         configuration.maxSocketsPerAddress = try maxSocketsPerAddress ?? Environment.int("FOYER_MAX_SOCKETS_PER_ADDRESS") ?? configuration.maxSocketsPerAddress
+        if let timeout = try requestTimeout ?? Environment.string("FOYER_REQUEST_TIMEOUT").map(Self.seconds) {
+            guard timeout >= 0.1, timeout <= 3600 else { throw CommandFailure("request timeout must be between 0.1 and 3600 seconds") }
+            configuration.requestTimeoutSeconds = timeout
+        }
+        configuration.maxPendingPerAddress = try maxPendingPerAddress ?? Environment.int("FOYER_MAX_PENDING_PER_ADDRESS") ?? configuration.maxPendingPerAddress
+        guard configuration.maxPendingPerAddress >= 1 else { throw CommandFailure("max pending per address must be at least 1") }
+        configuration.metricsToken = metricsToken ?? Environment.string("FOYER_METRICS_TOKEN")
         if let rate = try connectsPerSecond ?? Environment.int("FOYER_CONNECTS_PER_SECOND") {
             configuration.connectsPerSecondPerAddress = Double(rate)
             configuration.connectBurstPerAddress = Double(rate) * 4
@@ -96,5 +118,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await store.close()
+    }
+
+    private static func seconds(_ text: String) throws -> Double {
+        guard let value = Double(text) else { throw CommandFailure("FOYER_REQUEST_TIMEOUT must be a number of seconds, not \(text)") }
+        return value
     }
 }

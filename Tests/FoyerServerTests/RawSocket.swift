@@ -20,8 +20,8 @@ final class RawSocket: @unchecked Sendable {
     /// Bytes received and not yet parsed. Only one blocking read runs at a time.
     private var buffer: [UInt8] = []
 
-    init(port: Int, receiveTimeoutSeconds: Int = 5, receiveBufferBytes: Int32? = nil) throws {
-        fd = try LoopbackSocket.dial(port: port, receiveTimeoutSeconds: receiveTimeoutSeconds, receiveBufferBytes: receiveBufferBytes)
+    init(port: Int, receiveTimeoutSeconds: Int = 5, receiveBufferBytes: Int32? = nil, from source: String? = nil) throws {
+        fd = try LoopbackSocket.dial(port: port, receiveTimeoutSeconds: receiveTimeoutSeconds, receiveBufferBytes: receiveBufferBytes, from: source)
         // Each send its own segment, so pieces reach the server as the test split them.
         var on: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))

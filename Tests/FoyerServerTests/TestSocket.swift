@@ -74,8 +74,12 @@ final class TestSocket: Sendable {
         let task = self.task
         let frame = try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { group in
             group.addTask { try await task.value }
-            group.addTask {
+            group.addTask { [self] in
                 try await Task.sleep(for: timeout)
+                // The group waits for every child: end the client too, or a socket the
+                // server never closes would hold the test forever.
+                close()
+                task.cancel()
                 throw TestTimeout()
             }
             let value = try await group.next()!

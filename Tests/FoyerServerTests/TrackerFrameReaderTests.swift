@@ -46,5 +46,9 @@ struct TrackerFrameReaderTests {
         #expect(throws: TrackerFrameReader.Refusal.badControlFrame) { try TrackerFrameReader.next(from: &fragmentedPing, maxBytes: 16_384) }
         var longClose = ByteBuffer(bytes: frame([UInt8](repeating: 0, count: 126), opcode: 0x8))
         #expect(throws: TrackerFrameReader.Refusal.badControlFrame) { try TrackerFrameReader.next(from: &longClose, maxBytes: 16_384) }
+        var unmasked = ByteBuffer(bytes: [0x81, 0x02, 0x7b, 0x7d])
+        #expect(throws: TrackerFrameReader.Refusal.unmasked, "clients mask every frame (RFC 6455 section 5.1)") {
+            try TrackerFrameReader.next(from: &unmasked, maxBytes: 16_384)
+        }
     }
 }

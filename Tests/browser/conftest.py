@@ -52,8 +52,11 @@ def foyer_binary() -> Path:
 class FoyerServer:
     """A real `foyer serve` process on a free port with its own data directory."""
 
-    def __init__(self, binary: Path, data_dir: Path, extra_args: list[str] | None = None):
+    def __init__(self, binary: Path, data_dir: Path, extra_args: list[str] | None = None, prefix: list[str] | None = None):
         self.binary = binary
+        # A command that runs the server, e.g. `prlimit --nofile=512:8192 --` (it execs, so
+        # the process id stays the server's).
+        self.prefix = prefix or []
         self.data_dir = data_dir
         self.port = free_port()
         self.extra_args = extra_args or []
@@ -78,7 +81,7 @@ class FoyerServer:
 
     def start(self) -> None:
         env = dict(os.environ, FOYER_BCRYPT_COST="4", FOYER_LOG_LEVEL="warning")
-        args = [str(self.binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        args = [*self.prefix, str(self.binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                 "--data-dir", str(self.data_dir), "--disconnect-grace", "3", *self.extra_args]
         self.process = subprocess.Popen(args, env=env, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
         deadline = time.time() + 60

@@ -16,13 +16,26 @@ def open_tabs(context, site, count):
     return pages
 
 
+def watch_tracker(tab, server, problems: list[str]) -> None:
+    """Records what foyer.js itself logs or throws on the host page, and nothing else.
+
+    The host page's own noise (the test site's favicon 404, say, logged by Chromium as
+    "Failed to load resource") is not the tracker's: a console message counts only if its
+    source is a script served by Foyer, an uncaught error only if its stack passes through one.
+    """
+    foyer = server.url + "/"
+    tab.on("console", lambda message: problems.append(f"{message.type}: {message.text} ({message.location.get('url')})")
+           if (message.location.get("url") or "").startswith(foyer) else None)
+    tab.on("pageerror", lambda error: problems.append(f"{error}: {error.stack}")
+           if foyer in (error.stack or "") else None)
+
+
 def test_three_tabs_navigation_reload_and_close(browser, server, site, feed):
     context = visitor_context(browser)
     problems = []
     tabs = open_tabs(context, site, 3)
     for tab in tabs:
-        tab.on("console", lambda message: problems.append(message.text))
-        tab.on("pageerror", lambda error: problems.append(str(error)))
+        watch_tracker(tab, server, problems)
 
     started = time.time()
     feed.wait_for(lambda f: len(f.entries) == 3, what="three entries", timeout=5)

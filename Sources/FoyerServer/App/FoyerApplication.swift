@@ -53,9 +53,14 @@ public enum FoyerApplication {
         try await hub.start()
         let authenticator = SessionAuthenticator(
             store: store, clock: clock, idleSeconds: configuration.sessionIdleSeconds, bcryptCost: configuration.bcryptCost)
+        try await authenticator.learnStoredHashCosts()
         let limiter = AddressLimiter(
             maxOpen: configuration.maxSocketsPerAddress, rate: configuration.connectsPerSecondPerAddress,
             burst: configuration.connectBurstPerAddress)
+        let addresses = try ClientAddressResolver(trustedProxies: configuration.trustedProxies)
+        let pending = PendingConnections(
+            maxPerAddress: configuration.maxPendingPerAddress,
+            timeout: .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9)), trustedProxies: addresses)
         let chats = ChatService(store: store, live: hub)
         let gate = SocketGate(
             hub: hub, store: store, chats: chats, authenticator: authenticator, locator: locator, limiter: limiter, configuration: configuration, logger: logger)
@@ -65,8 +70,8 @@ public enum FoyerApplication {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CSRFMiddleware())
         let files = StaticFiles()
-        SiteController(files: files, authenticator: authenticator, metrics: metrics, store: store, ready: ready).add(to: router)
-        AuthController(authenticator: authenticator, store: store, live: hub, secureCookies: configuration.secureCookies).add(to: router)
+        SiteController(files: files, authenticator: authenticator, metrics: metrics, store: store, ready: ready, metricsToken: configuration.metricsToken).add(to: router)
+        AuthController(authenticator: authenticator, store: store, live: hub, secureCookies: configuration.secureCookies, addresses: addresses).add(to: router)
         SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
@@ -77,7 +82,7 @@ public enum FoyerApplication {
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
-                FoyerChannel(responder: responder, gate: gate, idleTimeout: .seconds(120))
+                FoyerChannel(responder: responder, gate: gate, pending: pending, idleTimeout: .seconds(120))
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Foyer"),

@@ -1,5 +1,6 @@
 import Hummingbird
 import HTTPTypes
+import Logging
 
 /// Adds the security headers every response carries.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -15,6 +16,11 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as HTTPError {
             response = JSONResponse.error(error.status, error.body ?? error.status.reasonPhrase)
+        } catch {
+            // A store that fails (a full disk, a lost database) must still answer in the
+            // API's shape, never a 500 with an empty body.
+            context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            response = JSONResponse.error(.internalServerError, "the server could not complete this request; try again later")
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"

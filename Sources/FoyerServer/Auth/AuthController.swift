@@ -1,4 +1,5 @@
 import Foundation
+import FoyerGeo
 import FoyerStore
 import Hummingbird
 import HTTPTypes
@@ -10,6 +11,8 @@ struct AuthController {
     /// Signing out closes that session's open feeds.
     let live: LiveHub
     let secureCookies: Bool
+    /// Finds the client behind trusted proxies (`--trusted-proxy`).
+    let addresses: ClientAddressResolver
 
     struct SignInRequest: Decodable {
         let email: String
@@ -39,7 +42,11 @@ struct AuthController {
             } catch {
                 return JSONResponse.error(.badRequest, "send a JSON object with email and password")
             }
-            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            // The client, not a trusted proxy in front: behind nginx every request comes
+            // from the proxy, and one client's failures must not lock out everyone.
+            let peer = context.remoteAddress?.ipAddress
+            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+            let address = addresses.clientAddress(peer: peer, headers: headers)?.description ?? peer ?? "unknown"
             switch try await authenticator.signIn(email: body.email, password: body.password, clientAddress: address) {
             case .signedIn(let signedIn):
                 var response = try JSONResponse.value(["email": signedIn.user.email, "role": signedIn.user.role.rawValue])
@@ -47,6 +54,8 @@ struct AuthController {
                 return response
             case .wrongCredentials:
                 return JSONResponse.error(.unauthorized, "wrong email or password")
+            case .invalidEmail:
+                return JSONResponse.error(.badRequest, "not an email address")
             case .tooManyAttempts:
                 return JSONResponse.error(.tooManyRequests, "too many failed sign-ins; wait a minute and try again")
             }

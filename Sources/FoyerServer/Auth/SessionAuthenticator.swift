@@ -18,18 +18,33 @@ final class SessionAuthenticator: Sendable {
     let clock: any WallClock
     let idleMillis: Int64
     let bcryptCost: UInt8
-    /// Checked when an email is unknown, at the same cost as real hashes, so the time a
-    /// refusal takes does not tell whether the email exists.
-    private let dummyHash: String
-    /// Failed sign-ins allowed per client address and per email: 5 at once, then one per 12 s.
-    private let failures = Mutex<[String: RateBucket]>([:])
+    /// Verified when an email is unknown, at the highest cost of any stored hash, so the
+    /// time a refusal takes does not tell whether the email exists: neither when the
+    /// server's `bcryptCost` is lower than that of older hashes, nor the other way.
+    private let dummyHashes = Mutex<DummyHash>(DummyHash())
+    /// Failed sign-ins allowed per client address, and per address and email together:
+    /// 5 at once, then one per 12 s (``SignInFailures``).
+    private let failures = SignInFailures()
 
     init(store: any Store, clock: any WallClock, idleSeconds: Int64, bcryptCost: UInt8) {
         self.store = store
         self.clock = clock
         idleMillis = idleSeconds * 1000
         self.bcryptCost = bcryptCost
-        dummyHash = Bcrypt.hash("no such user", cost: bcryptCost)
+        dummyHashes.withLock { $0.raise(to: bcryptCost) }
+    }
+
+    /// The cost unknown emails are checked at (for tests).
+    var dummyHashCost: UInt8 { dummyHashes.withLock { $0.cost } }
+
+    /// Learns the cost of every stored password hash (at start: users may have been
+    /// created with another `--bcrypt-cost`).
+    func learnStoredHashCosts() async throws {
+        for account in try await store.accounts() {
+            for user in try await store.users(accountID: account.id) {
+                if let cost = DummyHash.cost(of: user.passwordHash) { dummyHashes.withLock { $0.raise(to: cost) } }
+            }
+        }
     }
 
     /// A signed-in user and their session token.
@@ -42,19 +57,25 @@ final class SessionAuthenticator: Sendable {
         case signedIn(SignedIn)
         case wrongCredentials
         case tooManyAttempts
+        /// Not an email address Foyer accepts (``EmailAddress``): no account can match.
+        case invalidEmail
     }
 
     /// Checks an email and password. Never tells which of the two was wrong.
+    /// `clientAddress` is the client's, behind trusted proxies (not the proxy's): one
+    /// client's failures must not lock out everyone behind the same proxy.
     func signIn(email: String, password: String, clientAddress: String) async throws -> SignInResult {
-        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
-        let keys = ["address:" + clientAddress, "email:" + email]
-        guard allowAttempt(keys) else { return .tooManyAttempts }
+        guard let email = EmailAddress.normalized(email) else { return .invalidEmail }
+        // bcrypt reads at most 72 bytes; longer passwords are refused at creation.
+        guard password.utf8.count <= 1024 else { return .wrongCredentials }
+        guard failures.allows(address: clientAddress, email: email) else { return .tooManyAttempts }
         let user = try await store.user(email: email)
+        if let user, let cost = DummyHash.cost(of: user.passwordHash) { dummyHashes.withLock { $0.raise(to: cost) } }
         // Verify against a dummy hash when the email is unknown, so timing tells nothing.
-        let hash = user?.passwordHash ?? dummyHash
+        let hash = user?.passwordHash ?? dummyHashes.withLock { $0.hash }
         let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard valid, let user else {
-            recordFailure(keys)
+            failures.record(address: clientAddress, email: email)
             return .wrongCredentials
         }
         let token = Self.makeToken()
@@ -65,7 +86,12 @@ final class SessionAuthenticator: Sendable {
 
     /// The user a session token belongs to, if the session is still valid.
     func user(token: String) async throws -> User? {
-        let tokenHash = Self.hash(token)
+        try await user(sessionHash: Self.hash(token))
+    }
+
+    /// The user of a session, by the hash of its token, if it is still valid; using it
+    /// counts as use (an open dashboard feed keeps its session alive).
+    func user(sessionHash tokenHash: String) async throws -> User? {
         guard let session = try await store.session(tokenHash: tokenHash) else { return nil }
         let now = clock.nowMillis()
         guard now - session.lastSeenAt < idleMillis else {
@@ -111,25 +137,5 @@ final class SessionAuthenticator: Sendable {
 
     static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-
-    /// Only failures consume tokens, so checking leaves the buckets as they are.
-    private func allowAttempt(_ keys: [String]) -> Bool {
-        let now = Monotonic.nanoseconds()
-        return failures.withLock { table in
-            keys.allSatisfy { table[$0]?.canTake(nowNanos: now) ?? true }
-        }
-    }
-
-    private func recordFailure(_ keys: [String]) {
-        let now = Monotonic.nanoseconds()
-        failures.withLock { table in
-            for key in keys {
-                var bucket = table[key] ?? RateBucket(rate: 1.0 / 12, burst: 5, nowNanos: now)
-                _ = bucket.take(nowNanos: now)
-                table[key] = bucket
-            }
-        }
     }
 }

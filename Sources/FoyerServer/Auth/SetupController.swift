@@ -25,8 +25,9 @@ struct SetupController {
             guard let body = try? await request.decode(as: SetupRequest.self, context: context) else {
                 throw HTTPError(.badRequest, message: "send token, email and password")
             }
-            let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
-            guard TeamController.isEmail(email) else { throw HTTPError(.badRequest, message: "\(email) is not an email address") }
+            guard let email = EmailAddress.normalized(body.email) else {
+                throw HTTPError(.badRequest, message: "not an email address (invisible or direction-changing characters are not accepted)")
+            }
             guard body.password.count >= 8, body.password.utf8.count <= 72 else {
                 throw HTTPError(.badRequest, message: "the password must have 8 to 72 characters")
             }
@@ -40,7 +41,7 @@ struct SetupController {
             do {
                 _ = try await store.createUser(accountID: accountID, email: email, passwordHash: hash, role: .owner, now: clock.nowMillis())
             } catch let error as StoreError where error == .duplicate("") {
-                throw HTTPError(.conflict, message: "\(email) already has an account on this server")
+                throw HTTPError(.conflict, message: "\(email) cannot be used; choose another address")
             }
             return JSONResponse.raw(.created, #"{"status":"created"}"#)
         }

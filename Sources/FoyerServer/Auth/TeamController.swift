@@ -42,8 +42,9 @@ struct TeamController {
                 throw HTTPError(.badRequest, message: "send email, role and password")
             }
             let role = try checkedRole(body.role, by: viewer)
-            let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
-            guard Self.isEmail(email) else { throw HTTPError(.badRequest, message: "\(email) is not an email address") }
+            guard let email = EmailAddress.normalized(body.email) else {
+                throw HTTPError(.badRequest, message: "not an email address (invisible or direction-changing characters are not accepted)")
+            }
             guard body.password.count >= 8, body.password.utf8.count <= 72 else {
                 throw HTTPError(.badRequest, message: "the password must have 8 to 72 characters")
             }
@@ -53,7 +54,9 @@ struct TeamController {
                     accountID: viewer.account.id, email: email, passwordHash: hash, role: role, now: clock.nowMillis())
                 return try JSONResponse.value(Member(id: user.id, email: user.email, role: user.role.rawValue, you: false), status: .created)
             } catch let error as StoreError where error == .duplicate("") {
-                throw HTTPError(.conflict, message: "\(email) already has an account on this server")
+                // Whether the address is used by another account on this server is not
+                // this team's business: the same answer either way.
+                throw HTTPError(.conflict, message: "\(email) cannot be added; ask them for another address")
             }
         }
         router.patch("/api/team/:id") { request, context in
@@ -109,11 +112,5 @@ struct TeamController {
         } catch let error as StoreError where error == .invalid("") {
             throw HTTPError(.conflict, message: "an account keeps at least one owner")
         }
-    }
-
-    static func isEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return text.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
     }
 }

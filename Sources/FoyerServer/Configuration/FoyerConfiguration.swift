@@ -28,6 +28,15 @@ public struct FoyerConfiguration: Sendable {
     public var trackerMessageBurst: Double = 30
     /// Concurrent tracker sockets allowed from one client address.
     public var maxSocketsPerAddress: Int = 256
+    /// A connection whose first request head has not arrived this long after it was
+    /// accepted is closed (nginx: `client_header_timeout`).
+    public var requestTimeoutSeconds: Double = 10
+    /// Connections one peer address may hold that have not completed their first request
+    /// (nginx: `limit_conn`); trusted proxies are exempt.
+    public var maxPendingPerAddress: Int = 64
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`;
+    /// when not, only direct requests from a loopback address (no forwarding headers).
+    public var metricsToken: String?
     /// New tracker sockets per second allowed from one client address, and the burst.
     public var connectsPerSecondPerAddress: Double = 50
     public var connectBurstPerAddress: Double = 200
@@ -38,6 +47,9 @@ public struct FoyerConfiguration: Sendable {
     public var disconnectGraceSeconds: Int64 = 15
     /// Sessions unused for this long expire.
     public var sessionIdleSeconds: Int64 = 12 * 3600
+    /// How often an open dashboard feed re-checks its session: one signed out elsewhere,
+    /// expired or removed closes the feed with 4401 within this time.
+    public var feedSessionCheckSeconds: Double = 30
     /// bcrypt cost for new password hashes.
     public var bcryptCost: UInt8 = 12
     /// Proxies whose `X-Forwarded-For`/`Forwarded` headers are believed (CIDRs).

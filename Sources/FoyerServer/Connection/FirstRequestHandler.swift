@@ -21,6 +21,9 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias OutboundOut = ByteBuffer
 
     private let gate: SocketGate
+    /// The connection's first-request deadline and its place among its address's
+    /// connections still in their request; finished once this handler decides.
+    private let watch: FirstRequestWatch
     private let result: EventLoopPromise<FoyerChannel.UpgradeResult>
     /// Configures the general pipeline behind this handler.
     private let general: (any Channel) throws -> EventLoopFuture<FoyerChannel.UpgradeResult>
@@ -28,10 +31,11 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var done = false
 
     init(
-        gate: SocketGate, result: EventLoopPromise<FoyerChannel.UpgradeResult>,
+        gate: SocketGate, watch: FirstRequestWatch, result: EventLoopPromise<FoyerChannel.UpgradeResult>,
         general: @escaping (any Channel) throws -> EventLoopFuture<FoyerChannel.UpgradeResult>
     ) {
         self.gate = gate
+        self.watch = watch
         self.result = result
         self.general = general
     }
@@ -68,9 +72,11 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         guard case .request(let request, let headBytes) = reading else { return handOver(context, bytes) }
         switch gate.decideNow(head: request.head, channel: context.channel) {
         case .tracker(let setup):
+            watch.finish()
             bytes.moveReaderIndex(forwardBy: headBytes)
             upgrade(context, key: request.key, setup: setup, rest: bytes)
         case .refuse(let status, let message):
+            watch.finish()
             refuse(context, status: status.code, reason: status.reasonPhrase, message: message)
         case .feed, nil:
             // The store must be asked (or it is not a tracker): the general path decides.
@@ -81,6 +87,7 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     func channelInactive(context: ChannelHandlerContext) {
         if !done {
             done = true
+            watch.finish()
             result.fail(ChannelError.eof)
         }
         context.fireChannelInactive()

@@ -28,10 +28,17 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
 
     let responder: HTTPChannelHandler.Responder
     let gate: SocketGate
+    let pending: PendingConnections
     let idleTimeout: Duration
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            // Closed at once when its address already holds its share of connections that
+            // have not sent a request yet; otherwise closed if no request head arrives in time.
+            guard let watch = pending.admit(channel) else {
+                channel.close(promise: nil)
+                return Value(result: channel.eventLoop.makeFailedFuture(ChannelError.inputClosed), channel: channel)
+            }
             // At most 512 bytes per read until the first request is known: a browser's
             // upgrade request is a little longer, and a socket keeps the largest receive
             // buffer it ever read into (FirstRequestHandler).
@@ -40,13 +47,17 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
             // general pipeline once their first bytes show what they are.
             let result = channel.eventLoop.makePromise(of: UpgradeResult.self)
             try channel.pipeline.syncOperations.addHandler(
-                FirstRequestHandler(gate: gate, result: result) { channel in try self.configureGeneral(channel, logger: logger) })
+                FirstRequestHandler(gate: gate, watch: watch, result: result) { channel in
+                    // Until its head is parsed, a request keeps its deadline and its place.
+                    channel.closeFuture.whenComplete { _ in watch.finish() }
+                    return try self.configureGeneral(channel, watch: watch, logger: logger)
+                })
             return Value(result: result.futureResult, channel: channel)
         }
     }
 
     /// HTTP/1.1 with WebSocket upgrades for feeds and for trackers the fast path left.
-    private func configureGeneral(_ channel: any Channel, logger: Logger) throws -> EventLoopFuture<UpgradeResult> {
+    private func configureGeneral(_ channel: any Channel, watch: FirstRequestWatch, logger: Logger) throws -> EventLoopFuture<UpgradeResult> {
         let decision = NIOLoopBoundBox<SocketDecision?>(nil, eventLoop: channel.eventLoop)
         let gate = self.gate
         let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
@@ -72,6 +83,7 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
             },
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
+                    watch.finish()
                     guard let verdict = decision.value else { throw ChannelError.inappropriateOperationForState }
                     let closer = try channel.pipeline.syncOperations.context(handlerType: ParseErrorCloser.self)
                     channel.pipeline.syncOperations.removeHandler(context: closer, promise: nil)
@@ -84,6 +96,7 @@ struct FoyerChannel: ServerChildChannel, HTTPChannelHandler {
             upgraders: [upgrader],
             notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    watch.finish()
                     try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try channel.pipeline.syncOperations.addHandler(
                         HTTPConnectionStateHandler(idleTimeout: self.idleTimeout, logger: logger))

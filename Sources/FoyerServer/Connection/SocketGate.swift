@@ -113,10 +113,13 @@ struct SocketGate: Sendable {
     }
 
     private func decideFeed(head: HTTPRequestHead) async -> SocketDecision {
-        // Browsers always send their page's http(s) Origin on WebSockets; refusing other
-        // sites' pages stops them riding an agent's cookie (cross-site WebSocket hijacking).
+        // Browsers always send an Origin on WebSockets; only this server's own pages may
+        // ride an agent's cookie (cross-site WebSocket hijacking). `null` (sandboxed frames,
+        // file:// pages), file:// and extension origins are other sites too. A client
+        // without an Origin, or with a ws(s):// one (WebSocket libraries send that; no
+        // browser does), is not a browser page and must hold the cookie itself.
         let host = head.headers.first(name: "host") ?? ""
-        for origin in head.headers["origin"] where origin.hasPrefix("http://") || origin.hasPrefix("https://") {
+        for origin in head.headers["origin"] where !origin.hasPrefix("ws://") && !origin.hasPrefix("wss://") {
             guard origin == "http://" + host || origin == "https://" + host else {
                 return .refuse(.forbidden, "origin not allowed")
             }
@@ -162,10 +165,18 @@ struct SocketGate: Sendable {
             }
         case .feed(let live, let viewer):
             try pipeline.addHandler(WebSocketProtocolErrorHandler())
+            // Before the aggregator, which drops the masking keys of the frames it joins.
+            try pipeline.addHandler(MaskedFramesOnly())
             try pipeline.addHandler(
                 NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 16, maxAccumulatedFrameSize: configuration.maxFrameBytes))
-            try pipeline.addHandler(FeedSocketHandler(live: live, viewer: viewer, metrics: hub.metrics, maxQueuedBytes: configuration.maxFeedQueueBytes))
+            let authenticator = self.authenticator
+            let check = FeedSessionCheck(interval: .nanoseconds(Int64(configuration.feedSessionCheckSeconds * 1e9))) { sessionHash in
+                try await authenticator.user(sessionHash: sessionHash) != nil
+            }
+            try pipeline.addHandler(
+                FeedSocketHandler(
+                    live: live, viewer: viewer, metrics: hub.metrics, maxQueuedBytes: configuration.maxFeedQueueBytes, sessionCheck: check))
         case .refuse:
             break
         }

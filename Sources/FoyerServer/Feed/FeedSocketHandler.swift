@@ -11,12 +11,15 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let viewer: FeedViewer
     private let metrics: FoyerMetrics
     private let maxQueuedBytes: Int
+    /// Re-checks the feed's session now and then (``FeedSessionCheck``).
+    private let sessionCheck: FeedSessionCheck?
     private var link: FeedLink?
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
     private static let pong = FeedMessage.pong.encoded()
 
-    init(live: LiveAccount, viewer: FeedViewer, metrics: FoyerMetrics, maxQueuedBytes: Int) {
+    init(live: LiveAccount, viewer: FeedViewer, metrics: FoyerMetrics, maxQueuedBytes: Int, sessionCheck: FeedSessionCheck? = nil) {
+        self.sessionCheck = sessionCheck
         self.live = live
         self.viewer = viewer
         self.metrics = metrics
@@ -34,6 +37,7 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             maxQueuedBytes: maxQueuedBytes)
         self.link = link
         live.subscribe(link)
+        sessionCheck?.start(on: context.channel, sessionHash: viewer.sessionHash)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -52,6 +56,7 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func unsubscribe() {
+        sessionCheck?.stop()
         guard let link else { return }
         live.unsubscribe(link)
         self.link = nil

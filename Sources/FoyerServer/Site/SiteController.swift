@@ -10,6 +10,8 @@ struct SiteController {
     let metrics: FoyerMetrics
     let store: any Store
     let ready: ReadinessFlag
+    /// `/metrics` needs `Authorization: Bearer <token>` when set (FoyerConfiguration).
+    let metricsToken: String?
 
     func add(to router: Router<FoyerRequestContext>) {
         router.get("/") { request, _ in
@@ -69,8 +71,12 @@ struct SiteController {
                 return JSONResponse.error(.serviceUnavailable, "database unavailable")
             }
         }
-        router.get("/metrics") { _, _ in
-            Response(
+        router.get("/metrics") { request, context in
+            // Totals across every account are the operator's, not the public's.
+            guard MetricsAccess.allows(request, peer: context.remoteAddress?.ipAddress, token: metricsToken) else {
+                return JSONResponse.error(.notFound, "not found")
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }

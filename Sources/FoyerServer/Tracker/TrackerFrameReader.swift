@@ -3,7 +3,8 @@ import NIOWebSocket
 
 /// Reads WebSocket frames from a tracker socket's bytes, with the checks of NIO's
 /// `WebSocketFrameDecoder`: a frame over `maxBytes` is refused (1009), a control frame
-/// that is fragmented or longer than 125 bytes too (1002).
+/// that is fragmented or longer than 125 bytes too (1002); and one check NIO leaves out,
+/// an unmasked frame (RFC 6455 section 5.1: a client masks every frame), 1002.
 ///
 /// Tracker sockets read their frames themselves instead of through NIO's decoder: that
 /// is a `ByteToMessageHandler`, a decoder object and a pipeline context in every idle
@@ -12,7 +13,10 @@ import NIOWebSocket
 enum TrackerFrameReader {
     enum Refusal: Error {
         case tooBig
+        /// A protocol error (1002): a fragmented or over-long control frame, or an unknown opcode.
         case badControlFrame
+        /// A frame without a mask (1002; RFC 6455 section 5.1: a client masks every frame).
+        case unmasked
     }
 
     /// The next whole frame at the buffer's reader index, consuming it; nil (consuming
@@ -40,6 +44,7 @@ enum TrackerFrameReader {
         // Every 4-bit value is an opcode (unknown ones are ignored by the handler, as before).
         guard let opcode = WebSocketOpcode(encodedWebSocketOpcode: first & 0x0f) else { throw .badControlFrame }
         let masked = second & 0x80 != 0
+        guard masked else { throw .unmasked }
         guard buffer.readableBytes >= header + (masked ? 4 : 0) + length else { return nil }
         buffer.moveReaderIndex(forwardBy: header)
         let maskKey = masked ? buffer.readBytes(length: 4).flatMap(WebSocketMaskingKey.init) : nil

@@ -108,6 +108,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
                 switch error {
                 case .tooBig: close(context, code: 1009, reason: "message too big")
                 case .badControlFrame: close(context, code: 1002, reason: "invalid control frame")
+                case .unmasked: close(context, code: 1002, reason: "frames from clients must be masked")
                 }
                 return
             }
