@@ -239,3 +239,123 @@ def test_tracker_socket_flood_from_one_address(browser, server, site, feed):
     assert rss_after - rss_before < RSS_GROWTH_BOUND_KB, (rss_before, rss_after)
     report("tracker socket flood", attempted=300, held=accepted, refused=refused, tab_seconds=round(tab_seconds, 2),
            rss_before_mb=round(rss_before / 1024, 1), rss_after_mb=round(rss_after / 1024, 1))
+
+
+def tracker(server: FoyerServer, key: str, source: str = ATTACKER):
+    """A tracker WebSocket from `source` (the websockets client over a socket bound there)."""
+    from websockets.sync.client import connect
+    return connect(f"ws://127.0.0.1:{server.port}/track?site={key}", sock=dial(server, source),
+                   origin="https://shop.example", open_timeout=5, close_timeout=2)
+
+
+def hello(tab: str, path: str, title: str = "Attack") -> str:
+    return json.dumps({"t": "hello", "tab": tab, "url": f"https://shop.example/{path}", "title": title})
+
+
+def test_reconnect_loop_cannot_fill_the_map(browser, server, site, feed):
+    """Item 2: connect, hello, close in a loop from one address used to leave 500 Offline
+    entries that hid every real visitor for 30 minutes; one address now holds its share."""
+    key = server.site_key()
+    rss_before = rss_kb(server)
+    started = time.time()
+    # Over twice the address's share, within its connect burst (200): the limit at stake
+    # here is places, not connects.
+    cycles, waited = 120, 0
+    for number in range(cycles):
+        with tracker(server, key) as socket_:
+            socket_.send(hello(f"tab-loop-{number:06d}", f"loop-{number}"))
+            waited += json.loads(socket_.recv(timeout=5))["t"] == "wait"
+    loop_seconds = time.time() - started
+    share = max(10, 500 * 10 // 100)
+    def loop_entries(f) -> int:
+        return len([e for e in f.entries.values() if "/loop-" in e["url"]])
+
+    feed.wait_for(lambda f: loop_entries(f) >= share, what=f"the loop's {share} places")
+    held = loop_entries(feed)
+    assert held == share, (held, waited)
+    tab_seconds = serve_real_tab(browser, site, feed, "after-reconnect-loop")
+    assert server.process.poll() is None
+    rss_after = rss_kb(server)
+    assert rss_after - rss_before < RSS_GROWTH_BOUND_KB, (rss_before, rss_after)
+    report("reconnect loop", cycles=cycles, loop_seconds=round(loop_seconds, 1), places_held=held, told_to_wait=waited,
+           tab_seconds=round(tab_seconds, 2), rss_before_mb=round(rss_before / 1024, 1), rss_after_mb=round(rss_after / 1024, 1))
+
+
+def test_malformed_frames_and_message_floods(browser, server, site, feed):
+    """Held before issue 19: each bad frame closes its own socket with its code."""
+    key = server.site_key()
+    cases = [
+        (b"\xff\xfe", 1007),                                   # invalid UTF-8 in a text frame
+        ("{not json", 1007),
+        (b"\x00\x01", 1003),                                   # binary frame
+        ("x" * 20_000, 1009),                                  # over 16 KiB
+        (json.dumps({"t": "page", "url": "https://shop.example/"}), 1008),  # no hello first
+    ]
+    codes = []
+    for payload, expected in cases * 10:
+        socket_ = tracker(server, key)
+        try:
+            socket_.send(payload, text=expected != 1003)
+            socket_.recv(timeout=5)
+        except Exception:
+            pass
+        codes.append((socket_.close_code, expected))
+        socket_.close()
+    assert all(code == expected for code, expected in codes), codes
+    # A flood past the per-socket message rate closes that socket with 1008.
+    socket_ = tracker(server, key)
+    socket_.send(hello("tab-flood-000001", "flood"))
+    socket_.recv(timeout=5)
+    try:
+        # The hello and 29 titles spend the burst of 30; the 30th title is refused. Nothing
+        # is sent after it: data arriving at the closed socket would reset the connection
+        # and could discard the close frame before the client reads it.
+        for _ in range(30):
+            socket_.send(json.dumps({"t": "title", "title": "flood"}))
+        socket_.recv(timeout=5)
+    except Exception:
+        pass
+    assert socket_.close_code == 1008, socket_.close_code
+    tab_seconds = serve_real_tab(browser, site, feed, "after-malformed-frames")
+    assert server.process.poll() is None
+    report("malformed frames and floods", sockets=len(codes) + 1, tab_seconds=round(tab_seconds, 2))
+
+
+def test_worst_case_entries_do_not_flood_dashboards(browser, server, site, feed):
+    """Item 3: navigations with the longest URLs and titles used to send ~122 KB per change
+    to every dashboard, delaying real visitors by seconds and overflowing the feed."""
+    key = server.site_key()
+    title = "\U0001d54f" * 300                                 # 300 four-byte characters
+    sockets = []
+    for number in range(20):
+        socket_ = tracker(server, key)
+        socket_.send(hello(f"tab-wide-{number:06d}", "wide-" + "w" * 2000, title))
+        socket_.recv(timeout=5)
+        sockets.append(socket_)
+    received_before = len(feed.messages)
+    started = time.time()
+    stop = threading.Event()
+
+    def navigate():
+        step = 0
+        while not stop.is_set():
+            step += 1
+            for number, socket_ in enumerate(sockets):
+                socket_.send(json.dumps({"t": "page", "url": f"https://shop.example/wide-{step}-{number}-" + "p" * 2000, "title": title}))
+            time.sleep(0.12)                                   # just under 10 messages/s per socket
+
+    attacker = threading.Thread(target=navigate, daemon=True)
+    attacker.start()
+    try:
+        time.sleep(1.0)
+        tab_seconds = serve_real_tab(browser, site, feed, "during-wide-navigations")
+    finally:
+        stop.set()
+        attacker.join()
+    bytes_per_change = max(len(json.dumps(m)) for m in feed.messages[received_before:] if m["type"] == "changed")
+    for socket_ in sockets:
+        socket_.close()
+    assert bytes_per_change < 8 * 1024, bytes_per_change
+    assert server.process.poll() is None
+    report("worst-case navigations", sockets=len(sockets), seconds=round(time.time() - started, 1),
+           largest_changed_bytes=bytes_per_change, tab_seconds=round(tab_seconds, 2))
