@@ -31,8 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure: set when users reach Foyer over HTTPS (env FOYER_SECURE_COOKIES).") var secureCookies = false
     @Option(help: "bcrypt cost for passwords (env FOYER_BCRYPT_COST; default 12).") var bcryptCost: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env FOYER_LOG_LEVEL; default info).") var logLevel: String?
+    @Option(help: "Log format on standard error: text, or json for one JSON object per line (env FOYER_LOG_FORMAT; default text).")
+    var logFormat: String?
 
     func run() async throws {
+        try LogFormat.bootstrap(logFormat ?? Environment.string("FOYER_LOG_FORMAT"))
         var logger = Logger(label: "foyer")
         logger.logLevel = Logger.Level(rawValue: logLevel ?? Environment.string("FOYER_LOG_LEVEL") ?? "info") ?? .info
 
@@ -60,6 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard (4...31).contains(cost) else { throw CommandFailure("bcrypt cost must be between 4 and 31") }
         configuration.bcryptCost = UInt8(cost)
 
+        // One server per embedded database; `foyer restore` waits for this lock too.
+        let lock: DataFolderLock?
+        do {
+            lock = data.databaseURL == nil ? try DataFolderLock.acquire(directory: data.directory) : nil
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        }
+        defer { lock?.release() }
         let store = try await data.openStore(logger: logger)
         // The store is closed on every way out, including a start-up error.
         do {
