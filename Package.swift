@@ -49,10 +49,12 @@ let package = Package(
     targets: [
         .target(name: "FoyerCore", swiftSettings: swiftSettings),
         .target(name: "FoyerBuildInfo", cSettings: [.define("FOYER_COMMIT", to: "\"\(buildCommit)\"")]),
+        // zlib's gzip reader, for the city database `--geo-download` fetches (.mmdb.gz).
+        .target(name: "FoyerGunzip", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "FoyerGeo",
             dependencies: [
-                "FoyerCore",
+                "FoyerCore", "FoyerGunzip",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
