@@ -77,7 +77,9 @@ public final class GeoDatabaseWatcher: Service, Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval)
+                // Ends at once on a graceful shutdown instead of holding the server up.
+                let interval = interval
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }

@@ -39,7 +39,9 @@ public final class GeoDownloader: Service, Sendable {
             }
             // Checked at least daily, so a clock change or a file removed by hand is noticed.
             do {
-                try await Task.sleep(for: min(wait, .seconds(86_400)))
+                // Ends at once on a graceful shutdown instead of holding the server up.
+                let pause = min(wait, .seconds(86_400))
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
             } catch {
                 return
             }
