@@ -29,6 +29,7 @@ free_port = browser_fixtures.free_port
 OWNER_EMAIL = browser_fixtures.OWNER_EMAIL
 OWNER_PASSWORD = browser_fixtures.OWNER_PASSWORD
 foyer_binary = browser_fixtures.foyer_binary
+browser = browser_fixtures.browser
 
 
 def make_server(binary: Path, data_dir: Path, extra_args: list[str] | None = None) -> FoyerServer:
