@@ -3,7 +3,7 @@
 #   docker build --build-arg FOYER_COMMIT=$(git rev-parse --short=12 HEAD) -t foyer .
 #   docker run -p 8080:8080 -v foyer-data:/var/lib/foyer foyer
 
-FROM swift:6.2-bookworm AS build
+FROM swift:6.2-noble AS build
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends libsqlite3-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -13,7 +13,7 @@ ARG FOYER_COMMIT=unknown
 ENV FOYER_COMMIT=${FOYER_COMMIT}
 RUN scripts/build-release && scripts/install-release /opt/foyer
 
-FROM swift:6.2-bookworm-slim
+FROM swift:6.2-noble-slim
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /var/lib/foyer --create-home --shell /usr/sbin/nologin foyer
