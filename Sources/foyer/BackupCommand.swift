@@ -13,10 +13,7 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        guard data.databaseURL == nil else {
-            throw CommandFailure("foyer backup copies the embedded SQLite database; for PostgreSQL use pg_dump (docs/OPERATIONS.md, Backups)")
-        }
-        let database = (data.directory as NSString).appendingPathComponent("foyer.sqlite")
+        let database = (try data.sqliteDirectory(command: "backup", tool: "pg_dump") as NSString).appendingPathComponent("foyer.sqlite")
         guard FileManager.default.fileExists(atPath: database) else { throw CommandFailure("no database at \(database)") }
         do {
             // Opened without migrating: a backup records the database as it is.

@@ -12,14 +12,12 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        guard data.databaseURL == nil else {
-            throw CommandFailure("foyer restore restores the embedded SQLite database; for PostgreSQL use pg_restore (docs/OPERATIONS.md, Backups)")
-        }
+        let directory = try data.sqliteDirectory(command: "restore", tool: "pg_restore")
         do {
-            let lock = try DataFolderLock.acquire(directory: data.directory)
+            let lock = try DataFolderLock.acquire(directory: directory)
             defer { lock.release() }
-            let keptAs = try await SQLiteStore.restore(from: file, into: data.directory)
-            print("restored \(file) into \(data.directory)")
+            let keptAs = try await SQLiteStore.restore(from: file, into: directory)
+            print("restored \(file) into \(directory)")
             if let keptAs { print("the previous database is kept as \(keptAs)") }
         } catch let error as StoreError {
             throw CommandFailure(error.description)
