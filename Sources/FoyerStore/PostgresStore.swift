@@ -325,6 +325,10 @@ public final class PostgresStore: Store {
         try await run("UPDATE chats SET status = 'archived', archived_at = \(at) WHERE id = \(id)")
     }
 
+    public func setChatTab(id: String, tab: String) async throws {
+        try await run("UPDATE chats SET tab = \(tab) WHERE id = \(id)")
+    }
+
     public func addMessage(_ message: ChatMessage) async throws -> ChatMessage {
         let inserted = try await run(
             """

@@ -369,6 +369,10 @@ public final class SQLiteStore: Store {
         _ = try await reader.query("UPDATE chats SET status = 'archived', archived_at = ? WHERE id = ?", [.integer(Int(at)), .text(id)])
     }
 
+    public func setChatTab(id: String, tab: String) async throws {
+        _ = try await reader.query("UPDATE chats SET tab = ? WHERE id = ?", [.text(tab), .text(id)])
+    }
+
     public func addMessage(_ message: ChatMessage) async throws -> ChatMessage {
         let clientID: SQLiteData = message.clientID.map { .text($0) } ?? .null
         let rows = try await reader.query(

@@ -54,6 +54,9 @@ public protocol Store: Sendable {
     func activeChat(accountID: String, tab: String) async throws -> Chat?
     func activeChats(accountID: String) async throws -> [Chat]
     func archiveChat(id: String, at: Int64) async throws
+    /// Moves a chat to another tab key (tab ids kept as sent by an earlier version are
+    /// replaced by their keys once, at start).
+    func setChatTab(id: String, tab: String) async throws
     /// Stores a message and returns it with its id; a visitor message whose client id was
     /// stored already is returned as it was, not stored twice.
     func addMessage(_ message: ChatMessage) async throws -> ChatMessage

@@ -79,6 +79,7 @@ final class TestServer: Sendable {
 
     /// A copy of an account's registry on this server.
     func registry(of accountID: String) -> AccountRegistry? { inspector.registry(of: accountID) }
+    func entry(of accountID: String, tabID: String) -> Entry? { inspector.entry(of: accountID, tabID: tabID) }
 
     /// Creates an account and an owner; returns the account and a session cookie.
     func makeAccount(_ name: String, allowedOrigins: [String] = []) async throws -> (account: Account, cookie: String) {

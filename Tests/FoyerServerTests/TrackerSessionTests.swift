@@ -8,6 +8,9 @@ import Testing
 struct TrackerSessionTests {
     private static let tab = "tab-session-01"
 
+    /// Stands in for the server's keyed hash of a tab id.
+    private static func key(_ tabID: String) -> String { "t.key-" + tabID }
+
     private func session(rate: Double = 10, burst: Double = 20) -> TrackerSession {
         TrackerSession(messagesPerSecond: rate, burst: burst, nowNanos: 0)
     }
@@ -23,24 +26,24 @@ struct TrackerSessionTests {
 
     @Test func theFirstMessageMustBeAHello() throws {
         var session = session()
-        #expect(session.receive(try message(#"{"t":"page","url":"https://a.example/"}"#)) == .close(.init(code: 1008, reason: "hello expected")))
+        #expect(session.receive(try message(#"{"t":"page","url":"https://a.example/"}"#), tabKey: Self.key) == .close(.init(code: 1008, reason: "hello expected")))
         #expect(session.leave() == nil, "a socket that never greeted has no entry to leave")
     }
 
     @Test func aHelloIsCheckedAndSanitised() throws {
         var session = session()
-        guard case .greet(let greeting) = session.receive(try hello()) else {
+        guard case .greet(let greeting) = session.receive(try hello(), tabKey: Self.key) else {
             Issue.record("a valid hello must greet")
             return
         }
-        #expect(greeting.hello.tab == Self.tab)
+        #expect(greeting.hello.tab == Self.key(Self.tab), "the hello carries the tab's key, never its id")
         #expect(greeting.hello.url == "https://shop.example/a", "query and fragment are stripped")
         #expect(greeting.hello.referrer == "https://ref.example/p")
         #expect(greeting.hello.title == " Shoes ", "control characters are dropped")
         #expect(greeting.hello.language == "tr-TR")
         #expect(greeting.hello.timezone == "Europe/Istanbul")
         #expect(greeting.browserID == "browser-0001")
-        #expect(session.phase == .greeting(tab: Self.tab, queued: []))
+        #expect(session.phase == .greeting(tab: Self.key(Self.tab), queued: []))
     }
 
     @Test func badHellosCloseWithPreciseReasons() throws {
@@ -52,13 +55,13 @@ struct TrackerSessionTests {
         ]
         for (message, refusal) in cases {
             var session = session()
-            #expect(session.receive(message) == .close(refusal))
+            #expect(session.receive(message, tabKey: Self.key) == .close(refusal))
         }
     }
 
     @Test func aMalformedBrowserIdIsIgnoredNotFatal() throws {
         var session = session()
-        guard case .greet(let greeting) = session.receive(try hello(vid: "x")) else {
+        guard case .greet(let greeting) = session.receive(try hello(vid: "x"), tabKey: Self.key) else {
             Issue.record("the hello must still greet")
             return
         }
@@ -67,41 +70,41 @@ struct TrackerSessionTests {
 
     @Test func messagesWaitBehindTheGreetingThenApplyInOrder() throws {
         var session = session()
-        _ = session.receive(try hello())
+        _ = session.receive(try hello(), tabKey: Self.key)
         let page = try message(#"{"t":"page","url":"https://shop.example/b#top","title":"B"}"#)
         let title = try message(#"{"t":"title","title":"B2"}"#)
-        #expect(session.receive(page) == .none)
-        #expect(session.receive(title) == .none)
+        #expect(session.receive(page, tabKey: Self.key) == .none)
+        #expect(session.receive(title, tabKey: Self.key) == .none)
         let queued = session.greeted()
         #expect(queued == [page, title])
-        #expect(session.phase == .active(tab: Self.tab))
-        #expect(queued.map { session.receive($0) } == [.navigate(url: "https://shop.example/b", title: "B"), .retitle("B2")])
+        #expect(session.phase == .active(tab: Self.key(Self.tab)))
+        #expect(queued.map { session.receive($0, tabKey: Self.key) } == [.navigate(url: "https://shop.example/b", title: "B"), .retitle("B2")])
     }
 
     @Test func tooManyWaitingMessagesClose() throws {
         var session = session()
-        _ = session.receive(try hello())
+        _ = session.receive(try hello(), tabKey: Self.key)
         let heartbeat = try message(#"{"t":"h"}"#)
-        for _ in 0..<TrackerSession.maxQueued { #expect(session.receive(heartbeat) == .none) }
-        #expect(session.receive(heartbeat) == .close(.init(code: 1008, reason: "rate limit exceeded")))
+        for _ in 0..<TrackerSession.maxQueued { #expect(session.receive(heartbeat, tabKey: Self.key) == .none) }
+        #expect(session.receive(heartbeat, tabKey: Self.key) == .close(.init(code: 1008, reason: "rate limit exceeded")))
     }
 
     @Test func anActiveTabNavigatesChatsAndMayGreetAgainOnlyAsItself() throws {
         var session = session()
-        _ = session.receive(try hello())
+        _ = session.receive(try hello(), tabKey: Self.key)
         _ = session.greeted()
-        #expect(session.receive(try message(#"{"t":"h"}"#)) == .none)
+        #expect(session.receive(try message(#"{"t":"h"}"#), tabKey: Self.key) == .none)
         let say = try message(#"{"t":"say","cid":"cid-000001","text":"hi"}"#)
-        #expect(session.receive(say) == .chat(say))
-        #expect(session.receive(try message(#"{"t":"page","url":"ftp://a.example/"}"#)) == .close(.init(code: 1008, reason: "url must be http(s)")))
-        #expect(session.receive(try message(#"{"t":"dance"}"#)) == .close(.init(code: 1008, reason: "unknown message type")))
-        #expect(session.receive(try hello(tab: "tab-someone-else")) == .close(.init(code: 1008, reason: "invalid tab id")))
-        guard case .greet = session.receive(try hello()) else {
+        #expect(session.receive(say, tabKey: Self.key) == .chat(say))
+        #expect(session.receive(try message(#"{"t":"page","url":"ftp://a.example/"}"#), tabKey: Self.key) == .close(.init(code: 1008, reason: "url must be http(s)")))
+        #expect(session.receive(try message(#"{"t":"dance"}"#), tabKey: Self.key) == .close(.init(code: 1008, reason: "unknown message type")))
+        #expect(session.receive(try hello(tab: "tab-someone-else"), tabKey: Self.key) == .close(.init(code: 1008, reason: "invalid tab id")))
+        guard case .greet = session.receive(try hello(), tabKey: Self.key) else {
             Issue.record("the same tab greets again after tracking is switched back on")
             return
         }
-        #expect(session.leave() == Self.tab, "leaving while greeting still starts the entry's grace")
-        #expect(session.receive(try message(#"{"t":"h"}"#)) == .none, "nothing happens after the session is over")
+        #expect(session.leave() == Self.key(Self.tab), "leaving while greeting still starts the entry's grace")
+        #expect(session.receive(try message(#"{"t":"h"}"#), tabKey: Self.key) == .none, "nothing happens after the session is over")
     }
 
     @Test func undecodableFramesAreRefused() {

@@ -270,7 +270,10 @@ struct TrackerUpgradeTests {
         try second.send(Self.helloFrame(tab: "tab-fast-000001"))
         #expect(try await second.nextText() == Self.ok)
         // The fast path's socket is a tracker like any other: its tab is the account's.
-        #expect(server.registry(of: account.id)?.entry(tab: "tab-fast-000001") != nil)
+        #expect(server.entry(of: account.id, tabID: "tab-fast-000001") != nil)
+        // Only the tab's key is kept: its id would let anyone resume the entry and its chat.
+        let tabs = server.registry(of: account.id)?.shownEntries.map(\.tab) ?? []
+        #expect(!tabs.isEmpty && tabs.allSatisfy { $0.hasPrefix("t.") && !$0.contains("tab-fast-000001") })
         await server.stop()
     }
 

@@ -192,6 +192,9 @@ enum StoreContract {
         #expect(try await store.chat(id: "c_1")?.archivedAt == 99)
         #expect(try await store.activeChat(accountID: shop.id, tab: "tab-a") == nil)
         #expect(try await store.activeChats(accountID: shop.id).map(\.id) == ["c_2"])
+        try await store.setChatTab(id: "c_2", tab: "t.key-b")
+        #expect(try await store.activeChat(accountID: shop.id, tab: "t.key-b")?.id == "c_2", "a chat moved to its tab key is found by it")
+        #expect(try await store.activeChat(accountID: shop.id, tab: "tab-b") == nil)
         try await store.close()
 
         let reopened = try await fixture.open()

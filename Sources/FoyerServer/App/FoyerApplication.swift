@@ -38,11 +38,12 @@ public enum FoyerApplication {
         // A store several nodes can share makes this server a node of a cluster, whose
         // live state lives in the shared log instead of entry rows.
         let environment = LiveEnvironment(
-            clock: clock, metrics: metrics, writer: store.liveLog == nil ? writer : nil, connections: ConnectionIDs(), configuration: rules)
+            clock: clock, metrics: metrics, writer: store.liveLog == nil ? writer : nil, connections: ConnectionIDs(),
+            hasher: IdentityHasher(salt: salt), configuration: rules)
         let state = LiveState(environment: environment)
         let cluster = store.liveLog.map { ClusterBus(log: $0, state: state, store: store, configuration: configuration.cluster, logger: logger) }
         let sink: any LiveCommandSink = cluster ?? LocalCommandSink(state: state, store: store)
-        let hub = LiveHub(state: state, sink: sink, store: store, writer: writer, browserSalt: salt)
+        let hub = LiveHub(state: state, sink: sink, store: store, writer: writer)
         inspector?.attach(hub)
         try await hub.start()
         let authenticator = SessionAuthenticator(

@@ -14,6 +14,12 @@ public final class LiveInspector: Sendable {
         hub.withLock { $0 }?.loadedAccount(id: accountID)?.registry
     }
 
+    /// The entry of the tab with this id (as the tracker sends it), if this server shows it.
+    public func entry(of accountID: String, tabID: String) -> Entry? {
+        guard let hub = hub.withLock({ $0 }) else { return nil }
+        return hub.loadedAccount(id: accountID)?.entry(tab: hub.hasher.tab(tabID, accountID: accountID))
+    }
+
     /// This node's id and applied log position, if it is a cluster node.
     public var cluster: (node: Int64, position: Int64)? {
         guard let cluster = hub.withLock({ $0 })?.sink as? ClusterBus else { return nil }

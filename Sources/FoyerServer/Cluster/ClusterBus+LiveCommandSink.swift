@@ -14,6 +14,7 @@ extension ClusterBus: LiveCommandSink {
         let open = LiveCommand.open(trackingEnabled: account.trackingEnabled, configuration: state.environment.configuration)
         try await submitAndWait(LiveRecord(account: account.id, command: open))
         let opened = state.materialize(account.id)
+        try await LegacyTabs.keyChats(accountID: account.id, store: store, hasher: state.environment.hasher)
         if !opened.chatsLoaded { opened.loadChats(try await ChatSummary.active(accountID: account.id, in: store)) }
         return opened
     }

@@ -8,6 +8,8 @@ struct LiveEnvironment: Sendable {
     /// in the shared log and its snapshots instead of entry rows.
     let writer: EntryWriter?
     let connections: ConnectionIDs
+    /// The keys kept instead of browsers' and tabs' own ids.
+    let hasher: IdentityHasher
     /// The rules new accounts open with on this node.
     let configuration: RegistryConfiguration
 }

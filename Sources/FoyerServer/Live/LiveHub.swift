@@ -15,22 +15,21 @@ final class LiveHub: Sendable {
     let writer: EntryWriter
     /// Batched first-visit lookups for greeting tabs.
     let browsers: BrowserLookup
-    let hasher: BrowserHasher
     private let accounts = Mutex<[String: LiveAccount]>([:])
 
-    init(state: LiveState, sink: any LiveCommandSink, store: any Store, writer: EntryWriter, browserSalt: String) {
+    init(state: LiveState, sink: any LiveCommandSink, store: any Store, writer: EntryWriter) {
         self.state = state
         self.sink = sink
         self.writer = writer
         directory = AccountDirectory(store: store)
         browsers = BrowserLookup(store: store)
-        hasher = BrowserHasher(salt: browserSalt)
     }
 
     var environment: LiveEnvironment { state.environment }
     var clock: any WallClock { state.environment.clock }
     var metrics: FoyerMetrics { state.environment.metrics }
     var connections: ConnectionIDs { state.environment.connections }
+    var hasher: IdentityHasher { state.environment.hasher }
 
     /// Loads every account (alone) or joins the cluster.
     func start() async throws { try await sink.start() }

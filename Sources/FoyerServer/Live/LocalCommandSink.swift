@@ -21,7 +21,9 @@ final class LocalCommandSink: LiveCommandSink {
         if let existing = state.account(id: account.id) { return existing }
         let environment = state.environment
         var registry = AccountRegistry(configuration: environment.configuration, trackingEnabled: account.trackingEnabled)
-        registry.restore(try await store.entries(accountID: account.id), now: environment.clock.nowMillis())
+        let entries = LegacyTabs.keyed(try await store.entries(accountID: account.id), accountID: account.id, hasher: environment.hasher)
+        registry.restore(entries, now: environment.clock.nowMillis())
+        try await LegacyTabs.keyChats(accountID: account.id, store: store, hasher: environment.hasher)
         let chats = try await ChatSummary.active(accountID: account.id, in: store)
         return state.insert(AccountState(id: account.id, environment: environment, registry: registry, chats: chats))
     }

@@ -19,7 +19,9 @@ final class StaticFiles: Sendable {
         {
             let prefix = root.standardizedFileURL.path
             for case let url as URL in walker {
-                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                // The folder's README describes the assets for developers; it is not served.
+                guard url.lastPathComponent != "README.md",
+                    (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                     let raw = try? Data(contentsOf: url)
                 else { continue }
                 let path = String(url.standardizedFileURL.path.dropFirst(prefix.count))

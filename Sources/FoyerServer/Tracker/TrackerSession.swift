@@ -67,19 +67,21 @@ struct TrackerSession {
 
     private static let decoder = JSONDecoder()
 
-    /// What a decoded message means in the current phase.
-    mutating func receive(_ message: TrackerMessage) -> Action {
+    /// What a decoded message means in the current phase. `tabKey` turns the tab's id,
+    /// as the tracker sends it, into the key the server keeps instead (``IdentityHasher``):
+    /// the session, its commands and the store only ever hold the key.
+    mutating func receive(_ message: TrackerMessage, tabKey: (String) -> String) -> Action {
         switch phase {
         case .awaitingHello:
             guard message.t == "hello" else { return close(1008, "hello expected") }
-            return greet(message)
+            return greet(message, tabKey: tabKey)
         case .greeting(let tab, var queued):
             guard queued.count < Self.maxQueued else { return close(1008, "rate limit exceeded") }
             queued.append(message)
             phase = .greeting(tab: tab, queued: queued)
             return .none
         case .active(let tab):
-            return apply(message, tab: tab)
+            return apply(message, tab: tab, tabKey: tabKey)
         case .closed:
             return .none
         }
@@ -102,7 +104,7 @@ struct TrackerSession {
         }
     }
 
-    /// The tab, once it said hello.
+    /// The tab's key, once it said hello.
     var tab: String? {
         switch phase {
         case .greeting(let tab, _), .active(let tab): tab
@@ -117,8 +119,9 @@ struct TrackerSession {
 
     // MARK: Checking
 
-    private mutating func greet(_ message: TrackerMessage) -> Action {
-        guard TrackerMessage.isIdentity(message.tab), let tab = message.tab else { return close(1008, "invalid tab id") }
+    private mutating func greet(_ message: TrackerMessage, tabKey: (String) -> String) -> Action {
+        guard TrackerMessage.isIdentity(message.tab), let id = message.tab else { return close(1008, "invalid tab id") }
+        let tab = tabKey(id)
         let url: String
         switch Self.page(message) {
         case .success(let page): url = page
@@ -135,7 +138,7 @@ struct TrackerSession {
         return .greet(Greeting(hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil))
     }
 
-    private mutating func apply(_ message: TrackerMessage, tab: String) -> Action {
+    private mutating func apply(_ message: TrackerMessage, tab: String, tabKey: (String) -> String) -> Action {
         switch message.t {
         case "h":
             return .none
@@ -150,8 +153,8 @@ struct TrackerSession {
             return .chat(message)
         case "hello":
             // Sent again after tracking was switched back on.
-            guard message.tab == tab else { return close(1008, "invalid tab id") }
-            return greet(message)
+            guard let id = message.tab, tabKey(id) == tab else { return close(1008, "invalid tab id") }
+            return greet(message, tabKey: tabKey)
         default:
             return close(1008, "unknown message type")
         }

@@ -176,11 +176,14 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         switch TrackerSession.decode(frame.unmaskedData.readableBytesView) {
         case .success(let message):
             setup.hub.metrics.trackerEvents.increment()
-            act(context, session.receive(message))
+            act(context, session.receive(message, tabKey: tabKey))
         case .failure(let refusal):
             close(context, refusal)
         }
     }
+
+    /// The key this server keeps instead of the tab's own id.
+    private func tabKey(_ tabID: String) -> String { setup.hub.hasher.tab(tabID, accountID: setup.accountID) }
 
     /// Carries out what the session decided.
     private func act(_ context: ChannelHandlerContext, _ action: TrackerSession.Action) {
@@ -209,7 +212,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         var hello = greeting.hello
         hello.location = setup.locate(hello.timezone)
         let startedAt = Monotonic.nanoseconds()
-        let browserHash = greeting.browserID.map { setup.hub.hasher.hash($0, accountID: setup.accountID) }
+        let browserHash = greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
         // Resumed tabs and browsers without an id need no lookup.
         guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
             finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
@@ -237,7 +240,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         setup.live.hello(hello, connection: connection, tracker: link, startedAtNanos: startedAt)
         let queued = session.greeted()
         guard let context = try? channel.pipeline.syncOperations.context(handler: self) else { return }
-        for message in queued { act(context, session.receive(message)) }
+        for message in queued { act(context, session.receive(message, tabKey: tabKey)) }
     }
 
     private func close(_ context: ChannelHandlerContext, _ refusal: TrackerSession.Refusal) {

@@ -1,5 +1,5 @@
 // @ts-check
-import { el, setText } from './dom.js';
+import { el, setText } from '../common/dom.js';
 import {
   STATUS_LABEL, describeLocationSource, flagEmoji, formatDateTime, formatDuration, formatTime, safeHttpUrl,
 } from './format.js';

@@ -1,5 +1,5 @@
 // @ts-check
-import { el, setText } from './dom.js';
+import { el, setText } from '../common/dom.js';
 import { STATUS_LABEL, flagEmoji } from './format.js';
 
 /** Row height in CSS pixels; must match `.row` in visitors.css. */

@@ -1,8 +1,11 @@
 // @ts-check
-import { ChatAlerts } from '../chats/alerts.js';
-import { byId, el, setText } from './dom.js';
+/**
+ * The Visitors page (/visitors): wires the store, fed by the dashboard feed, to the
+ * list, the map with its pins and group popup, the details drawer and the overlay card.
+ */
+import { PageChrome } from '../common/chrome.js';
+import { byId, el, setText } from '../common/dom.js';
 import { VisitorDrawer } from './drawer.js';
-import { FeedClient } from './feed.js';
 import { VisitorList } from './list.js';
 import { BUTTON_ZOOM_FACTOR, WorldMap } from './map.js';
 import { PinLayer } from './pins.js';
@@ -11,33 +14,11 @@ import { VisitorStore } from './store.js';
 
 /** Zoom at least this far when flying to a chosen visitor. */
 const FLY_MIN_ZOOM = 4;
-/** The first connection shows "Connecting…" only after this long. */
-const CONNECTING_NOTICE_MS = 800;
-
-/**
- * @typedef {object} Me
- * @property {{ email: string, role: 'owner' | 'admin' | 'agent' }} user
- * @property {{ name: string, siteKey: string, tracking: boolean }} account
- */
-
-/** @returns {Promise<Me | null>} */
-async function fetchMe() {
-  try {
-    const response = await fetch('/api/me', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-    if (response.status === 401) {
-      window.location.assign(`/signin?next=${encodeURIComponent('/visitors')}`);
-      return null;
-    }
-    if (!response.ok) return null;
-    return await response.json();
-  } catch {
-    return null;
-  }
-}
 
 function start() {
   const store = new VisitorStore();
-  /** @type {Me | null} */
+  const chrome = new PageChrome();
+  /** @type {import('../common/chrome.js').Me | null} */
   let me = null;
   /** @type {string | null} */
   let selectedId = null;
@@ -180,15 +161,6 @@ function start() {
     performance.measure('foyer:filter', { start });
   });
 
-  byId('sign-out').addEventListener('click', async () => {
-    feed.stop();
-    try {
-      await fetch('/api/session', { method: 'DELETE', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-    } finally {
-      window.location.assign('/signin');
-    }
-  });
-
   byId('zoom-in').addEventListener('click', () => map.zoomButton(BUTTON_ZOOM_FACTOR));
   byId('zoom-out').addEventListener('click', () => map.zoomButton(1 / BUTTON_ZOOM_FACTOR));
 
@@ -196,56 +168,25 @@ function start() {
     if (event.key === 'Escape' && drawer.isOpen && !event.defaultPrevented) select(null);
   });
 
-  // The Chats link counts unread visitor messages.
-  const alerts = new ChatAlerts();
-
-  // Connection state.
-  const banner = byId('connection');
-  const feed = new FeedClient({
-    url: `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/feed`,
-    onMessage: (message) => {
-      alerts.apply(message);
-      if (message.type === 'snapshot') {
-        const start = performance.now();
-        store.apply(message);
-        store.flush();
-        performance.measure('foyer:snapshot', { start });
-      } else {
-        store.apply(message);
-      }
-    },
-    onState: (state, { retryInMs }) => {
-      document.body.dataset.feed = state;
-      banner.hidden = state === 'live';
-      if (state === 'connecting') banner.hidden = true;
-      else if (state === 'reconnecting') setText(banner, `Connection lost. Reconnecting${retryInMs > 1500 ? ` in ${Math.round(retryInMs / 1000)} s` : ''}…`);
-      else if (state === 'signed-out') {
-        setText(banner, 'Your session ended. Redirecting to sign-in…');
-        window.location.assign(`/signin?next=${encodeURIComponent('/visitors')}`);
-      }
-    },
-  });
-  document.body.dataset.feed = 'connecting';
-  // Say "Connecting…" only when it takes long enough to notice.
-  setTimeout(() => {
-    if (document.body.dataset.feed === 'connecting') {
-      setText(banner, 'Connecting…');
-      banner.hidden = false;
-    }
-  }, CONNECTING_NOTICE_MS);
-
-  fetchMe().then((result) => {
-    me = result;
-    if (me) {
-      setText(byId('user-email'), me.user.email);
-      setText(byId('account-name'), me.account.name);
-    }
-    renderEmpty();
-  });
+  // The map data first (its request is preloaded), then the feed.
   map.load('/assets/world.json').catch(() => {
     panel.classList.add('map-unavailable');
   });
-  feed.start();
+  chrome.follow((message) => {
+    if (message.type === 'snapshot') {
+      const start = performance.now();
+      store.apply(message);
+      store.flush();
+      performance.measure('foyer:snapshot', { start });
+    } else {
+      store.apply(message);
+    }
+  });
+
+  chrome.me.then((result) => {
+    me = result;
+    renderEmpty();
+  });
 }
 
 start();

@@ -1,5 +1,5 @@
 // @ts-check
-import { prefersReducedMotion } from './dom.js';
+import { prefersReducedMotion } from '../common/dom.js';
 
 /** Latitude band shown when the whole world fits (Mercator blows up the poles). */
 const FIT_NORTH_LAT = 78;

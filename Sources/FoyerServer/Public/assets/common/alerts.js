@@ -5,10 +5,10 @@
  * allowed it, a browser notification for each new chat or visitor message. Never
  * prompts on load: `enableButton()` offers the permission request.
  *
- * The chats page feeds its own feed messages to a `ChatAlerts`; other pages call
- * `watchChats()`, which follows the feed itself.
+ * Every signed-in page gets one from its page chrome (chrome.js), which hands it each
+ * feed message.
  */
-import { FeedClient } from '../visitors/feed.js';
+import { el } from './dom.js';
 
 /** @typedef {{id: number, chat: string, from: 'visitor' | 'agent', text: string, at: number, state: string}} ChatMessage */
 /** @typedef {{id: string, entryId: string, visitor: string, startedAt: number, lastMessage: ChatMessage | null, waitingSince: number | null, unread: number}} ChatSummary */
@@ -33,19 +33,9 @@ export class ChatAlerts {
     /** Chats that started since the page connected (their first message says "New chat"). @type {Set<string>} */
     this.fresh = new Set();
     this.count = 0;
-    this.badge = document.createElement('span');
-    this.badge.className = 'nav-badge';
+    this.badgeCount = el('span');
+    this.badge = el('span', { class: 'nav-badge' }, [this.badgeCount, el('span', { class: 'visually-hidden', text: ' unread' })]);
     this.badge.hidden = true;
-    // Pages share no stylesheet for this, and their CSP forbids inline styles: style from JS.
-    Object.assign(this.badge.style, {
-      marginLeft: '6px', padding: '0 6px', borderRadius: '9px', background: '#f85149', color: '#fff',
-      fontSize: '0.75rem', fontWeight: '700', lineHeight: '1.4', display: 'none', minWidth: '8px', textAlign: 'center',
-    });
-    this.badgeCount = document.createElement('span');
-    const label = document.createElement('span');
-    label.textContent = ' unread';
-    Object.assign(label.style, { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' });
-    this.badge.append(this.badgeCount, label);
     this.link?.append(this.badge);
     document.addEventListener('visibilitychange', () => this.render());
   }
@@ -105,7 +95,6 @@ export class ChatAlerts {
     this.count = count;
     this.badgeCount.textContent = String(count);
     this.badge.hidden = count === 0;
-    this.badge.style.display = count === 0 ? 'none' : 'inline-block';
     this.onCount?.(count);
   }
 
@@ -155,18 +144,4 @@ export function enableButton(button, status) {
     update();
   });
   update();
-}
-
-/**
- * For pages other than the chats page: follows the feed and keeps the badge current.
- * @returns {ChatAlerts}
- */
-export function watchChats() {
-  const alerts = new ChatAlerts();
-  new FeedClient({
-    url: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/feed`,
-    onMessage: (message) => alerts.apply(message),
-    onState: () => {},
-  }).start();
-  return alerts;
 }

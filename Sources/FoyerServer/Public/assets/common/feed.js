@@ -16,14 +16,19 @@ const SESSION_ENDED_CODE = 4401;
 
 /** @typedef {'connecting' | 'live' | 'reconnecting' | 'signed-out'} FeedState */
 
+/** This server's feed, over wss: when the page came over https. */
+export function feedURL() {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/feed`;
+}
+
 export class FeedClient {
   /**
    * @param {object} options
-   * @param {string} options.url
+   * @param {string} [options.url] the feed (this server's /feed when omitted)
    * @param {(message: any) => void} options.onMessage
    * @param {(state: FeedState, detail: { attempt: number, retryInMs: number }) => void} options.onState
    */
-  constructor({ url, onMessage, onState }) {
+  constructor({ url = feedURL(), onMessage, onState }) {
     this.url = url;
     this.onMessage = onMessage;
     this.onState = onState;
