@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from conftest import OWNER_PASSWORD, Tracker, make_server
+from ops_helpers import OWNER_PASSWORD, Tracker, make_server
 
 HERE = Path(__file__).resolve().parent
 

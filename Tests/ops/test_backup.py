@@ -7,7 +7,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from conftest import FoyerServer, Tracker, make_server
+from ops_helpers import FoyerServer, Tracker, foyer_binary, make_server  # noqa: F401 (fixtures)
 
 
 def run(server: FoyerServer, *args: str) -> subprocess.CompletedProcess:

@@ -9,7 +9,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from conftest import free_port
+from ops_helpers import foyer_binary, free_port  # noqa: F401 (fixtures)
 
 
 def test_json_logs_are_one_object_per_line(foyer_binary: Path, tmp_path: Path):

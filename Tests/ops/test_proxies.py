@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OWNER_EMAIL, OWNER_PASSWORD, ROOT, FeedWatcher, Tracker, free_port, make_server
+from ops_helpers import FeedWatcher, OWNER_EMAIL, OWNER_PASSWORD, ROOT, Tracker, foyer_binary, free_port, make_server  # noqa: F401 (fixtures)
 
 DEPLOY = ROOT / "deploy"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FeedWatcher, FoyerServer
+from ops_helpers import FeedWatcher, FoyerServer, foyer_binary  # noqa: F401 (fixtures)
 
 FIXTURES = sorted((Path(__file__).resolve().parent / "fixtures").glob("data-*"))
 

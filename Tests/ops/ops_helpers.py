@@ -1,8 +1,11 @@
-"""Fixtures for the operations suites (backups, upgrades, city database download,
+"""Helpers and fixtures for the operations suites (backups, upgrades, city database download,
 reverse proxies): real `foyer serve` processes, real sockets, local servers only.
 
 The server process, feed watcher and free-port helpers are the browser suites' own
-(Tests/browser/conftest.py), loaded under another module name.
+(Tests/browser/conftest.py), loaded under another module name. This is not a conftest.py
+so that `pytest Tests/browser Tests/ops` in one run keeps each suite's `conftest` apart;
+test modules import the fixture they use (foyer_binary) from here. The browser check of
+the DB-IP credit is in Tests/browser/test_locations_credit.py, with that suite's browser.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ free_port = browser_fixtures.free_port
 OWNER_EMAIL = browser_fixtures.OWNER_EMAIL
 OWNER_PASSWORD = browser_fixtures.OWNER_PASSWORD
 foyer_binary = browser_fixtures.foyer_binary
-browser = browser_fixtures.browser
 
 
 def make_server(binary: Path, data_dir: Path, extra_args: list[str] | None = None) -> FoyerServer:
