@@ -10,6 +10,16 @@ let swiftSettings: [SwiftSetting] = [
 /// The server module's topic folders, each with a README saying its job and what it may use.
 let serverFolders = ["App", "Connection", "Tracker", "Feed", "Site", "Auth", "Chat", "Cluster", "Live", "Messages", "Location", "Configuration", "Support"]
 
+/// The commit `foyer --version` names: `FOYER_COMMIT` when set (builds from a source
+/// tree without .git, such as the Dockerfile's), else the checkout's HEAD.
+let buildCommit: String = {
+    if let given = Context.environment["FOYER_COMMIT"], !given.isEmpty {
+        return String(given.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }.prefix(40))
+    }
+    guard let git = Context.gitInformation else { return "unknown" }
+    return String(git.currentCommit.prefix(12)) + (git.hasUncommittedChanges ? "-dirty" : "")
+}()
+
 let package = Package(
     name: "foyer",
     platforms: [.macOS(.v15)],
@@ -38,10 +48,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "FoyerCore", swiftSettings: swiftSettings),
+        .target(name: "FoyerBuildInfo", cSettings: [.define("FOYER_COMMIT", to: "\"\(buildCommit)\"")]),
+        // zlib's gzip reader, for the city database `--geo-download` fetches (.mmdb.gz).
+        .target(name: "FoyerGunzip", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "FoyerGeo",
             dependencies: [
-                "FoyerCore",
+                "FoyerCore", "FoyerGunzip",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -86,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "foyer",
             dependencies: [
-                "FoyerServer", "FoyerGeo", "FoyerStore", "FoyerCore",
+                "FoyerServer", "FoyerGeo", "FoyerStore", "FoyerCore", "FoyerBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,6 +7,9 @@ public struct GeoConfiguration: Sendable {
     public var trustedProxies: [String]
     /// Which edge proxy's location headers to read (`--trust-edge-headers`), or nil.
     public var edgeHeaders: EdgeHeaderProvider?
+    /// True when ``databasePath`` is a file that may not exist yet (one `--geo-download`
+    /// fetches): start without it instead of failing.
+    public var databaseMayBeMissing: Bool = false
     /// How often to check the database file for a replacement.
     public var reloadInterval: Duration
 

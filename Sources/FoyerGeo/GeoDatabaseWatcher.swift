@@ -14,7 +14,8 @@ public final class GeoDatabaseWatcher: Service, Sendable {
     private let state: Mutex<State>
 
     private struct State {
-        var database: MaxMindDatabase
+        /// Nil while a file that is being downloaded has not arrived yet.
+        var database: MaxMindDatabase?
         /// A replacement already reported as broken, so it is not reported every interval.
         var rejected: FileIdentity?
     }
@@ -28,8 +29,19 @@ public final class GeoDatabaseWatcher: Service, Sendable {
         self.state = Mutex(State(database: try MaxMindDatabase(path: path)))
     }
 
-    /// The reader in use now.
-    public var database: MaxMindDatabase {
+    /// Watches `path`, which may not exist yet (a database `--geo-download` fetches):
+    /// lookups find nothing until a usable file appears there. A file already there that
+    /// cannot be opened is reported and replaced by the next good one.
+    public init(awaiting path: String, interval: Duration = .seconds(5), logger: Logger) {
+        self.path = path
+        self.interval = interval
+        self.logger = logger
+        self.state = Mutex(State(database: nil))
+        reloadIfChanged()
+    }
+
+    /// The reader in use now, or nil while there is none.
+    public var database: MaxMindDatabase? {
         state.withLock { $0.database }
     }
 
@@ -40,7 +52,7 @@ public final class GeoDatabaseWatcher: Service, Sendable {
             // Missing for a moment while being replaced: keep serving, check again later.
             return false
         }
-        let (current, rejected) = state.withLock { ($0.database.fileIdentity, $0.rejected) }
+        let (current, rejected) = state.withLock { ($0.database?.fileIdentity, $0.rejected) }
         guard identity != current, identity != rejected else { return false }
         do {
             let replacement = try MaxMindDatabase(path: path)
@@ -65,7 +77,9 @@ public final class GeoDatabaseWatcher: Service, Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval)
+                // Ends at once on a graceful shutdown instead of holding the server up.
+                let interval = interval
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }

@@ -20,7 +20,9 @@ public final class LocationResolver: Sendable {
         self.addresses = try ClientAddressResolver(trustedProxies: configuration.trustedProxies)
         self.edge = configuration.edgeHeaders.map { EdgeHeaderLocator(provider: $0) }
         self.table = .shared
-        if let path = configuration.databasePath {
+        if let path = configuration.databasePath, configuration.databaseMayBeMissing {
+            self.watcher = GeoDatabaseWatcher(awaiting: path, interval: configuration.reloadInterval, logger: logger)
+        } else if let path = configuration.databasePath {
             self.watcher = try GeoDatabaseWatcher(path: path, interval: configuration.reloadInterval, logger: logger)
         } else {
             self.watcher = nil
@@ -50,8 +52,8 @@ public final class LocationResolver: Sendable {
     ///   - headers: request headers with lower-case names.
     ///   - timezone: the browser's IANA timezone (`Europe/Istanbul`), if sent.
     public func resolve(peer: String?, headers: [(name: String, value: String)], timezone: String?) -> VisitorLocation? {
-        if let watcher, let client = addresses.clientAddress(peer: peer, headers: headers), client.isGlobal,
-           let found = databaseLocation(watcher.database, client) {
+        if let database = watcher?.database, let client = addresses.clientAddress(peer: peer, headers: headers), client.isGlobal,
+           let found = databaseLocation(database, client) {
             return found
         }
         if let edge, edgeHeadersTrusted(peer: peer), let found = edge.location(headers: headers) {

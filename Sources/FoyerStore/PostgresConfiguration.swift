@@ -1,6 +1,6 @@
 import Foundation
 import NIOSSL
-import PostgresNIO
+public import PostgresNIO
 
 /// Where a PostgreSQL database is, read from a URL such as
 /// `postgres://user:pass@host:5432/db?sslmode=disable`.
@@ -100,7 +100,9 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         return configuration
     }
 
-    var connection: PostgresConnection.Configuration {
+    /// The settings for one PostgresNIO connection to this database (the store itself
+    /// uses a pool; tools and tests that run administrative statements use this).
+    public var connection: PostgresConnection.Configuration {
         get throws {
             var configuration = PostgresConnection.Configuration(
                 host: host, port: port, username: username, password: password, database: database, tls: try connectionTLS)

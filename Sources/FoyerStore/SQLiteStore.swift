@@ -10,8 +10,8 @@ import SQLiteNIO
 /// Two connections: one for the entry writer's batches (explicit transactions), one for
 /// everything else, so a batch never swallows an unrelated statement.
 public final class SQLiteStore: Store {
-    private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
+    let writer: SQLiteConnection
+    let reader: SQLiteConnection
     /// SQLite connections have one transaction each: one `BEGIN` at a time on the writer.
     private let transactions = SerialGate()
     public let path: String

@@ -17,6 +17,15 @@ struct DataOptions: ParsableArguments {
 
     var databaseURL: String? { database ?? Environment.string("FOYER_DATABASE_URL") }
 
+    /// The SQLite data folder, for commands that work on the embedded file only; with a
+    /// PostgreSQL URL they fail naming PostgreSQL's own `tool` instead.
+    func sqliteDirectory(command: String, tool: String) throws -> String {
+        guard databaseURL == nil else {
+            throw CommandFailure("foyer \(command) works on the embedded SQLite database; for PostgreSQL use \(tool) (docs/INSTALL.md, Backups)")
+        }
+        return directory
+    }
+
     /// Opens and migrates the store.
     func openStore(logger: Logger) async throws -> any Store {
         let store: any Store

@@ -8,7 +8,8 @@ struct Foyer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "foyer",
         abstract: "Foyer: a self-hosted, real-time map of the visitors on your website.",
-        subcommands: [ServeCommand.self, AccountCommand.self, UserCommand.self, GeoCommand.self],
+        version: BuildInfo.description,
+        subcommands: [ServeCommand.self, AccountCommand.self, UserCommand.self, GeoCommand.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

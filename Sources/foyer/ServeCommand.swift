@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FoyerCore
+import FoyerGeo
 import FoyerServer
 import FoyerStore
 import Hummingbird
@@ -33,13 +34,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most bytes queued for a dashboard that is not reading before its feed is closed with 4008 (env FOYER_FEED_QUEUE_BYTES; default 16777216).")
     var feedQueueBytes: Int?
     @Option(help: "MaxMind-format city database (.mmdb), re-read when replaced (env FOYER_GEOIP_DB).") var geoipDb: String?
+    @Flag(help: "Download the free DB-IP City Lite database (CC BY 4.0) into the data folder and refresh it monthly, for city-accurate locations (env FOYER_GEO_DOWNLOAD).")
+    var geoDownload = false
+    @Option(help: "Where --geo-download fetches from, for a mirror; {year} and {month} are filled in (env FOYER_GEO_DOWNLOAD_URL; default DB-IP's).")
+    var geoDownloadUrl: String?
     @Option(help: "Trust a CDN's location headers: cloudflare, cloudfront or generic (env FOYER_TRUST_EDGE_HEADERS).")
     var trustEdgeHeaders: String?
     @Flag(help: "Mark cookies Secure: set when users reach Foyer over HTTPS (env FOYER_SECURE_COOKIES).") var secureCookies = false
     @Option(help: "bcrypt cost for passwords (env FOYER_BCRYPT_COST; default 12).") var bcryptCost: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env FOYER_LOG_LEVEL; default info).") var logLevel: String?
+    @Option(help: "Log format on standard error: text, or json for one JSON object per line (env FOYER_LOG_FORMAT; default text).")
+    var logFormat: String?
 
     func run() async throws {
+        try LogFormat.bootstrap(logFormat ?? Environment.string("FOYER_LOG_FORMAT"))
         var logger = Logger(label: "foyer")
         logger.logLevel = Logger.Level(rawValue: logLevel ?? Environment.string("FOYER_LOG_LEVEL") ?? "info") ?? .info
 
@@ -79,12 +87,23 @@ struct ServeCommand: AsyncParsableCommand {
         guard configuration.maxFeedQueueBytes >= 65536 else { throw CommandFailure("feed queue bytes must be at least 65536") }
         configuration.trustedProxies = trustedProxies.isEmpty ? Environment.list("FOYER_TRUSTED_PROXIES") : trustedProxies
         configuration.geoipDatabase = geoipDb ?? Environment.string("FOYER_GEOIP_DB")
+        if geoDownload || (Environment.bool("FOYER_GEO_DOWNLOAD") ?? false) {
+            configuration.geoDownloadURL = geoDownloadUrl ?? Environment.string("FOYER_GEO_DOWNLOAD_URL") ?? GeoDownloadConfiguration.dbipCityLite
+        }
         configuration.edgeHeaders = trustEdgeHeaders ?? Environment.string("FOYER_TRUST_EDGE_HEADERS")
         configuration.secureCookies = secureCookies || (Environment.bool("FOYER_SECURE_COOKIES") ?? false)
         let cost = try bcryptCost ?? Environment.int("FOYER_BCRYPT_COST") ?? Int(configuration.bcryptCost)
         guard (4...31).contains(cost) else { throw CommandFailure("bcrypt cost must be between 4 and 31") }
         configuration.bcryptCost = UInt8(cost)
 
+        // One server per embedded database; `foyer restore` waits for this lock too.
+        let lock: DataFolderLock?
+        do {
+            lock = data.databaseURL == nil ? try DataFolderLock.acquire(directory: data.directory) : nil
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        }
+        defer { lock?.release() }
         let store = try await data.openStore(logger: logger)
         // The store is closed on every way out, including a start-up error.
         do {
@@ -94,10 +113,12 @@ struct ServeCommand: AsyncParsableCommand {
             for account in accounts where try await store.users(accountID: account.id).isEmpty { withoutUsers.insert(account.name) }
             let accountsWithoutUsers = withoutUsers
 
+            let locationsLine = Self.locationsLine(configuration)
             let app = try await FoyerApplication.build(configuration: configuration, store: store, logger: logger) { boundPort in
                 let url = baseURL ?? "http://localhost:\(boundPort)"
                 var lines = ["Foyer is running. Dashboard: \(url)/visitors"]
                 if created { lines.append("Created the account \"default\".") }
+                lines.append(locationsLine)
                 for account in accounts {
                     lines.append("Embed on every page of \(account.name)'s site:")
                     lines.append("  " + SiteKey.snippet(baseURL: url, siteKey: account.siteKey))
@@ -123,5 +144,16 @@ struct ServeCommand: AsyncParsableCommand {
     private static func seconds(_ text: String) throws -> Double {
         guard let value = Double(text) else { throw CommandFailure("FOYER_REQUEST_TIMEOUT must be a number of seconds, not \(text)") }
         return value
+    }
+
+    /// One line on how visitors are placed and how to make it precise, for newcomers.
+    static func locationsLine(_ configuration: FoyerConfiguration) -> String {
+        if configuration.geoDownloadURL != nil {
+            return "Locations: DB-IP City Lite, downloaded into \(configuration.dataDirectory)/geo/city.mmdb and refreshed monthly."
+        }
+        if let file = configuration.geoipDatabase {
+            return "Locations: the city database \(file)."
+        }
+        return "Locations: guessed from each visitor's timezone (one city per zone); for real cities restart with --geo-download (free DB-IP City Lite) or --geoip-db FILE (docs/LOCATIONS.md)."
     }
 }

@@ -123,18 +123,18 @@ struct GeoDatabaseWatcherTests {
         let path = directory.appendingPathComponent("city.mmdb")
         try FileManager.default.copyItem(atPath: Fixtures.path("city-ipv6-24.mmdb"), toPath: path.path)
         let watcher = try GeoDatabaseWatcher(path: path.path, interval: .milliseconds(10), logger: logger)
-        #expect(watcher.database.metadata.databaseType == "Foyer-Test-City")
+        #expect(watcher.database?.metadata.databaseType == "Foyer-Test-City")
         #expect(!watcher.reloadIfChanged(), "unchanged file")
 
         try copy("ipinfo-ipv4-24.mmdb", to: path)
         #expect(watcher.reloadIfChanged())
-        #expect(watcher.database.metadata.databaseType == "ipinfo standard_location.mmdb")
-        #expect(try watcher.database.location(for: ip("8.8.8.8"))?.city == "Mountain View")
+        #expect(watcher.database?.metadata.databaseType == "ipinfo standard_location.mmdb")
+        #expect(try watcher.database?.location(for: ip("8.8.8.8"))?.city == "Mountain View")
 
         // A truncated replacement: refused, the previous reader stays.
         try replace(path, with: Data(repeating: 7, count: 100))
         #expect(!watcher.reloadIfChanged())
-        #expect(watcher.database.metadata.databaseType == "ipinfo standard_location.mmdb")
+        #expect(watcher.database?.metadata.databaseType == "ipinfo standard_location.mmdb")
         #expect(!watcher.reloadIfChanged(), "reported once")
 
         // A missing file for a moment changes nothing.
@@ -142,7 +142,7 @@ struct GeoDatabaseWatcherTests {
         #expect(!watcher.reloadIfChanged())
         try copy("city-ipv6-24.mmdb", to: path)
         #expect(watcher.reloadIfChanged())
-        #expect(watcher.database.metadata.databaseType == "Foyer-Test-City")
+        #expect(watcher.database?.metadata.databaseType == "Foyer-Test-City")
     }
 
     @Test("the service reloads on its interval and stops when cancelled")
@@ -156,10 +156,10 @@ struct GeoDatabaseWatcherTests {
         try copy("ipinfo-ipv4-24.mmdb", to: path)
         // Bounded wait for the service's own check (at most 5 s).
         let deadline = ContinuousClock.now + .seconds(5)
-        while watcher.database.metadata.ipVersion != 4, ContinuousClock.now < deadline {
+        while watcher.database?.metadata.ipVersion != 4, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
-        #expect(watcher.database.metadata.ipVersion == 4)
+        #expect(watcher.database?.metadata.ipVersion == 4)
         task.cancel()
         try await task.value
     }

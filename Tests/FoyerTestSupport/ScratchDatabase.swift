@@ -1,4 +1,4 @@
-@testable public import FoyerStore
+public import FoyerStore
 import Foundation
 import Logging
 import PostgresNIO

@@ -27,6 +27,7 @@ public enum FoyerApplication {
         let locator = try locator ?? {
             let geo = try GeoLocator(configuration: configuration, logger: logger)
             if let watcher = geo.resolver.watcher { services.append(watcher) }
+            if let downloader = geo.downloader { services.append(downloader) }
             return geo
         }()
         try await store.migrate()
@@ -76,6 +77,8 @@ public enum FoyerApplication {
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
+        LocationsController(attribution: configuration.geoDownloadURL == nil ? nil : .init(
+            text: GeoDownloadConfiguration.attributionText, url: GeoDownloadConfiguration.attributionURL)).add(to: router)
 
         let ticker = HubTicker(
             hub: hub, store: store, limiter: limiter, sessionIdleMillis: configuration.sessionIdleSeconds * 1000, interval: .seconds(1))

@@ -56,6 +56,9 @@ public struct FoyerConfiguration: Sendable {
     public var trustedProxies: [String] = []
     /// A MaxMind-format city database (`.mmdb`); re-read when the file is replaced.
     public var geoipDatabase: String?
+    /// Where `--geo-download` fetches a city database from (`{year}`/`{month}` filled in),
+    /// kept in the data folder and refreshed monthly; nil when off.
+    public var geoDownloadURL: String?
     /// Which CDN's location headers to trust (`cloudflare`, `cloudfront`, `generic`).
     public var edgeHeaders: String?
     /// Whether pages are served over HTTPS (marks cookies Secure).

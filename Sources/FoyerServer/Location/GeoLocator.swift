@@ -6,6 +6,8 @@ import Logging
 /// browser's timezone; and finds the client address behind trusted proxies.
 struct GeoLocator: VisitorLocator {
     let resolver: LocationResolver
+    /// Keeps the `--geo-download` database current; run it as a service when present.
+    let downloader: GeoDownloader?
     private let addresses: ClientAddressResolver
     private let headerNames: Set<String>
 
@@ -19,10 +21,29 @@ struct GeoLocator: VisitorLocator {
             }
             edge = provider
         }
-        let geo = GeoConfiguration(databasePath: configuration.geoipDatabase, trustedProxies: configuration.trustedProxies, edgeHeaders: edge)
+        var geo = GeoConfiguration(databasePath: configuration.geoipDatabase, trustedProxies: configuration.trustedProxies, edgeHeaders: edge)
+        var download: GeoDownloadConfiguration?
+        if let url = configuration.geoDownloadURL {
+            guard configuration.geoipDatabase == nil else {
+                throw ConfigurationError("--geo-download fetches its own city database; leave out --geoip-db (or use only --geoip-db)")
+            }
+            download = GeoDownloadConfiguration(urlTemplate: url, destination: Self.downloadPath(dataDirectory: configuration.dataDirectory))
+            geo.databasePath = download?.destination
+            geo.databaseMayBeMissing = true
+        }
         resolver = try LocationResolver(configuration: geo, logger: logger)
+        if let download, let watcher = resolver.watcher {
+            downloader = GeoDownloader(configuration: download, watcher: watcher, logger: logger)
+        } else {
+            downloader = nil
+        }
         addresses = try ClientAddressResolver(trustedProxies: configuration.trustedProxies)
         headerNames = resolver.headerNames
+    }
+
+    /// Where `--geo-download` keeps its database: `geo/city.mmdb` in the data folder.
+    static func downloadPath(dataDirectory: String) -> String {
+        (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "geo/city.mmdb"
     }
 
     func clientAddress(peer: String?, headers: [(name: String, value: String)]) -> String? {
