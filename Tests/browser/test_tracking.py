@@ -2,6 +2,7 @@
 origin, the real server, and a dashboard feed watching what an agent would see."""
 
 import signal
+import re
 import time
 
 from conftest import FeedWatcher, visitor_context
@@ -48,6 +49,9 @@ def test_three_tabs_navigation_reload_and_close(browser, server, site, feed):
     assert entries["tab0"]["title"] == "Tab 0"
     assert "?" not in entries["tab0"]["url"], "query strings are stripped"
     assert all(e["status"] == "online" for e in entries.values())
+    # Each tab's id (a credential for its entry) is 128 random bits, distinct per tab.
+    ids = [tab.evaluate("sessionStorage.getItem('foyer.tab')") for tab in tabs]
+    assert all(re.fullmatch(r"[0-9a-z]{28}", value or "") for value in ids) and len(set(ids)) == 3, ids
 
     # A link click continues the same entry.
     first = entries["tab0"]

@@ -1,7 +1,7 @@
 // Foyer tracker: one WebSocket per tab (docs/PROTOCOL.md 1, "What foyer.js does").
 // Loaded on every page of a site, so what is served (this file minified by the server,
 // which drops comments and spaces but renames nothing) is capped at 1,536 bytes
-// gzipped (test_tracker_budget; 1,501 B with this source). Every name is the readable
+// gzipped (test_tracker_budget; 1,527 B with this source). Every name is the readable
 // one. The times are numbers where they are used, each with its comment: as named
 // constants (HEARTBEAT_MS…) they cost 56 bytes gzipped, measured, more than the budget
 // had left.
@@ -12,13 +12,14 @@
     if (!site || !window.WebSocket) return;
     let socket, stopped, off, failures = 0, retryTimer, heartbeat, titleTimer, sentURL, sentTitle;
 
-    // A random id kept in `storage`: at least 22 characters of [0-9a-z].
+    // A random id kept in `storage`: 28 characters of [0-9a-z], 128 bits from the
+    // browser's cryptographic generator (a tab's id lets its holder resume its entry).
     const randomId = (storage, key) => {
       let value;
       try { value = storage.getItem(key); } catch {}
       if (!value) {
         value = "";
-        while (value.length < 22) value += Math.random().toString(36).slice(2);
+        crypto.getRandomValues(new Uint32Array(4)).forEach((n) => value += n.toString(36).padStart(7, 0));
         try { storage.setItem(key, value); } catch {}
       }
       return value;
