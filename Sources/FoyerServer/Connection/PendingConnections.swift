@@ -43,39 +43,11 @@ final class PendingConnections: Sendable {
     /// Connections of an address still in their first request.
     func pending(_ address: String) -> Int { counts.withLock { $0[address, default: 0] } }
 
-    fileprivate func release(_ address: String) {
+    /// A connection of `address` completed its request head or ended.
+    func release(_ address: String) {
         counts.withLock { table in
             let left = table[address, default: 1] - 1
             table[address] = left > 0 ? left : nil
         }
-    }
-}
-
-/// One connection still in its first request: closes it at the deadline, and gives its
-/// place back exactly once, when the request head is complete or the connection ends.
-///
-/// Used on the connection's event loop only.
-final class FirstRequestWatch: @unchecked Sendable {
-    private let address: String?
-    private let owner: PendingConnections
-    private var deadline: Scheduled<Void>?
-    private var finished = false
-
-    fileprivate init(channel: any Channel, address: String?, owner: PendingConnections) {
-        self.address = address
-        self.owner = owner
-        deadline = channel.eventLoop.scheduleTask(in: owner.timeout) { [weak channel] in
-            channel?.close(promise: nil)
-        }
-    }
-
-    /// The first request head is complete (or the connection closed): no deadline, and
-    /// the place is free again.
-    func finish() {
-        guard !finished else { return }
-        finished = true
-        deadline?.cancel()
-        deadline = nil
-        if let address { owner.release(address) }
     }
 }
