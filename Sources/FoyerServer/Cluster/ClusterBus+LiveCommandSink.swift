@@ -8,14 +8,13 @@ extension ClusterBus: LiveCommandSink {
     /// Opens the account in the log (a no-op if another node did), then loads its chats.
     func open(_ account: Account) async throws -> AccountState {
         if let existing = state.account(id: account.id), existing.isOpened {
-            if !existing.chatsLoaded { existing.loadChats(try await ChatSummary.active(accountID: account.id, in: store)) }
+            if !existing.chatsLoaded { existing.loadChats(try await LegacyTabs.activeChats(accountID: account.id, store: store, hasher: state.environment.hasher)) }
             return existing
         }
         let open = LiveCommand.open(trackingEnabled: account.trackingEnabled, configuration: state.environment.configuration)
         try await submitAndWait(LiveRecord(account: account.id, command: open))
         let opened = state.materialize(account.id)
-        try await LegacyTabs.keyChats(accountID: account.id, store: store, hasher: state.environment.hasher)
-        if !opened.chatsLoaded { opened.loadChats(try await ChatSummary.active(accountID: account.id, in: store)) }
+        if !opened.chatsLoaded { opened.loadChats(try await LegacyTabs.activeChats(accountID: account.id, store: store, hasher: state.environment.hasher)) }
         return opened
     }
 

@@ -16,7 +16,7 @@ struct ClusterOutbox {
     private var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     /// Highest ticket whose batch is in the log.
     private(set) var appendedTicket: UInt64 = 0
-    private(set) var closed = false
+    private var closed = false
 
     /// Whether it is closed and everything in it was taken.
     var isDrained: Bool { closed && records.isEmpty }

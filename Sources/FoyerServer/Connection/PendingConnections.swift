@@ -40,9 +40,6 @@ final class PendingConnections: Sendable {
         return FirstRequestWatch(channel: channel, address: capped ? peer : nil, owner: self)
     }
 
-    /// Connections of an address still in their first request.
-    func pending(_ address: String) -> Int { counts.withLock { $0[address, default: 0] } }
-
     /// A connection of `address` completed its request head or ended.
     func release(_ address: String) {
         counts.withLock { table in

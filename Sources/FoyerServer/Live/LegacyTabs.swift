@@ -15,10 +15,17 @@ enum LegacyTabs {
         }
     }
 
-    /// Moves the account's active chats with legacy tab ids to their keys.
-    static func keyChats(accountID: String, store: any Store, hasher: IdentityHasher) async throws {
-        for chat in try await store.activeChats(accountID: accountID) where IdentityHasher.isLegacyTab(chat.tab) {
-            try await store.setChatTab(id: chat.id, tab: hasher.tab(chat.tab, accountID: accountID))
+    /// The account's active chats as agents see them, oldest first, with legacy tab ids
+    /// moved to their keys on the way (one read of the chats for both).
+    static func activeChats(accountID: String, store: any Store, hasher: IdentityHasher) async throws -> [ChatSummary] {
+        var summaries: [ChatSummary] = []
+        for var chat in try await store.activeChats(accountID: accountID) {
+            if IdentityHasher.isLegacyTab(chat.tab) {
+                chat.tab = hasher.tab(chat.tab, accountID: accountID)
+                try await store.setChatTab(id: chat.id, tab: chat.tab)
+            }
+            summaries.append(ChatSummary(chat: chat, messages: try await store.messages(chatID: chat.id)))
         }
+        return summaries
     }
 }

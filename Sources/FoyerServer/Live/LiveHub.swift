@@ -25,7 +25,6 @@ final class LiveHub: Sendable {
         browsers = BrowserLookup(store: store)
     }
 
-    var environment: LiveEnvironment { state.environment }
     var clock: any WallClock { state.environment.clock }
     var metrics: FoyerMetrics { state.environment.metrics }
     var connections: ConnectionIDs { state.environment.connections }

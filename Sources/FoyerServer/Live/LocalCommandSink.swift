@@ -23,8 +23,7 @@ final class LocalCommandSink: LiveCommandSink {
         var registry = AccountRegistry(configuration: environment.configuration, trackingEnabled: account.trackingEnabled)
         let entries = LegacyTabs.keyed(try await store.entries(accountID: account.id), accountID: account.id, hasher: environment.hasher)
         registry.restore(entries, now: environment.clock.nowMillis())
-        try await LegacyTabs.keyChats(accountID: account.id, store: store, hasher: environment.hasher)
-        let chats = try await ChatSummary.active(accountID: account.id, in: store)
+        let chats = try await LegacyTabs.activeChats(accountID: account.id, store: store, hasher: environment.hasher)
         return state.insert(AccountState(id: account.id, environment: environment, registry: registry, chats: chats))
     }
 
