@@ -2,6 +2,7 @@ import Foundation
 import FoyerCore
 import FoyerServer
 import FoyerStore
+import Logging
 import Testing
 
 /// Chat over the tracker socket, the feed and the API, against a real server.
@@ -124,6 +125,30 @@ struct ChatTests {
         again.send(json: ["t": "history"])
         let history = try await nextTab(again, t: "history")
         #expect((history["messages"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == ["message 1", "message 2", "message 3"])
+        await second.stop()
+    }
+
+    /// A chat stored by a version that kept tab ids as sent is found by its tab after the
+    /// upgrade: the server moves it to the tab's key when the account loads.
+    @Test func aChatStoredUnderARawTabIdIsFoundAfterTheUpgrade() async throws {
+        let first = try await TestServer.start()
+        let (account, _) = try await first.makeAccount("shop")
+        await first.stop()
+        let store = try await SQLiteStore.open(directory: first.directory, logger: Logger(label: "test"))
+        try await store.createChat(Chat(id: "c_legacy", accountID: account.id, tab: "tab-legacy-000001", entryID: "e_legacy", visitor: "Visitor 1", startedAt: 1))
+        _ = try await store.addMessage(ChatMessage(chatID: "c_legacy", author: .visitor, clientID: "cid-legacy-01", text: "hello from before", at: 2))
+        try await store.close()
+
+        let second = try await TestServer.start(directory: first.directory)
+        let tab = second.tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-legacy-000001"))
+        _ = try await nextTab(tab, t: "ok")
+        tab.send(json: ["t": "history"])
+        let history = try await nextTab(tab, t: "history")
+        #expect(history["chat"] as? String == "c_legacy")
+        #expect((history["messages"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == ["hello from before"])
+        let stored = try await second.store.activeChats(accountID: account.id)
+        #expect(stored.map(\.tab).allSatisfy { $0.hasPrefix("t.") && !$0.contains("tab-legacy") }, "the raw id is no longer stored")
         await second.stop()
     }
 
