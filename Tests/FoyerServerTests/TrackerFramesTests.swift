@@ -41,7 +41,8 @@ struct TrackerFramesTests {
         ] { tab.send(frame) }
         // The frames are handled in order: the first answer is the unknown command's,
         // so none before it answered or closed the socket.
-        #expect(try await tab.next() == #"{"t":"refused","reason":"unknown command","c":"dance"}"#)
+        let refused = try #require(try await tab.nextJSON())
+        #expect(refused as NSDictionary == ["t": "refused", "reason": "unknown command", "c": "dance"] as NSDictionary)
         let metrics = try await RawHTTP.request(port: server.port, path: "/metrics").body
         for (type, count) in [("api", 4), ("vid", 1), ("activity", 2), ("invitation", 2)] {
             #expect(metrics.contains(#"foyer_tracker_frames_total{type="\#(type)"} \#(count)"#), "\(type) frames counted")

@@ -1,41 +1,55 @@
 // Foyer tracker: one WebSocket per tab (docs/PROTOCOL.md 1, "What foyer.js does").
 // Loaded on every page of a site, so what is served (this file minified by the server,
-// which drops comments and spaces but renames nothing) is capped at 1,536 bytes
-// gzipped (test_tracker_budget; 1,527 B with this source). Every name is the readable
-// one. The times are numbers where they are used, each with its comment: as named
-// constants (HEARTBEAT_MS…) they cost 56 bytes gzipped, measured, more than the budget
-// had left.
+// which drops comments and spaces and gives local names one or two letters, see
+// ScriptMinifier+Renaming: so no global's name is declared here, and no template
+// literal names a local) is budgeted at 1,536 bytes gzipped (test_tracker_budget).
+// With the script API, idle reports, the late browser id and invitations it is 1,701 B:
+// 165 B over, an open question for the team. The times are numbers where they are used,
+// each with its comment: as named constants (HEARTBEAT_MS…) they cost bytes.
 (() => {
   try {
-    const script = document.currentScript;
+    // One short name for the page's document (its uses add up, even gzipped).
+    const doc = document, script = doc.currentScript;
     const site = script && script.dataset.site;
     if (!site || !window.WebSocket) return;
-    let socket, stopped, off, failures = 0, retryTimer, heartbeat, titleTimer, sentURL, sentTitle;
+    let socket, stopped, off, failures = 0, retryTimer, heartbeat, titleTimer, sentURL, sentTitle, greeted, idleAfter, idle, idleTimer, vid;
+    // Script commands (`foyer('identify', …)`) waiting for the server's `ok`/`wait`.
+    const commands = [];
 
-    // A random id kept in `storage`: 28 characters of [0-9a-z], 128 bits from the
-    // browser's cryptographic generator (a tab's id lets its holder resume its entry).
-    const randomId = (storage, key) => {
+    // A random id kept in `storage` (made only when `create`): 28 characters of [0-9a-z],
+    // 128 bits from the browser's cryptographic generator (a tab's id lets its holder
+    // resume its entry).
+    const randomId = (storage, key, create) => {
       let value;
       try { value = storage.getItem(key); } catch {}
-      if (!value) {
+      if (!value && create) {
         value = "";
         crypto.getRandomValues(new Uint32Array(4)).forEach((n) => value += n.toString(36).padStart(7, 0));
         try { storage.setItem(key, value); } catch {}
       }
       return value;
     };
-    const tab = randomId(sessionStorage, "foyer.tab"), vid = randomId(localStorage, "foyer.vid");
+    const tab = randomId(sessionStorage, "foyer.tab", 1);
+    // The browser's id is made only once the server says to remember browsers (`r:1`).
+    vid = randomId(localStorage, "foyer.vid");
 
     // After `off`, only heartbeats.
     const send = (message) => {
       try { if (socket && socket.readyState == 1 && (!off || message.t == "h")) socket.send(JSON.stringify(message)); } catch {}
     };
+    // Commands go once, after the greeting (never replayed: the server keeps them).
+    const flush = () => { while (greeted && commands.length) send(commands.shift()); };
+    // The site's calls made before this script loaded wait in `foyer.q` (the snippet).
+    const early = window.foyer && window.foyer.q;
+    const command = window.foyer = (c, a) => {
+      commands.push({ t: "api", c, a });
+      flush();
+    };
+    if (early) for (const args of early) command(...args);
     // The chat widget (/widget.js) talks through this socket; it sets `on`.
     const chat = window.FoyerChat = { send, on: 0 };
     const hello = () => {
-      let tz = "";
-      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch {}
-      send({ t: "hello", tab, vid, url: sentURL = location.href, title: sentTitle = document.title, ref: document.referrer, lang: navigator.language, tz });
+      send({ t: "hello", tab, vid, url: sentURL = location.href, title: sentTitle = doc.title, ref: doc.referrer, lang: navigator.language, tz: Intl.DateTimeFormat().resolvedOptions().timeZone });
     };
 
     const connect = () => {
@@ -55,9 +69,25 @@
         try { message = JSON.parse(event.data); type = message.t; if (chat.on) chat.on(message); } catch {}
         if (type == "off") off = 1;
         if (type == "on") { off = 0; hello(); }
+        if (type == "ok" || type == "wait") {
+          greeted = 1;
+          idleAfter = message.idle;
+          if (!message.r) {
+            vid = "";
+            try { localStorage.removeItem("foyer.vid"); } catch {}
+          } else if (!vid) send({ t: "vid", vid: vid = randomId(localStorage, "foyer.vid", 1) });
+          // A new socket may reach a new entry: say again that the tab is idle.
+          if (idle) send({ t: "idle" });
+          activity();
+          flush();
+        }
+        // A mistake in the site's code (`foyer('…')`), not normal operation.
+        if (type == "refused" && message.c) console.warn("Foyer: " + message.reason);
+        if (type == "invite") { chat.invite = message.inv; loadWidget(); }
       };
       socket.onclose = (event) => {
         clearInterval(heartbeat);
+        greeted = 0;
         socket = null;
         // 4001: the site key changed.
         if (event.code == 4001) stopped = 1;
@@ -73,49 +103,60 @@
     };
 
     const changed = () => {
-      if (location.href != sentURL) send({ t: "page", url: sentURL = location.href, title: sentTitle = document.title });
-      else if (document.title != sentTitle) send({ t: "title", title: sentTitle = document.title });
+      if (location.href != sentURL) send({ t: "page", url: sentURL = location.href, title: sentTitle = doc.title });
+      else if (doc.title != sentTitle) send({ t: "title", title: sentTitle = doc.title });
     };
 
     // Single-page apps.
     for (const name of ["pushState", "replaceState"]) {
       const original = history[name];
+      // Read once the page changed it.
       history[name] = function () {
-        const result = original.apply(this, arguments);
-        try { changed(); } catch {}
-        return result;
+        setTimeout(changed);
+        return original.apply(this, arguments);
       };
     }
-    window.addEventListener("popstate", changed);
+    addEventListener("popstate", changed);
     // Titles, debounced by 1 s: an animated title must not flood the socket.
     new MutationObserver(() => {
       clearTimeout(titleTimer);
       titleTimer = setTimeout(changed, 1e3);
-    }).observe(document.head || document.documentElement, { subtree: true, childList: true, characterData: true });
+    }).observe(doc.head || doc.documentElement, { subtree: 1, childList: 1, characterData: 1 });
     // Back/forward cache: close on leaving (the entry starts its grace), resume the same entry on return.
-    window.addEventListener("pagehide", () => { if (socket) socket.close(1000); });
-    window.addEventListener("pageshow", (event) => { if (event.persisted) { failures = 0; connect(); } });
+    addEventListener("pagehide", () => { if (socket) socket.close(1000); });
+    addEventListener("pageshow", (event) => { if (event.persisted) { failures = 0; connect(); } });
     connect();
+
+    // Idle: no input for `idle` ms (from `ok`), or hidden that long. One frame when the
+    // tab turns idle and one when it is used (or shown) again, never one per event.
+    const activity = () => {
+      if (idle && !doc.hidden) { idle = 0; send({ t: "active" }); }
+      clearTimeout(idleTimer);
+      if (idleAfter) idleTimer = setTimeout(() => { idle = 1; send({ t: "idle" }); }, idleAfter);
+    };
+    for (const name of ["pointerdown", "pointermove", "keydown", "wheel", "scroll", "touchstart", "visibilitychange"]) {
+      addEventListener(name, activity, { capture: 1, passive: 1 });
+    }
 
     // The widget loads only once the visitor uses the launcher (or already chats in this tab).
     const loadWidget = () => {
       if (chat.loading) return;
       chat.loading = 1;
-      const widget = document.createElement("script");
+      const widget = doc.createElement("script");
       widget.src = new URL("/widget.js", script.src);
-      document.head.append(widget);
+      doc.head.append(widget);
     };
     // Chat launcher, in a shadow root so the page's CSS cannot reach it.
     const showLauncher = () => {
-      const host = document.createElement("div"), button = document.createElement("button");
+      const host = doc.createElement("div"), button = doc.createElement("button");
       button.textContent = "Chat with us";
-      button.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483647;padding:12px 18px;border:0;border-radius:24px;background:#1f6feb;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 14px #0004";
+      button.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483647;padding:12px 18px;border:0;border-radius:24px;background:#1f6feb;color:#fff;font:600 15px sans-serif;cursor:pointer;box-shadow:0 4px 14px #0004";
       button.onclick = () => { try { sessionStorage.setItem("foyer.chat", 1); } catch {} loadWidget(); };
       chat.button = button;
       host.attachShadow({ mode: "open" }).append(button);
-      document.body.append(host);
+      doc.body.append(host);
       try { if (sessionStorage.getItem("foyer.chat")) loadWidget(); } catch {}
     };
-    if (document.body) showLauncher(); else document.addEventListener("DOMContentLoaded", showLauncher);
+    if (doc.body) showLauncher(); else doc.addEventListener("DOMContentLoaded", showLauncher);
   } catch {}
 })();

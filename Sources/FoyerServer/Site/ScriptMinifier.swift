@@ -1,30 +1,52 @@
 /// Shrinks Foyer's own scripts for serving: drops comments and every space a JavaScript
 /// parser does not need, and keeps a line break only where automatic semicolon
-/// insertion could depend on it. It renames nothing, so the served code reads like the
-/// source without its comments.
+/// insertion could depend on it. Asked to, it also gives the local names of a script
+/// wrapped in one function (`(() => { … })();`) one- or two-letter names
+/// (``Renaming``); otherwise it renames nothing.
 ///
 /// It tokenizes just enough to be safe on the scripts it is given: string literals
 /// (`'`, `"` and template literals without nested templates inside `${}`), comments,
 /// and regular expression literals, told from division by the token before the `/`.
 enum ScriptMinifier {
-    /// The minified script, ending with one line break.
-    static func minify(_ source: [UInt8]) -> [UInt8] {
+    /// One token of the source and the whitespace (or comments) before it.
+    struct Token {
+        var bytes: ArraySlice<UInt8>
+        var gap: Gap
+        var isIdentifier: Bool { bytes.first.map(ScriptMinifier.isIdentifier) ?? false }
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// The minified script, ending with one line break. `renamingLocals` shortens the
+    /// names declared inside the script (see ``Renaming`` for what it must not contain).
+    static func minify(_ source: [UInt8], renamingLocals: Bool = false) -> [UInt8] {
+        var tokens = tokenize(source)
+        if renamingLocals { tokens = Renaming(tokens).renamed() }
         var output: [UInt8] = []
         output.reserveCapacity(source.count)
+        for token in tokens {
+            if let last = output.last, let first = token.bytes.first {
+                if token.gap == .lineBreak && !endsExpression.contains(last) && !continuesStatement.contains(first) {
+                    output.append(.newline)
+                } else if token.gap != .none && mustSeparate(last, first) {
+                    output.append(.space)
+                }
+            }
+            output.append(contentsOf: token.bytes)
+        }
+        output.append(.newline)
+        return output
+    }
+
+    /// The source's tokens: identifiers and literals whole, other characters one by one.
+    static func tokenize(_ source: [UInt8]) -> [Token] {
+        var tokens: [Token] = []
         var index = 0
         // Whitespace (or a comment) seen since the last token: none, a space, or a line break.
         var gap = Gap.none
 
-        func emit(_ token: ArraySlice<UInt8>) {
-            if let last = output.last, let first = token.first {
-                if gap == .lineBreak && !endsExpression.contains(last) && !continuesStatement.contains(first) {
-                    output.append(.newline)
-                } else if gap != .none && mustSeparate(last, first) {
-                    output.append(.space)
-                }
-            }
+        func emit(_ bytes: ArraySlice<UInt8>) {
+            tokens.append(Token(bytes: bytes, gap: gap))
             gap = .none
-            output.append(contentsOf: token)
         }
 
         while index < source.count {
@@ -46,7 +68,7 @@ enum ScriptMinifier {
                 let end = closing(byte, in: source, from: index + 1)
                 emit(source[index..<end])
                 index = end
-            } else if byte == .slash, let last = output.last, !isIdentifier(last), last != .closeParen, last != .closeBracket {
+            } else if byte == .slash, let last = tokens.last?.bytes.last, !isIdentifier(last), last != .closeParen, last != .closeBracket {
                 let end = regularExpressionEnd(in: source, from: index + 1)
                 emit(source[index..<end])
                 index = end
@@ -59,11 +81,10 @@ enum ScriptMinifier {
                 index += 1
             }
         }
-        output.append(.newline)
-        return output
+        return tokens
     }
 
-    private enum Gap { case none, space, lineBreak }
+    enum Gap { case none, space, lineBreak }
 
     /// Characters after which a statement cannot end, so a following line break is noise.
     private static let endsExpression: Set<UInt8> = Set("{([,;:=+-*/%&|^!~?<>.".utf8)
@@ -82,7 +103,7 @@ enum ScriptMinifier {
 
     /// Letters, digits, `_`, `$`, and any non-ASCII byte (part of a Unicode identifier,
     /// or harmlessly kept apart).
-    private static func isIdentifier(_ byte: UInt8) -> Bool {
+    static func isIdentifier(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             || byte == 0x5F || byte == 0x24 || byte >= 0x80
     }

@@ -25,7 +25,7 @@ final class StaticFiles: Sendable {
                     let raw = try? Data(contentsOf: url)
                 else { continue }
                 let path = String(url.standardizedFileURL.path.dropFirst(prefix.count))
-                let data = Self.compactScripts.contains(path) ? Self.compact(raw) : raw
+                let data = Self.compactScripts.contains(path) ? Self.compact(raw, renamingLocals: Self.renamedScripts.contains(path)) : raw
                 let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
                 files[path] = File(bytes: Array(data), contentType: Self.contentType(url.pathExtension), etag: "\"\(digest)\"")
             }
@@ -39,9 +39,13 @@ final class StaticFiles: Sendable {
     /// costs visitors nothing.
     static let compactScripts: Set<String> = ["/foyer.js", "/widget.js"]
 
+    /// The scripts whose local names are shortened too: the tracker, loaded on every
+    /// page within its budget (written for ``ScriptMinifier/Renaming``).
+    static let renamedScripts: Set<String> = ["/foyer.js"]
+
     /// The script as served: see `ScriptMinifier` for what it may contain.
-    static func compact(_ data: Data) -> Data {
-        Data(ScriptMinifier.minify(Array(data)))
+    static func compact(_ data: Data, renamingLocals: Bool = false) -> Data {
+        Data(ScriptMinifier.minify(Array(data), renamingLocals: renamingLocals))
     }
 
     private static func contentType(_ fileExtension: String) -> String {
