@@ -28,6 +28,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Most seconds to wait for the last events to arrive (default 5).") var drain: Double?
     @Option(help: "Heartbeat interval in seconds (default 25, as foyer.js).") var heartbeat: Double?
     @Option(help: "Seconds to hold every socket open after the page changes, heartbeats flowing (default 0).") var hold: Double?
+    @Option(help: "Each tab identifies after ok (id, name, email) and sets this many attributes, as foyer('identify'/'set') does (default: tabs do not identify).")
+    var identifyAttributes: Int?
     @Option(help: "Connects in flight at once (default 256).") var connectConcurrency: Int?
     @Option(help: "Tracker sockets per loopback source address, ≤ 200 (default 200).") var socketsPerAddress: Int?
     @Option(help: "Event-loop threads of the generator (default 2; the first serves the dashboards).") var threads: Int?
@@ -50,6 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         if let heartbeat { plan.heartbeatSeconds = heartbeat }
         if let hold { plan.holdSeconds = hold }
         plan.startAt = startAt
+        plan.identifyAttributes = identifyAttributes
         if let connectConcurrency { plan.connectConcurrency = connectConcurrency }
         if let socketsPerAddress { plan.socketsPerAddress = socketsPerAddress }
         if let threads { plan.threads = threads }

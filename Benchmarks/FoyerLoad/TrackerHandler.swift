@@ -196,6 +196,12 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
         send(#"{"t":"page","url":"\#(url)","title":"Page \#(seq)"}"#, on: channel)
     }
 
+    /// Sends script commands (`api` frames), as a page does after `ok`.
+    func sendCommands(_ frames: [String]) {
+        guard let channel else { return }
+        for frame in frames { send(frame, on: channel) }
+    }
+
     /// Sends a masked text frame (clients must mask; a fresh key per frame).
     private func send(_ text: String, on channel: any Channel) {
         let payload = Array(text.utf8)

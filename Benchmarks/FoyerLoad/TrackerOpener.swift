@@ -72,6 +72,23 @@ final class TrackerOpener: Sendable {
         }
     }
 
+    /// The `api` frames of a tab that identifies and sets `attributes` attributes, with
+    /// values as varied as a shop's (strings, numbers, booleans).
+    static func identity(runID: String, index: Int, attributes: Int) -> [String] {
+        let person = "b\(runID)u\(index)"
+        var frames = [#"{"t":"api","c":"identify","a":{"id":"\#(person)","name":"Customer \#(index)","email":"\#(person)@shop.example"}}"#]
+        guard attributes > 0 else { return frames }
+        let values = (0..<attributes).map { number in
+            switch number % 3 {
+            case 0: #""attribute\#(number)":"value \#(index)-\#(number)""#
+            case 1: #""attribute\#(number)":\#(index + number)"#
+            default: #""attribute\#(number)":\#(number % 2 == 0)"#
+            }
+        }
+        frames.append(#"{"t":"api","c":"set","a":{"# + values.joined(separator: ",") + "}}")
+        return frames
+    }
+
     private func attempt(_ index: Int, number: Int, trouble: Trouble) {
         let loop = loops[index % loops.count]
         let started = Monotonic.nanoseconds()
@@ -90,6 +107,9 @@ final class TrackerOpener: Sendable {
             switch outcome {
             case .greeted(let greeting):
                 guard let channel = handler.channel else { return }
+                if let attributes = plan.identifyAttributes, greeting != .off {
+                    handler.sendCommands(Self.identity(runID: runID, index: index, attributes: attributes))
+                }
                 let socket = TrackerSocket(channel: channel, handler: NIOLoopBound(handler, eventLoop: loop))
                 opened(socket, greeting: greeting, micros: (Monotonic.nanoseconds() - started) / 1000, retries: number)
             case .refused, .failed:
