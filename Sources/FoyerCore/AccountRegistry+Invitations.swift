@@ -4,14 +4,10 @@
 /// ``RegistryConfiguration/invitationExpiryMillis``, or the tab left). Every change is
 /// decided from the commands' own times, so every node of a cluster agrees.
 extension AccountRegistry {
-    /// Invites the visitor of a shown entry. Refused unless the entry is connected or in
-    /// its grace (not Offline), has no chat, and has no pending invitation; an idle
-    /// visitor is invitable (the invitation waits on their screen).
+    /// Invites the visitor of a shown entry (refusals: ``InvitationRefusal/check(_:)``).
     public mutating func invite(entryID: String, invitation: Invitation, now: Int64) -> Result<[RegistryEvent], InvitationRefusal> {
+        if let refusal = InvitationRefusal.check(entry(id: entryID)) { return .failure(refusal) }
         guard var entry = entry(id: entryID) else { return .failure(.noSuchEntry) }
-        if entry.chatID != nil || entry.status == .chatting { return .failure(.chatting) }
-        if entry.status == .offline { return .failure(.offline) }
-        if entry.invitation?.isPending == true { return .failure(.pending) }
         let previous = entry
         var made = invitation
         made.state = .sent

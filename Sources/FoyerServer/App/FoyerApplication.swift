@@ -76,6 +76,7 @@ public enum FoyerApplication {
         SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
+        InvitationController(authenticator: authenticator, live: hub, clock: clock).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
         LocationsController(attribution: configuration.geoDownloadURL == nil ? nil : .init(
             text: GeoDownloadConfiguration.attributionText, url: GeoDownloadConfiguration.attributionURL)).add(to: router)

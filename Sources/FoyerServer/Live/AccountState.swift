@@ -110,6 +110,9 @@ final class AccountState: Sendable {
     /// The tab's current entry, if shown.
     func entry(tab: String) -> Entry? { state.withLock { $0.registry.entry(tab: tab) } }
 
+    /// A shown entry by id.
+    func entry(id: String) -> Entry? { state.withLock { $0.registry.entry(id: id) } }
+
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.withLock { $0.registry.entry(tab: tab) != nil } }
 
