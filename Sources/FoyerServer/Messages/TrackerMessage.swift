@@ -13,8 +13,6 @@ struct TrackerMessage: Decodable, Sendable, Equatable {
     let cid: String?
     let text: String?
     let id: Int64?
-    /// An invitation's id (`invite-seen`, `invite-dismiss`).
-    let inv: String?
 
     /// Whether an identity sent by the tracker is well formed: 8–64 of `[A-Za-z0-9_-]`.
     static func isIdentity(_ text: String?) -> Bool {
