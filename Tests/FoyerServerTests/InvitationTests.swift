@@ -162,4 +162,37 @@ struct InvitationTests {
         #expect(try await server.api("POST", "/api/visitors/e_nobody/invitation", cookie: agent, body: #"{"message":"hi"}"#).status == 404, "a minute later")
         await server.stop()
     }
+
+    /// The invitation is part of the entry's row: a pending one survives a crash (the
+    /// server stops without a goodbye, like `kill -9`) and the tab is shown it again.
+    @Test func aPendingInvitationSurvivesACrash() async throws {
+        let first = try await TestServer.start()
+        let (account, owner) = try await first.makeAccount("shop")
+        let feed = first.feed(cookie: owner)
+        _ = try await feed.nextJSON()
+        let (tab, entryID) = try await visitor(first, account, feed: feed, tab: "tab-crash-0001")
+        #expect(try await first.api("POST", "/api/visitors/\(entryID)/invitation", cookie: owner, body: #"{"message":"Still there?"}"#).status == 201)
+        _ = try await nextTab(tab, t: "invite")
+        // The writer commits within milliseconds; wait for the row rather than a fixed time.
+        var stored: Invitation?
+        for _ in 0..<50 {
+            stored = try await first.store.entries(accountID: account.id).first?.invitation
+            if stored != nil { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(stored?.message == "Still there?" && stored?.state == .sent)
+        await first.stop()
+
+        let second = try await TestServer.start(directory: first.directory)
+        let cookie = try await second.signIn("owner@shop.example")
+        let again = second.feed(cookie: cookie)
+        let snapshot = try #require(try await again.nextJSON())
+        let entry = try #require((snapshot["entries"] as? [[String: Any]])?.first)
+        #expect((entry["invitation"] as? [String: Any])?["state"] as? String == "sent")
+        let resumed = second.tracker(siteKey: account.siteKey)
+        resumed.send(json: hello(tab: "tab-crash-0001", url: "https://shop.example/pricing", title: "Pricing"))
+        _ = try await nextTab(resumed, t: "ok")
+        #expect((try await nextTab(resumed, t: "invite")["inv"] as? [String: Any])?["message"] as? String == "Still there?")
+        await second.stop()
+    }
 }
