@@ -137,15 +137,14 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// The answer to `hello` in a text message (`{"t":"ok"}`), if it is one.
+    /// The answer to `hello` in a text message (`{"t":"ok",…}`), if it is one.
     private static func greeting(_ payload: ByteBuffer) -> Greeting? {
-        guard payload.readableBytes <= 12 else { return nil }
-        switch String(buffer: payload) {
-        case #"{"t":"ok"}"#: return .ok
-        case #"{"t":"wait"}"#: return .wait
-        case #"{"t":"off"}"#: return .off
-        default: return nil
-        }
+        guard payload.readableBytes <= 64 else { return nil }
+        let text = String(buffer: payload)
+        if text.hasPrefix(#"{"t":"ok""#) { return .ok }
+        if text.hasPrefix(#"{"t":"wait""#) { return .wait }
+        if text.hasPrefix(#"{"t":"off""#) { return .off }
+        return nil
     }
 
     /// Greets the server and joins the heartbeat.

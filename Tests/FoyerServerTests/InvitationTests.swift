@@ -95,6 +95,33 @@ struct InvitationTests {
         await server.stop()
     }
 
+    @Test func theTabReportsSeenThenDismissed() async throws {
+        let server = try await TestServer.start()
+        let (account, owner) = try await server.makeAccount("shop")
+        let feed = server.feed(cookie: owner)
+        _ = try await feed.nextJSON()
+        let (tab, entryID) = try await visitor(server, account, feed: feed, tab: "tab-seen-00001")
+        #expect(try await server.api("POST", "/api/visitors/\(entryID)/invitation", cookie: owner, body: #"{"message":"Hi"}"#).status == 201)
+        let id = try #require((try await nextTab(tab, t: "invite")["inv"] as? [String: Any])?["id"] as? String)
+        func state(_ message: [String: Any]) -> String? { ((message["set"] as? [String: Any])?["invitation"] as? [String: Any])?["state"] as? String }
+        _ = try await nextFeed(feed, type: "changed") { state($0) == "sent" }
+
+        tab.send(json: ["t": "invite-seen", "inv": "i_not_this_one"])
+        tab.send(json: ["t": "invite-seen", "inv": id])
+        let seen = try await nextFeed(feed, type: "changed") { state($0) != nil }
+        #expect(state(seen) == "seen", "a report for another invitation changes nothing")
+        tab.send(json: ["t": "invite-dismiss", "inv": id])
+        #expect(state(try await nextFeed(feed, type: "changed") { state($0) != nil }) == "dismissed")
+        let ended = try await nextTab(tab, t: "invite-end")
+        #expect(ended["id"] as? String == id && ended["state"] as? String == "dismissed")
+        // A late report of an ended invitation changes nothing; the socket stays open.
+        tab.send(json: ["t": "invite-seen", "inv": id])
+        tab.send(json: ["t": "page", "url": "https://shop.example/after", "title": "After"])
+        let next = try await nextFeed(feed, type: "changed")
+        #expect((next["set"] as? [String: Any])?["url"] as? String == "https://shop.example/after" && state(next) == nil)
+        await server.stop()
+    }
+
     @Test func refusalsHaveTheirStatuses() async throws {
         let server = try await TestServer.start()
         let (account, owner) = try await server.makeAccount("shop")

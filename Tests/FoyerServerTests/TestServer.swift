@@ -140,3 +140,8 @@ final class TestServer: Sendable {
 func hello(tab: String, url: String = "https://shop.example/", title: String = "Home", vid: String = "browser-0001") -> [String: String] {
     ["t": "hello", "tab": tab, "vid": vid, "url": url, "title": title, "ref": "", "lang": "en-US", "tz": "Europe/Istanbul"]
 }
+
+/// The answers to a tracker's hello on a test server: the default idle time (300 s),
+/// browsers remembered.
+let trackerOK = #"{"t":"ok","idle":300000,"r":1}"#
+let trackerWait = #"{"t":"wait","idle":300000,"r":1}"#

@@ -107,6 +107,56 @@ struct TrackerSessionTests {
         #expect(session.receive(try message(#"{"t":"h"}"#), tabKey: Self.key) == .none, "nothing happens after the session is over")
     }
 
+    @Test func scriptActivityAndInvitationFramesBecomeTheirActions() throws {
+        var session = session()
+        _ = session.receive(try hello(), tabKey: Self.key)
+        _ = session.greeted()
+        let identify = try message(#"{"t":"api","c":"identify","a":{"id":"u-42","name":"Ada","verified":true,"n":1.5,"tags":["a",null]}}"#)
+        #expect(session.receive(identify, tabKey: Self.key) == .api(command: "identify", argument: .object([
+            "id": .string("u-42"), "name": .string("Ada"), "verified": .bool(true), "n": .number(1.5), "tags": .array([.string("a"), .null]),
+        ])))
+        #expect(session.receive(try message(#"{"t":"api","c":"track","a":"signed-up"}"#), tabKey: Self.key) == .api(command: "track", argument: .string("signed-up")))
+        #expect(session.receive(try message(#"{"t":"api","c":"track"}"#), tabKey: Self.key) == .api(command: "track", argument: nil),
+            "an absent argument is the command's to refuse, not the socket's")
+        #expect(session.receive(try message(#"{"t":"api","c":"dance","a":1}"#), tabKey: Self.key) == .api(command: "dance", argument: .number(1)),
+            "unknown commands are refused by the handler with a frame, the socket stays")
+        #expect(session.receive(try message(#"{"t":"vid","vid":"browser-0002"}"#), tabKey: Self.key) == .browserID("browser-0002"))
+        #expect(session.receive(try message(#"{"t":"idle"}"#), tabKey: Self.key) == .activity(inactive: true))
+        #expect(session.receive(try message(#"{"t":"active"}"#), tabKey: Self.key) == .activity(inactive: false))
+        #expect(session.receive(try message(#"{"t":"invite-seen","inv":"i-1"}"#), tabKey: Self.key) == .invitation(id: "i-1", dismissed: false))
+        #expect(session.receive(try message(#"{"t":"invite-dismiss","inv":"i-1"}"#), tabKey: Self.key) == .invitation(id: "i-1", dismissed: true))
+    }
+
+    @Test func newFramesMissingTheirFieldCloseWithItsName() throws {
+        let cases: [(String, TrackerSession.Refusal)] = [
+            (#"{"t":"api","a":{"name":"Ada"}}"#, .init(code: 1007, reason: "missing field c")),
+            (#"{"t":"vid"}"#, .init(code: 1007, reason: "missing field vid")),
+            (#"{"t":"vid","vid":"short"}"#, .init(code: 1008, reason: "invalid browser id")),
+            (#"{"t":"invite-seen"}"#, .init(code: 1007, reason: "missing field inv")),
+            (#"{"t":"invite-dismiss","id":7}"#, .init(code: 1007, reason: "missing field inv")),
+        ]
+        for (json, refusal) in cases {
+            var session = session()
+            _ = session.receive(try hello(), tabKey: Self.key)
+            _ = session.greeted()
+            #expect(session.receive(try message(json), tabKey: Self.key) == .close(refusal), "\(json)")
+        }
+    }
+
+    @Test func aCommandArgumentMayNestOnlyALittle() {
+        // `a` is level 1; three more levels of arrays or objects are allowed, not four.
+        let deepest = #"{"t":"api","c":"set","a":{"x":[{"y":1}]}}"#
+        guard case .success(let message) = TrackerSession.decode(Array(deepest.utf8)) else {
+            Issue.record("three levels inside the argument must decode")
+            return
+        }
+        #expect(message.a == .object(["x": .array([.object(["y": .number(1)])])]))
+        #expect(TrackerSession.decode(Array(#"{"t":"api","c":"set","a":{"x":[{"y":[1]}]}}"#.utf8)) == .failure(.init(code: 1007, reason: "nested too deeply")))
+        let bomb = #"{"t":"api","c":"set","a":"# + String(repeating: "[", count: 400) + String(repeating: "]", count: 400) + "}"
+        #expect(TrackerSession.decode(Array(bomb.utf8)) == .failure(.init(code: 1007, reason: "nested too deeply")))
+        #expect(TrackerSession.decode(Array(#"{"t":"api","c":7}"#.utf8)) == .failure(.init(code: 1007, reason: "invalid JSON")), "c must be a string")
+    }
+
     @Test func undecodableFramesAreRefused() {
         #expect(TrackerSession.decode([0xff, 0xfe]) == .failure(.init(code: 1007, reason: "invalid UTF-8")))
         #expect(TrackerSession.decode(Array("{not json".utf8)) == .failure(.init(code: 1007, reason: "invalid JSON")))

@@ -42,6 +42,9 @@ public struct FoyerConfiguration: Sendable {
     public var connectBurstPerAddress: Double = 200
     /// A tracker socket with no frame for this long is closed (heartbeats every 25 s).
     public var trackerIdleTimeoutSeconds: Int64 = 75
+    /// A tab with no input for this long (or hidden that long) reports itself idle; the
+    /// tracker learns it from `ok`/`wait`.
+    public var idleAfterSeconds: Int64 = 300
     /// How long a disconnected tab keeps its status before turning Offline: long enough
     /// for a page navigation or a server restart to reconnect first.
     public var disconnectGraceSeconds: Int64 = 15

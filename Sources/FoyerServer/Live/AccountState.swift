@@ -35,6 +35,9 @@ final class AccountState: Sendable {
         var waiting = 0
         /// Active chats as agents see them, kept here so snapshots need no query.
         var chats: [String: ChatSummary] = [:]
+        /// Whether trackers keep a browser id in `localStorage` (`r` of `ok`/`wait`): the
+        /// account's Remember returning visitors switch.
+        var remembersBrowsers = true
     }
 
     init(id: String, environment: LiveEnvironment, registry: AccountRegistry, opened: Bool = true, chats: [ChatSummary]? = nil) {
@@ -115,6 +118,12 @@ final class AccountState: Sendable {
 
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.withLock { $0.registry.entry(tab: tab) != nil } }
+
+    /// Whether trackers keep a browser id (`r:1` in `ok`/`wait`); see ``State``.
+    var remembersBrowsers: Bool {
+        get { state.withLock { $0.remembersBrowsers } }
+        set { state.withLock { $0.remembersBrowsers = newValue } }
+    }
 
     /// A copy of the registry, for inspection and snapshots.
     var registry: AccountRegistry { state.withLock { $0.registry } }
@@ -197,7 +206,7 @@ final class AccountState: Sendable {
                         state.dormant[connection] = nil
                         state.trackers[connection] = tracker
                     }
-                    outgoing.append((tracker, Self.reply(result.outcome)))
+                    outgoing.append((tracker, reply(result.outcome, remembersBrowsers: state.remembersBrowsers)))
                     // A reload or navigation while invited: the new page shows it again.
                     if case .shown = result.outcome, let invitation = state.registry.pendingInvitation(tab: hello.tab) {
                         outgoing.append((tracker, InvitationFrames.invite(invitation)))
@@ -289,10 +298,12 @@ final class AccountState: Sendable {
         return out
     }
 
-    private static func reply(_ outcome: ConnectOutcome) -> String {
+    /// The answer to a hello. `ok` and `wait` tell the tracker when to report the tab
+    /// idle and whether to remember the browser.
+    private func reply(_ outcome: ConnectOutcome, remembersBrowsers: Bool) -> String {
         switch outcome {
-        case .shown, .hidden: #"{"t":"ok"}"#
-        case .waiting: #"{"t":"wait"}"#
+        case .shown, .hidden: #"{"t":"ok","idle":\#(environment.idleAfterMillis),"r":\#(remembersBrowsers ? 1 : 0)}"#
+        case .waiting: #"{"t":"wait","idle":\#(environment.idleAfterMillis),"r":\#(remembersBrowsers ? 1 : 0)}"#
         // Nothing is recorded; the socket stays open and silent so the tab resumes at
         // once if tracking is switched back on.
         case .trackingOff: #"{"t":"off"}"#

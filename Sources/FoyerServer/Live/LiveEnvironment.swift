@@ -12,4 +12,6 @@ struct LiveEnvironment: Sendable {
     let hasher: IdentityHasher
     /// The rules new accounts open with on this node.
     let configuration: RegistryConfiguration
+    /// Told to trackers in `ok`/`wait`: input-less time after which a tab reports idle.
+    let idleAfterMillis: Int64
 }

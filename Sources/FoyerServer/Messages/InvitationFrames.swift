@@ -6,15 +6,7 @@ import FoyerCore
 enum InvitationFrames {
     /// Shows the invitation on the tab's page.
     static func invite(_ invitation: Invitation) -> String {
-        var json = JSONWriter(capacity: 96 + invitation.message.utf8.count)
-        json.raw(#"{"t":"invite","inv":{"id":"#)
-        json.string(invitation.id)
-        json.raw(#","message":"#)
-        json.string(invitation.message)
-        json.raw(#","agent":"#)
-        json.string(invitation.agent)
-        json.raw("}}")
-        return String(decoding: json.bytes, as: UTF8.self)
+        TrackerReply(t: "invite", inv: TrackerInvitation(id: invitation.id, message: invitation.message, agent: invitation.agent)).json
     }
 
     /// Takes the invitation off the tab's page.

@@ -13,6 +13,11 @@ struct TrackerMessage: Decodable, Sendable, Equatable {
     let cid: String?
     let text: String?
     let id: Int64?
+    /// `api`: the script command (`identify`, `set`, `track`) and its argument as given.
+    let c: String?
+    let a: JSONValue?
+    /// `invite-seen`, `invite-dismiss`: the invitation's id.
+    let inv: String?
 
     /// Whether an identity sent by the tracker is well formed: 8–64 of `[A-Za-z0-9_-]`.
     static func isIdentity(_ text: String?) -> Bool {

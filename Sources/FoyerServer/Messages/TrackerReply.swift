@@ -1,6 +1,6 @@
 import Foundation
 
-/// A chat message from the server to a visitor's tracker (docs/PROTOCOL.md section 3);
+/// A message from the server to a visitor's tracker (docs/PROTOCOL.md sections 1 and 3);
 /// absent fields are left out.
 struct TrackerReply: Encodable {
     var t: String
@@ -11,6 +11,14 @@ struct TrackerReply: Encodable {
     var state: String? = nil
     var message: MessageView? = nil
     var messages: [MessageView]? = nil
+    /// `ok`, `wait`: milliseconds without input before the tab reports itself idle, and
+    /// whether the tracker keeps a browser id (1) or nothing in `localStorage` (0).
+    var idle: Int? = nil
+    var r: Int? = nil
+    /// `invite`: the invitation to show.
+    var inv: TrackerInvitation? = nil
+    /// `refused` of an `api` frame: the command that broke a rule.
+    var c: String? = nil
 
     var json: String {
         (try? Self.encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

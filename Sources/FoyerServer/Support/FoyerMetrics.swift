@@ -16,6 +16,12 @@ public final class FoyerMetrics: Sendable {
     let rejectedConnections: Prometheus.Counter
     let feedLatency: Prometheus.DurationHistogram
     let feedOverflows: Prometheus.Counter
+    /// Tracker frames of the script API, browser ids, activity and invitations
+    /// (`foyer_tracker_frames_total{type}`).
+    let trackerAPI: Prometheus.Counter
+    let trackerBrowserIDs: Prometheus.Counter
+    let trackerActivity: Prometheus.Counter
+    let trackerInvitations: Prometheus.Counter
     // A node of a cluster only.
     let clusterAppend: Prometheus.DurationHistogram
     let clusterBatchesApplied: Prometheus.Counter
@@ -35,6 +41,11 @@ public final class FoyerMetrics: Sendable {
         rejectedConnections = registry.makeCounter(name: "foyer_rejected_connections_total", help: "Tracker connections refused before upgrade")
         feedOverflows = registry.makeCounter(
             name: "foyer_feed_overflows_total", help: "Dashboard feeds closed with 4008 because they fell too far behind")
+        let frames = (name: "foyer_tracker_frames_total", help: "Tracker frames by type: script API, browser id, activity, invitation")
+        trackerAPI = registry.makeCounter(name: frames.name, labels: [("type", "api")], help: frames.help)
+        trackerBrowserIDs = registry.makeCounter(name: frames.name, labels: [("type", "vid")], help: frames.help)
+        trackerActivity = registry.makeCounter(name: frames.name, labels: [("type", "activity")], help: frames.help)
+        trackerInvitations = registry.makeCounter(name: frames.name, labels: [("type", "invitation")], help: frames.help)
         feedLatency = registry.makeDurationHistogram(
             name: "foyer_feed_latency_seconds",
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500)],

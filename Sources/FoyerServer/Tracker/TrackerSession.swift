@@ -28,6 +28,15 @@ struct TrackerSession {
         case retitle(String)
         /// A chat message for the chat relay (`say`, `history`, `seen`, `got`).
         case chat(TrackerMessage)
+        /// A script command (`foyer('identify', …)`…), its argument unchecked: the
+        /// command's own rules decide, and refuse without closing the socket.
+        case api(command: String, argument: JSONValue?)
+        /// The browser id the tracker created after `ok` said to remember the browser.
+        case browserID(String)
+        /// The tab turned inactive (`idle`) or active again (`active`).
+        case activity(inactive: Bool)
+        /// The widget showed the invitation (`invite-seen`) or the visitor dismissed it.
+        case invitation(id: String, dismissed: Bool)
         case close(Refusal)
     }
 
@@ -59,10 +68,13 @@ struct TrackerSession {
     /// Reads a text message's payload.
     static func decode(_ bytes: some Collection<UInt8>) -> Result<TrackerMessage, Refusal> {
         guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(Refusal(code: 1007, reason: "invalid UTF-8")) }
-        guard let message = try? decoder.decode(TrackerMessage.self, from: Data(bytes)) else {
+        do {
+            return .success(try decoder.decode(TrackerMessage.self, from: Data(bytes)))
+        } catch is JSONValue.TooDeep {
+            return .failure(Refusal(code: 1007, reason: "nested too deeply"))
+        } catch {
             return .failure(Refusal(code: 1007, reason: "invalid JSON"))
         }
-        return .success(message)
     }
 
     private static let decoder = JSONDecoder()
@@ -151,6 +163,18 @@ struct TrackerSession {
             return .retitle(Self.title(message))
         case "say", "history", "seen", "got":
             return .chat(message)
+        case "api":
+            guard let command = message.c else { return close(1007, "missing field c") }
+            return .api(command: command, argument: message.a)
+        case "vid":
+            guard let id = message.vid else { return close(1007, "missing field vid") }
+            guard TrackerMessage.isIdentity(id) else { return close(1008, "invalid browser id") }
+            return .browserID(id)
+        case "idle", "active":
+            return .activity(inactive: message.t == "idle")
+        case "invite-seen", "invite-dismiss":
+            guard let id = message.inv else { return close(1007, "missing field inv") }
+            return .invitation(id: id, dismissed: message.t == "invite-dismiss")
         case "hello":
             // Sent again after tracking was switched back on.
             guard let id = message.tab, tabKey(id) == tab else { return close(1008, "invalid tab id") }

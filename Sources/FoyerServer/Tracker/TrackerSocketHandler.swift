@@ -18,9 +18,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
 
-    private let setup: TrackerSetup
+    let setup: TrackerSetup
     private let connection: ConnectionID
-    private var session: TrackerSession
+    private(set) var session: TrackerSession
     private var chats: TrackerChatRelay
     private var released = false
     /// Set once our close frame is on its way: exactly one per socket.
@@ -203,6 +203,19 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         case .chat(let message):
             guard let tab = session.tab else { return }
             if let refusal = chats.relay(message, tab: tab, setup: setup, channel: context.channel) { close(context, refusal) }
+        // One function per topic, each in its own file (TrackerSocketHandler+Topic.swift).
+        case .api(let command, let argument):
+            guard let tab = session.tab else { return }
+            api(context, tab: tab, command: command, argument: argument, startedAtNanos: startedAt)
+        case .browserID(let id):
+            guard let tab = session.tab else { return }
+            browserID(context, tab: tab, id: id, startedAtNanos: startedAt)
+        case .activity(let inactive):
+            guard let tab = session.tab else { return }
+            activity(context, tab: tab, inactive: inactive, startedAtNanos: startedAt)
+        case .invitation(let id, let dismissed):
+            guard let tab = session.tab else { return }
+            invitation(context, tab: tab, id: id, dismissed: dismissed, startedAtNanos: startedAt)
         case .close(let refusal):
             close(context, refusal)
         }
@@ -245,7 +258,13 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         for message in queued { act(context, session.receive(message, tabKey: tabKey)) }
     }
 
-    private func close(_ context: ChannelHandlerContext, _ refusal: TrackerSession.Refusal) {
+    /// Sends one message to this tab.
+    func reply(_ context: ChannelHandlerContext, _ reply: TrackerReply) {
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame.text(Array(reply.json.utf8), allocator: context.channel.allocator)), promise: nil)
+    }
+
+    /// Closes the socket with the refusal's code and reason.
+    func close(_ context: ChannelHandlerContext, _ refusal: TrackerSession.Refusal) {
         close(context, code: refusal.code, reason: refusal.reason)
     }
 
