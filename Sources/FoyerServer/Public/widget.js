@@ -170,7 +170,9 @@
       // Keep id order even when a late reply overtakes a newer one.
       let next = null;
       for (const key in shown) if (+key > message.id && (!next || +key < +next.dataset.id)) next = shown[key];
-      log.insertBefore(item, next);
+      // Stored messages go before the visitor's not yet acknowledged ones (an
+      // invitation's message arrives as the reply that started the chat is stored).
+      log.insertBefore(item, next || log.querySelector("li.me:not([data-id])"));
       shown[message.id] = item;
       return item;
     };
