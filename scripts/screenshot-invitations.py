@@ -10,19 +10,19 @@ by hand.
 """
 from __future__ import annotations
 
-import http.server
 import shutil
 import sys
-import tempfile
-import threading
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Tests" / "browser"))
 
-from conftest import OWNER_PASSWORD, FoyerServer, SiteHandler  # noqa: E402
+from conftest import OWNER_PASSWORD  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from screenshot import running_site  # noqa: E402
 
 AGENT_EMAIL = "maya@acme.example"
 VISITORS = [
@@ -34,20 +34,7 @@ VISITORS = [
 
 
 def main() -> int:
-    binary = ROOT / ".build" / "debug" / "foyer"
-    if not binary.exists():
-        print("build first: swift build --product foyer", file=sys.stderr)
-        return 1
-    data_dir = Path(tempfile.mkdtemp(prefix="foyer-shot-"))
-    server = FoyerServer(binary, data_dir)
-    server.cli("account", "add", "shop")
-    server.cli("user", "add", "--email", AGENT_EMAIL, "--role", "owner", "--account", "shop", password=OWNER_PASSWORD)
-    server.start()
-    handler = type("Handler", (SiteHandler,), {"foyer_url": server.url, "site_key": server.site_key()})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
+    with running_site(AGENT_EMAIL) as (server, site):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium")
             pages = []
@@ -78,10 +65,6 @@ def main() -> int:
             visitor.screenshot(path=str(ROOT / "docs" / "screenshot-invitation-visitor.png"))
             print("docs/screenshot-invitation-drawer.png, docs/screenshot-invitation-visitor.png")
             browser.close()
-    finally:
-        httpd.shutdown()
-        server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

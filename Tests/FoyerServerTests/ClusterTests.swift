@@ -259,7 +259,7 @@ struct ClusterTests {
         #expect(try await feed.nextJSON()?["type"] as? String == "snapshot")
         let tab = nodes[1].tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-cluster-inv1", url: "https://shop.example/pricing", title: "Pricing"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == trackerOK)
         let added = try #require(try await feed.nextJSON())
         let entryID = try #require((added["entry"] as? [String: Any])?["id"] as? String)
 

@@ -28,6 +28,14 @@ struct InvitationTests {
         try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
     }
 
+    /// The account "shop", its owner's cookie, and the owner's feed past its snapshot.
+    func shop(_ server: TestServer) async throws -> (Account, String, TestSocket) {
+        let (account, owner) = try await server.makeAccount("shop")
+        let feed = server.feed(cookie: owner)
+        _ = try await feed.nextJSON()
+        return (account, owner, feed)
+    }
+
     /// A visitor on the account's map: its tab socket and entry id.
     func visitor(_ server: TestServer, _ account: Account, feed: TestSocket, tab id: String) async throws -> (TestSocket, String) {
         let tab = server.tracker(siteKey: account.siteKey)
@@ -41,10 +49,8 @@ struct InvitationTests {
 
     @Test func anAgentInvitesTheVisitorRepliesAndTheChatStartsWithTheInvitation() async throws {
         let server = try await TestServer.start()
-        let (account, owner) = try await server.makeAccount("shop")
+        let (account, owner, feed) = try await shop(server)
         let (_, agent) = try await server.member("ada@shop.example", role: .agent, of: account)
-        let feed = server.feed(cookie: owner)
-        _ = try await feed.nextJSON()
         let (tab, entryID) = try await visitor(server, account, feed: feed, tab: "tab-invite-0001")
 
         let made = try await server.api("POST", "/api/visitors/\(entryID)/invitation", cookie: agent, body: #"{"message":"  Hi!\u0007 Can I <b>help</b>?  "}"#)
@@ -97,9 +103,7 @@ struct InvitationTests {
 
     @Test func theTabReportsSeenThenDismissed() async throws {
         let server = try await TestServer.start()
-        let (account, owner) = try await server.makeAccount("shop")
-        let feed = server.feed(cookie: owner)
-        _ = try await feed.nextJSON()
+        let (account, owner, feed) = try await shop(server)
         let (tab, entryID) = try await visitor(server, account, feed: feed, tab: "tab-seen-00001")
         #expect(try await server.api("POST", "/api/visitors/\(entryID)/invitation", cookie: owner, body: #"{"message":"Hi"}"#).status == 201)
         let id = try #require((try await nextTab(tab, t: "invite")["inv"] as? [String: Any])?["id"] as? String)
@@ -124,10 +128,8 @@ struct InvitationTests {
 
     @Test func refusalsHaveTheirStatuses() async throws {
         let server = try await TestServer.start()
-        let (account, owner) = try await server.makeAccount("shop")
+        let (account, owner, feed) = try await shop(server)
         let (_, otherOwner) = try await server.makeAccount("other")
-        let feed = server.feed(cookie: owner)
-        _ = try await feed.nextJSON()
         let (tab, entryID) = try await visitor(server, account, feed: feed, tab: "tab-refused-01")
         let path = "/api/visitors/\(entryID)/invitation"
 
@@ -161,9 +163,7 @@ struct InvitationTests {
 
     @Test func expiresAfterFiveMinutesAndTheTabIsTold() async throws {
         let server = try await TestServer.start()
-        let (account, owner) = try await server.makeAccount("shop")
-        let feed = server.feed(cookie: owner)
-        _ = try await feed.nextJSON()
+        let (account, owner, feed) = try await shop(server)
         let (tab, entryID) = try await visitor(server, account, feed: feed, tab: "tab-expiry-001")
         #expect(try await server.api("POST", "/api/visitors/\(entryID)/invitation", cookie: owner, body: #"{"message":"Hi"}"#).status == 201)
         _ = try await nextTab(tab, t: "invite")
@@ -194,9 +194,7 @@ struct InvitationTests {
     /// server stops without a goodbye, like `kill -9`) and the tab is shown it again.
     @Test func aPendingInvitationSurvivesACrash() async throws {
         let first = try await TestServer.start()
-        let (account, owner) = try await first.makeAccount("shop")
-        let feed = first.feed(cookie: owner)
-        _ = try await feed.nextJSON()
+        let (account, owner, feed) = try await shop(first)
         let (tab, entryID) = try await visitor(first, account, feed: feed, tab: "tab-crash-0001")
         #expect(try await first.api("POST", "/api/visitors/\(entryID)/invitation", cookie: owner, body: #"{"message":"Still there?"}"#).status == 201)
         _ = try await nextTab(tab, t: "invite")
