@@ -175,6 +175,17 @@ struct InvitationTests {
         await server.stop()
     }
 
+    @Test func theExpiryIsAServerOption() async throws {
+        let server = try await TestServer.start { $0.invitationExpirySeconds = 20 }
+        let (account, owner, feed) = try await shop(server)
+        let (tab, entryID) = try await visitor(server, account, feed: feed, tab: "tab-expiry-002")
+        #expect(try await server.api("POST", "/api/visitors/\(entryID)/invitation", cookie: owner, body: #"{"message":"Hi"}"#).status == 201)
+        _ = try await nextTab(tab, t: "invite")
+        server.clock.advance(millis: 20_000)
+        #expect(try await nextTab(tab, t: "invite-end")["state"] as? String == "expired")
+        await server.stop()
+    }
+
     @Test func atMostTenInvitationsPerAgentPerMinute() async throws {
         let server = try await TestServer.start()
         let (account, owner) = try await server.makeAccount("shop")

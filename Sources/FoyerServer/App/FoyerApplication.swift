@@ -36,7 +36,8 @@ public enum FoyerApplication {
         let writer = EntryWriter(store: store, logger: logger)
         let rules = RegistryConfiguration(
             entryLimit: configuration.entryLimit, disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000,
-            addressSharePercent: configuration.addressSharePercent)
+            addressSharePercent: configuration.addressSharePercent,
+            invitationExpiryMillis: configuration.invitationExpirySeconds * 1000)
         // A store several nodes can share makes this server a node of a cluster, whose
         // live state lives in the shared log instead of entry rows.
         let environment = LiveEnvironment(
