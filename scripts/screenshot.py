@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,29 @@ VISITORS = [
 ]
 
 
+@contextmanager
+def running_site(email: str = OWNER_EMAIL):
+    """A real `foyer serve` (temporary data directory) with account `shop` and an owner
+    `email`, and the browser-test visitor website for it; yields (server, site URL)."""
+    binary = ROOT / ".build" / "debug" / "foyer"
+    if not binary.exists():
+        raise SystemExit("build first: swift build --product foyer")
+    data_dir = Path(tempfile.mkdtemp(prefix="foyer-shot-"))
+    server = FoyerServer(binary, data_dir)
+    server.cli("account", "add", "shop")
+    server.cli("user", "add", "--email", email, "--role", "owner", "--account", "shop", password=OWNER_PASSWORD)
+    server.start()
+    handler = type("Handler", (SiteHandler,), {"foyer_url": server.url, "site_key": server.site_key()})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield server, f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot-visitors.png"))
@@ -54,20 +78,7 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=800)
     args = parser.parse_args()
 
-    binary = ROOT / ".build" / "debug" / "foyer"
-    if not binary.exists():
-        print("build first: swift build --product foyer", file=sys.stderr)
-        return 1
-    data_dir = Path(tempfile.mkdtemp(prefix="foyer-shot-"))
-    server = FoyerServer(binary, data_dir)
-    server.cli("account", "add", "shop")
-    server.cli("user", "add", "--email", OWNER_EMAIL, "--role", "owner", "--account", "shop", password=OWNER_PASSWORD)
-    server.start()
-    handler = type("Handler", (SiteHandler,), {"foyer_url": server.url, "site_key": server.site_key()})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
+    with running_site() as (server, site):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium")
             total = 0
@@ -101,10 +112,6 @@ def main() -> int:
             page.screenshot(path=args.out)
             print(f"{total} visitor tabs -> {args.out}")
             browser.close()
-    finally:
-        httpd.shutdown()
-        server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

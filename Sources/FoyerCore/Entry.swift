@@ -29,12 +29,16 @@ public struct Entry: Sendable, Codable, Hashable {
     public var pages: [PageView]
     /// The active chat, if any.
     public var chatID: String?
+    /// The latest invitation to chat, kept after it ends with its final state.
+    public var invitation: Invitation?
+    /// Set once a trigger invited this entry: no second automatic invitation this visit.
+    public var autoInvited: Bool?
 
     public init(
         id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
         pageSince: Int64, leftAt: Int64? = nil, url: String, title: String, referrer: String,
         language: String, timezone: String, returning: Bool, location: VisitorLocation?,
-        pages: [PageView], chatID: String? = nil
+        pages: [PageView], chatID: String? = nil, invitation: Invitation? = nil, autoInvited: Bool? = nil
     ) {
         self.id = id
         self.tab = tab
@@ -52,6 +56,8 @@ public struct Entry: Sendable, Codable, Hashable {
         self.location = location
         self.pages = pages
         self.chatID = chatID
+        self.invitation = invitation
+        self.autoInvited = autoInvited
     }
 
     /// `Visitor N`, the name agents see.

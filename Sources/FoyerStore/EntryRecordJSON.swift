@@ -75,7 +75,34 @@ enum EntryRecordJSON {
             json.raw(#","chatID":"#)
             json.string(chatID)
         }
+        if let invitation = entry.invitation { self.invitation(invitation, to: &json) }
+        if let autoInvited = entry.autoInvited { json.raw(autoInvited ? #","autoInvited":true"# : #","autoInvited":false"#) }
         json.raw("}")
         return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    /// `,"invitation":{…}` as `Invitation`'s `Codable` conformance reads it back.
+    private static func invitation(_ invitation: Invitation, to json: inout JSONWriter) {
+        json.raw(#","invitation":{"id":"#)
+        json.string(invitation.id)
+        json.raw(#","message":"#)
+        json.string(invitation.message)
+        json.raw(#","agent":"#)
+        json.string(invitation.agent)
+        if let agentID = invitation.agentID {
+            json.raw(#","agentID":"#)
+            json.string(agentID)
+        }
+        if let trigger = invitation.trigger {
+            json.raw(#","trigger":"#)
+            json.string(trigger)
+        }
+        json.raw(#","state":"#)
+        json.string(invitation.state.rawValue)
+        json.raw(#","sentAt":"#)
+        json.integer(invitation.sentAt)
+        json.raw(#","updatedAt":"#)
+        json.integer(invitation.updatedAt)
+        json.raw("}")
     }
 }

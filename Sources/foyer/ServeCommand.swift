@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
     var disconnectGrace: Int?
     @Option(help: "Seconds without input (or hidden) after which a tab reports itself idle (env FOYER_IDLE_AFTER; default 300).")
     var idleAfter: Int?
+    @Option(help: "Seconds an invitation to chat waits for the visitor's answer before it expires (env FOYER_INVITATION_EXPIRY; default 300).")
+    var invitationExpiry: Int?
     @Option(help: "Most bytes queued for a dashboard that is not reading before its feed is closed with 4008 (env FOYER_FEED_QUEUE_BYTES; default 16777216).")
     var feedQueueBytes: Int?
     @Option(help: "MaxMind-format city database (.mmdb), re-read when replaced (env FOYER_GEOIP_DB).") var geoipDb: String?
@@ -87,6 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard configuration.disconnectGraceSeconds >= 1 else { throw CommandFailure("disconnect grace must be at least 1 second") }
         configuration.idleAfterSeconds = Int64(try idleAfter ?? Environment.int("FOYER_IDLE_AFTER") ?? 300)
         guard (1...86_400).contains(configuration.idleAfterSeconds) else { throw CommandFailure("idle after must be between 1 and 86400 seconds") }
+        configuration.invitationExpirySeconds = Int64(try invitationExpiry ?? Environment.int("FOYER_INVITATION_EXPIRY") ?? 300)
+        guard (1...86_400).contains(configuration.invitationExpirySeconds) else {
+            throw CommandFailure("invitation expiry must be between 1 and 86400 seconds")
+        }
         configuration.maxFeedQueueBytes = try feedQueueBytes ?? Environment.int("FOYER_FEED_QUEUE_BYTES") ?? configuration.maxFeedQueueBytes
         guard configuration.maxFeedQueueBytes >= 65536 else { throw CommandFailure("feed queue bytes must be at least 65536") }
         configuration.trustedProxies = trustedProxies.isEmpty ? Environment.list("FOYER_TRUSTED_PROXIES") : trustedProxies

@@ -248,4 +248,40 @@ struct ClusterTests {
         #expect(status == "offline")
         await Self.stop(database, nodes)
     }
+
+    /// An agent on node A invites a visitor whose tab is on node B: B's tab hears it,
+    /// every node's registry holds the same invitation, and the reply through B starts
+    /// the chat that A's dashboard sees as Chatting with the invitation Accepted.
+    @Test func anInvitationMadeOnOneNodeReachesATabOnAnother() async throws {
+        let (database, nodes) = try await Self.cluster(2)
+        let (account, cookie) = try await nodes[0].makeAccount("shop")
+        let feed = nodes[0].feed(cookie: cookie)
+        #expect(try await feed.nextJSON()?["type"] as? String == "snapshot")
+        let tab = nodes[1].tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-cluster-inv1", url: "https://shop.example/pricing", title: "Pricing"))
+        #expect(try await tab.next() == trackerOK)
+        let added = try #require(try await feed.nextJSON())
+        let entryID = try #require((added["entry"] as? [String: Any])?["id"] as? String)
+
+        let made = try await nodes[0].api("POST", "/api/visitors/\(entryID)/invitation", cookie: cookie, body: #"{"message":"Hello from node A"}"#)
+        #expect(made.status == 201, "\(made.body)")
+        let invite = try #require(try await tab.nextJSON())
+        #expect(invite["t"] as? String == "invite" && (invite["inv"] as? [String: Any])?["message"] as? String == "Hello from node A")
+        let states = try await Self.settled(["sent", "sent"]) {
+            nodes.map { $0.registry(of: account.id)?.entry(id: entryID)?.invitation?.state.rawValue ?? "-" }
+        }
+        #expect(states == ["sent", "sent"], "both nodes hold the invitation")
+
+        tab.send(json: ["t": "say", "cid": "cid-cluster-01", "text": "Hi A"])
+        var accepted = false
+        for _ in 0..<20 {
+            guard let message = try await feed.nextJSON() else { break }
+            if let set = message["set"] as? [String: Any], set["status"] as? String == "chatting" {
+                accepted = (set["invitation"] as? [String: Any])?["state"] as? String == "accepted"
+                break
+            }
+        }
+        #expect(accepted, "node A's dashboard sees Chatting and Accepted")
+        await Self.stop(database, nodes)
+    }
 }

@@ -31,8 +31,11 @@ struct EntryRecordJSONTests {
         entry.leftAt = nil
         entry.chatID = nil
         entry.location = nil
+        entry.invitation = nil
+        entry.autoInvited = nil
         let json = EntryRecordJSON.encode(entry)
         #expect(!json.contains("leftAt") && !json.contains("chatID") && !json.contains("location"))
+        #expect(!json.contains("invitation") && !json.contains("autoInvited"))
     }
 
     private enum SplitMixBox {
@@ -64,6 +67,16 @@ struct EntryRecordJSONTests {
             pages: (0..<Int.random(in: 0...4, using: &random)).map { _ in
                 PageView(url: text(&random), title: text(&random), at: Int64.random(in: 0...2_000_000_000_000, using: &random))
             },
-            chatID: Bool.random(using: &random) ? text(&random) : nil)
+            chatID: Bool.random(using: &random) ? text(&random) : nil,
+            invitation: Bool.random(using: &random) ? invitation(&random) : nil,
+            autoInvited: [nil, true, false].randomElement(using: &random)!)
+    }
+
+    private static func invitation(_ random: inout SplitMix64) -> Invitation {
+        Invitation(
+            id: "i_" + text(&random), message: text(&random), agent: text(&random),
+            agentID: Bool.random(using: &random) ? text(&random) : nil, trigger: Bool.random(using: &random) ? text(&random) : nil,
+            state: InvitationState.allCases.randomElement(using: &random)!, sentAt: Int64.random(in: 0...2_000_000_000_000, using: &random),
+            updatedAt: Int64.random(in: 0...2_000_000_000_000, using: &random))
     }
 }

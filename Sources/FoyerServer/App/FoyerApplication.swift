@@ -36,7 +36,8 @@ public enum FoyerApplication {
         let writer = EntryWriter(store: store, logger: logger)
         let rules = RegistryConfiguration(
             entryLimit: configuration.entryLimit, disconnectGraceMillis: configuration.disconnectGraceSeconds * 1000,
-            addressSharePercent: configuration.addressSharePercent)
+            addressSharePercent: configuration.addressSharePercent,
+            invitationExpiryMillis: configuration.invitationExpirySeconds * 1000)
         // A store several nodes can share makes this server a node of a cluster, whose
         // live state lives in the shared log instead of entry rows.
         let environment = LiveEnvironment(
@@ -77,6 +78,7 @@ public enum FoyerApplication {
         SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
+        InvitationController(authenticator: authenticator, live: hub, clock: clock).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
         LocationsController(attribution: configuration.geoDownloadURL == nil ? nil : .init(
             text: GeoDownloadConfiguration.attributionText, url: GeoDownloadConfiguration.attributionURL)).add(to: router)

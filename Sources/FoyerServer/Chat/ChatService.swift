@@ -35,21 +35,31 @@ final class ChatService: Sendable {
         return try await gate.run {
             let now = clock.nowMillis()
             let chat: Chat
+            var opening: ChatMessage?
             if let active = try await store.activeChat(accountID: accountID, tab: tab) {
                 chat = active
                 try await live.startChat(tab: tab, chatID: chat.id)
             } else {
+                // A reply to a pending invitation: the chat starts with the invitation's
+                // message, from the inviting agent (starting the chat marks it Accepted).
+                let invitation = live.entry(tab: tab)?.invitation.flatMap { $0.isPending ? $0 : nil }
                 // The entry turns Chatting (an archived, hidden tab comes back as a new entry).
                 let id = Identifier.make(prefix: "c_", length: 16)
                 try await live.startChat(tab: tab, chatID: id)
                 let entry = live.entry(tab: tab)
                 chat = Chat(id: id, accountID: accountID, tab: tab, entryID: entry?.id ?? "", visitor: entry?.name ?? "Visitor", startedAt: now)
                 try await store.createChat(chat)
+                if let invitation {
+                    opening = try await store.addMessage(ChatMessage(
+                        chatID: id, author: .agent, agentID: invitation.agentID, text: invitation.message, at: min(invitation.sentAt, now)))
+                }
             }
             var message = try await store.addMessage(
                 ChatMessage(chatID: chat.id, author: .visitor, clientID: clientID, text: text, at: now))
             var messages = try await store.messages(chatID: chat.id)
-            if live.chatChanged(ChatSummary(chat: chat, messages: messages), messages: [MessageView(message)]), message.state == .sent {
+            let shown = [opening, message].compactMap { $0 }.map(MessageView.init)
+            if let opening { live.sendToTab(tab, TrackerReply(t: "message", message: MessageView(opening)).json) }
+            if live.chatChanged(ChatSummary(chat: chat, messages: messages), messages: shown), message.state == .sent {
                 // An agent's page received it: delivered (with any earlier ones still "sent").
                 let delivered = try await store.advanceMessages(chatID: chat.id, author: .visitor, upTo: message.id, to: .delivered)
                 if let latest = delivered.last {

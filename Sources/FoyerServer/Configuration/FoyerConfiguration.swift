@@ -48,6 +48,8 @@ public struct FoyerConfiguration: Sendable {
     /// How long a disconnected tab keeps its status before turning Offline: long enough
     /// for a page navigation or a server restart to reconnect first.
     public var disconnectGraceSeconds: Int64 = 15
+    /// How long an invitation to chat waits for the visitor's answer before it expires.
+    public var invitationExpirySeconds: Int64 = 300
     /// Sessions unused for this long expire.
     public var sessionIdleSeconds: Int64 = 12 * 3600
     /// How often an open dashboard feed re-checks its session: one signed out elsewhere,

@@ -113,6 +113,9 @@ final class AccountState: Sendable {
     /// The tab's current entry, if shown.
     func entry(tab: String) -> Entry? { state.withLock { $0.registry.entry(tab: tab) } }
 
+    /// A shown entry by id.
+    func entry(id: String) -> Entry? { state.withLock { $0.registry.entry(id: id) } }
+
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.withLock { $0.registry.entry(tab: tab) != nil } }
 
@@ -204,6 +207,10 @@ final class AccountState: Sendable {
                         state.trackers[connection] = tracker
                     }
                     outgoing.append((tracker, reply(result.outcome, remembersBrowsers: state.remembersBrowsers)))
+                    // A reload or navigation while invited: the new page shows it again.
+                    if case .shown = result.outcome, let invitation = state.registry.pendingInvitation(tab: hello.tab) {
+                        outgoing.append((tracker, InvitationFrames.invite(invitation)))
+                    }
                 }
             case .navigate(let tab, let url, let title, let at):
                 events = state.registry.navigate(tab: tab, url: url, title: title, now: at)
@@ -259,6 +266,10 @@ final class AccountState: Sendable {
                 guard node != environment.connections.node else { return }
                 if open { state.remoteDashboards.insert(node) } else { state.remoteDashboards.remove(node) }
                 return
+            case .invite(let entryID, let invitation, let at):
+                events = (try? state.registry.invite(entryID: entryID, invitation: invitation, now: at).get()) ?? []
+            case .invitation(let tab, let invitationID, let invitationState, let at):
+                events = state.registry.updateInvitation(tab: tab, id: invitationID, state: invitationState, now: at)
             case .tick(let at):
                 events = state.registry.tick(now: at)
             case .gone(let nodes, let at):
@@ -267,10 +278,24 @@ final class AccountState: Sendable {
                 events = state.registry.disconnectAll(where: { gone.contains(ConnectionIDs.node(of: $0)) }, now: at)
             }
             publish(events, state: &state, startedAtNanos: startedAtNanos)
+            outgoing += Self.invitationFrames(events, state: state)
         }
         for (tracker, message) in outgoing { tracker.send(message) }
         for tracker in stopped { tracker.stop(code: close.code, reason: close.reason, message: nil) }
         for dashboard in closed { dashboard.close(code: close.code, reason: close.reason) }
+    }
+
+    /// What the tab sockets here must hear about invitations that began or ended.
+    private static func invitationFrames(_ events: [RegistryEvent], state: borrowing State) -> [(any TrackerConnection, String)] {
+        var out: [(any TrackerConnection, String)] = []
+        for case .changed(let update) in events {
+            guard update.entry.invitation != update.previous.invitation,
+                let frame = InvitationFrames.forChange(from: update.previous.invitation, to: update.entry.invitation)
+            else { continue }
+            let tab = update.entry.tab
+            out += state.trackers.values.filter { $0.tab == tab }.map { ($0, frame) }
+        }
+        return out
     }
 
     /// The answer to a hello. `ok` and `wait` tell the tracker when to report the tab

@@ -100,6 +100,24 @@ final class LiveAccount: Sendable {
     /// Sends a message to every socket of a tab, on whichever node it is connected.
     func sendToTab(_ tab: String, _ message: String) { submit(.toTab(tab: tab, message: message)) }
 
+    // MARK: Invitations
+
+    /// Invites the visitor of an entry to chat; returns once the command is applied
+    /// here, with the invitation as made or the reason it was not.
+    func invite(entryID: String, invitation: Invitation) async throws -> Result<Invitation, InvitationRefusal> {
+        if let refusal = InvitationRefusal.check(state.entry(id: entryID)) { return .failure(refusal) }
+        try await sink.submitAndWait(LiveRecord(account: id, command: .invite(entry: entryID, invitation, at: now)))
+        let entry = state.entry(id: entryID)
+        if let made = entry?.invitation, made.id == invitation.id { return .success(made) }
+        // Something applied in between (the tab left, another agent was quicker).
+        return .failure(InvitationRefusal.check(entry) ?? .pending)
+    }
+
+    /// The visitor's page showed (`seen`) or closed (`dismissed`) an invitation.
+    func invitationReported(tab: String, id invitationID: String, state invitationState: InvitationState) {
+        submit(.invitation(tab: tab, id: invitationID, state: invitationState, at: now))
+    }
+
     // MARK: Reading (this node's applied state)
 
     /// The tab's current entry, if shown.

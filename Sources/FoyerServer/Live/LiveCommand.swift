@@ -27,6 +27,10 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case closeDashboards(code: UInt16, reason: String, DashboardSelector)
     /// A node's first dashboard of the account opened, or its last closed.
     case dashboards(node: Int64, open: Bool)
+    /// An agent (or a trigger) invites the visitor of an entry to chat.
+    case invite(entry: String, Invitation, at: Int64)
+    /// The visitor's page reported an invitation seen or dismissed.
+    case invitation(tab: String, id: String, state: InvitationState, at: Int64)
 
     // For every account (``LiveRecord/account`` is nil).
     /// Time passed (grace periods, retention, waiting line); the leader sends it.

@@ -6,8 +6,9 @@ struct FeedEntry: Encodable {
 
     private enum Keys: String, CodingKey {
         case id, number, name, status, connectedAt, pageSince, leftAt, url, title, referrer
-        case language, timezone, returning, location, pages, chatId
+        case language, timezone, returning, location, pages, chatId, invitation
     }
+
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -27,5 +28,6 @@ struct FeedEntry: Encodable {
         try container.encode(entry.location, forKey: .location)
         try container.encode(entry.pages, forKey: .pages)
         try container.encode(entry.chatID, forKey: .chatId)
+        try container.encode(entry.invitation.map(InvitationView.init), forKey: .invitation)
     }
 }

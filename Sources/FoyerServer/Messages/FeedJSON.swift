@@ -74,6 +74,8 @@ struct FeedJSON {
         pages(entry.pages)
         raw(#","chatId":"#)
         if let chatID = entry.chatID { string(chatID) } else { raw("null") }
+        raw(#","invitation":"#)
+        invitation(entry.invitation)
         raw("}")
     }
 
@@ -122,6 +124,7 @@ struct FeedJSON {
             key(#""chatId":"#, &self)
             if let chatID = entry.chatID { string(chatID) } else { raw("null") }
         }
+        if entry.invitation != old.invitation { key(#""invitation":"#, &self); invitation(entry.invitation) }
         raw("}")
         if let pages = update.pages {
             raw(#","pages":{"drop":"#)
@@ -166,6 +169,27 @@ struct FeedJSON {
         if let longitude = location.longitude { key("longitude", &self); number(longitude) }
         key("source", &self)
         string(location.source.rawValue)
+        raw("}")
+    }
+
+    /// `{"id","message","agent","trigger","state","sentAt","updatedAt"}` or `null`; the
+    /// agent's user id stays server-side.
+    private mutating func invitation(_ invitation: Invitation?) {
+        guard let invitation else { return raw("null") }
+        raw(#"{"id":"#)
+        string(invitation.id)
+        raw(#","message":"#)
+        string(invitation.message)
+        raw(#","agent":"#)
+        string(invitation.agent)
+        raw(#","trigger":"#)
+        if let trigger = invitation.trigger { string(trigger) } else { raw("null") }
+        raw(#","state":"#)
+        string(invitation.state.rawValue)
+        raw(#","sentAt":"#)
+        integer(invitation.sentAt)
+        raw(#","updatedAt":"#)
+        integer(invitation.updatedAt)
         raw("}")
     }
 

@@ -42,7 +42,12 @@
       ".send{border:0;border-radius:8px;padding:0 14px;background:#1f6feb;color:#fff;font-weight:600}",
       ":focus-visible{outline:2px solid #0969da;outline-offset:2px}",
       ".close:focus-visible{outline-color:#fff}",
-      ".badge{margin-left:8px;padding:0 6px;border-radius:9px;background:#cf222e;color:#fff;font-size:12px}"
+      ".badge{margin-left:8px;padding:0 6px;border-radius:9px;background:#cf222e;color:#fff;font-size:12px}",
+      ".invite{position:fixed;right:20px;bottom:76px;z-index:2147483647;width:320px;max-width:calc(100vw - 40px);background:#fff;color:#1f2328;border-radius:12px;box-shadow:0 8px 30px #0005;font:14px/1.4 system-ui,sans-serif;padding:14px}",
+      ".invite[hidden]{display:none}",
+      ".invite .bubble{max-width:none;margin:0 0 4px}",
+      ".invite form{padding:10px 0 0;border:0}",
+      ".dismiss{border:1px solid #d0d7de;border-radius:8px;padding:0 10px;background:#fff;color:#1f2328}"
     ].join("");
 
     /**
@@ -97,7 +102,23 @@
     sendButton.type = "submit";
     form.append(field, sendButton);
     panel.append(head, log, error, form);
-    root.append(style, panel);
+    // The invitation (SPEC section 10): the agent's message and name, a reply field,
+    // Send and Dismiss; a reply is an ordinary chat message (the server starts the chat
+    // with the invitation's message first).
+    const invite = el("section", "invite"), inviteText = el("p", "bubble"), inviteFrom = el("p", "meta");
+    invite.setAttribute("role", "region");
+    invite.setAttribute("aria-label", "Chat invitation");
+    invite.hidden = true;
+    const inviteForm = el("form"), inviteField = el("textarea"), inviteSend = el("button", "send", "Send"), dismiss = el("button", "dismiss", "Dismiss");
+    inviteField.setAttribute("aria-label", "Type your message");
+    inviteField.placeholder = "Type your message…";
+    inviteField.maxLength = MAX_CHARACTERS;
+    inviteField.rows = 2;
+    inviteSend.type = "submit";
+    dismiss.type = "button";
+    inviteForm.append(inviteField, inviteSend, dismiss);
+    invite.append(inviteText, inviteFrom, inviteForm);
+    root.append(style, panel, invite);
     document.body.appendChild(host);
     chat.panel = panel;
 
@@ -149,7 +170,9 @@
       // Keep id order even when a late reply overtakes a newer one.
       let next = null;
       for (const key in shown) if (+key > message.id && (!next || +key < +next.dataset.id)) next = shown[key];
-      log.insertBefore(item, next);
+      // Stored messages go before the visitor's not yet acknowledged ones (an
+      // invitation's message arrives as the reply that started the chat is stored).
+      log.insertBefore(item, next || log.querySelector("li.me:not([data-id])"));
       shown[message.id] = item;
       return item;
     };
@@ -204,10 +227,41 @@
       say(cid);
     };
 
+    /** The pending invitation shown, if any. */
+    let invited = null;
+    /** Shows an invitation (again after a navigation) and reports it seen. @param {any} inv */
+    const showInvite = (inv) => {
+      if (!inv || typeof inv.id != "string") return;
+      invited = inv;
+      inviteText.textContent = String(inv.message);
+      inviteFrom.textContent = String(inv.agent);
+      invite.hidden = false;
+      chat.send({ t: "invite-seen", inv: inv.id });
+    };
+    const hideInvite = () => {
+      invited = null;
+      invite.hidden = true;
+    };
+    /** The visitor answers: the reply goes as a chat message, in the opened panel. */
+    const answer = () => {
+      if (!inviteField.value.trim()) return;
+      field.value = inviteField.value;
+      inviteField.value = "";
+      hideInvite();
+      open(true);
+      submit();
+    };
+
     /** Every frame the server sends on the tab's socket. @param {any} frame */
     const receive = (frame) => {
       let entry;
       switch (frame && frame.t) {
+        case "invite":
+          if (!invited || invited.id != (frame.inv && frame.inv.id)) showInvite(frame.inv);
+          break;
+        case "invite-end":
+          if (invited && invited.id == frame.id) hideInvite();
+          break;
         case "off":
           // Tracking is off for the site: nothing can be sent until it is back on.
           error.textContent = OFF;
@@ -294,14 +348,24 @@
     panel.addEventListener("keydown", safe((event) => {
       if (event.key == "Escape") { event.stopPropagation(); shut(); }
     }));
-    if (launcher) launcher.addEventListener("click", safe(() => { if (isOpen()) shut(); else open(true); }));
+    if (launcher) launcher.addEventListener("click", safe(() => { if (isOpen()) shut(); else { hideInvite(); open(true); } }));
+    inviteForm.addEventListener("submit", safe((event) => { event.preventDefault(); answer(); }));
+    inviteField.addEventListener("keydown", safe((event) => {
+      if (event.key == "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); answer(); }
+    }));
+    dismiss.addEventListener("click", safe(() => {
+      if (invited) chat.send({ t: "invite-dismiss", inv: invited.id });
+      hideInvite();
+    }));
     document.addEventListener("visibilitychange", safe(receipts));
 
     // Opened from the launcher: focus the field. After a navigation the panel comes
     // back as the visitor left it, without taking focus from the page.
+    // Loaded for an invitation (foyer.js sets FoyerChat.invite): the invitation shows, the panel waits.
     const was = store(OPEN_KEY);
-    if (was == "0") panel.hidden = true;
+    if (was == "0" || (chat.invite && !was)) panel.hidden = true;
     else open(!was);
+    if (chat.invite) showInvite(chat.invite);
     chat.send({ t: "history" });
   } catch {}
 })();

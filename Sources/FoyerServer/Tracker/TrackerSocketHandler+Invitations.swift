@@ -1,3 +1,4 @@
+import FoyerCore
 import NIOCore
 import Prometheus
 
@@ -6,5 +7,7 @@ import Prometheus
 extension TrackerSocketHandler {
     func invitation(_ context: ChannelHandlerContext, tab: String, id: String, dismissed: Bool, startedAtNanos: UInt64) {
         setup.hub.metrics.trackerInvitations.increment()
+        // The registry ignores a report for another or an ended invitation (a late frame).
+        setup.live.invitationReported(tab: tab, id: id, state: dismissed ? .dismissed : .seen)
     }
 }

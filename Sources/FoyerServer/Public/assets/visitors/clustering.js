@@ -36,6 +36,7 @@ const ROW = 1e7;
  * @property {string} place "Istanbul, Türkiye", or "Istanbul, Türkiye and 2 more places"
  * @property {Status} status the liveliest member's status
  * @property {HTMLButtonElement | null} button its button (pin-buttons.js)
+ * @property {HTMLElement | null} [invited] its **Invited** badge while a member is invited (pin-buttons.js)
  * @property {string} label the button's accessible name
  * @property {string[] | null} ids members, most recently connected first (built when asked for)
  */

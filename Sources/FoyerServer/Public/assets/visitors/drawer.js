@@ -4,6 +4,7 @@ import {
   STATUS_LABEL, describeLocationSource, flagEmoji, formatDateTime, formatDuration, formatTime, safeHttpUrl,
 } from './format.js';
 import { pageViews } from './store.js';
+import { InvitationPanel, invitedBadge, isInvited } from './invitation.js';
 
 /** @typedef {import('./store.js').Entry} Entry */
 
@@ -63,6 +64,9 @@ export class VisitorDrawer {
     this.pagesCount = q('[data-field="pagesCount"]');
     this.openChat = /** @type {HTMLButtonElement} */ (q('[data-action="open-chat"]'));
     const close = q('[data-action="close"]');
+    this.invitation = new InvitationPanel(q('[data-field="invitation-slot"]'));
+    this.invitedBadge = invitedBadge();
+    this.badge.after(this.invitedBadge);
 
     close.addEventListener('click', () => this.onClose());
     root.addEventListener('keydown', (event) => {
@@ -101,6 +105,11 @@ export class VisitorDrawer {
     if (focus) this.root.focus({ preventScroll: true });
   }
 
+  /** Opens the invitation form of the entry shown (the pin popup's **Invite to chat**). */
+  invite() {
+    this.invitation.openForm();
+  }
+
   close() {
     this.root.hidden = true;
     this.id = null;
@@ -131,6 +140,7 @@ export class VisitorDrawer {
     this.goneNode.hidden = false;
     setText(this.goneNode, REMOVED_TEXT[reason] ?? 'This visitor is no longer on the site and has been removed.');
     this.openChat.hidden = true;
+    this.invitation.show(null);
     clearInterval(this.timer);
   }
 
@@ -143,6 +153,8 @@ export class VisitorDrawer {
     this.dot.setAttribute('aria-label', statusText);
     this.dot.className = `status-dot status-${entry.status}`;
     this.badge.hidden = !entry.returning;
+    this.invitedBadge.hidden = !isInvited(entry);
+    this.invitation.show(entry);
     setText(this.status, entry.status === 'offline' && entry.leftAt
       ? `${statusText} since ${formatTime(entry.leftAt)}`
       : statusText);

@@ -1,6 +1,7 @@
 // @ts-check
 import { el, setText } from '../common/dom.js';
 import { STATUS_LABEL, flagEmoji } from './format.js';
+import { invitedBadge, isInvited } from './invitation.js';
 
 /** Row height in CSS pixels; must match `.row` in visitors.css. */
 export const ROW_HEIGHT_PX = 60;
@@ -15,6 +16,7 @@ const OVERSCAN_ROWS = 6;
  * @property {HTMLSpanElement} dot
  * @property {HTMLButtonElement} name
  * @property {HTMLSpanElement} badge
+ * @property {HTMLElement} invited the **Invited** badge
  * @property {HTMLSpanElement} flag
  * @property {HTMLSpanElement} title
  * @property {Entry | null} entry the entry last drawn into the row
@@ -189,16 +191,17 @@ export class VisitorList {
     const dot = el('span', { class: 'status-dot', attrs: { role: 'img' } });
     const name = el('button', { class: 'row-name', attrs: { type: 'button', tabindex: '-1' } });
     const badge = el('span', { class: 'badge-returning', text: '↩', attrs: { role: 'img', 'aria-label': 'Returning visitor', title: 'Returning visitor' } });
+    const invited = invitedBadge();
     const flag = el('span', { class: 'flag', attrs: { role: 'img' } });
     const title = el('span', { class: 'row-title' });
     const li = el('li', { class: 'row' }, [
       dot,
       el('div', { class: 'row-body' }, [
-        el('div', { class: 'row-head' }, [name, badge]),
+        el('div', { class: 'row-head' }, [name, badge, invited]),
         el('div', { class: 'row-sub' }, [flag, title]),
       ]),
     ]);
-    return { li, dot, name, badge, flag, title, entry: null, id: '' };
+    return { li, dot, name, badge, invited, flag, title, entry: null, id: '' };
   }
 
   /**
@@ -218,6 +221,7 @@ export class VisitorList {
     }
     setText(row.name, entry.name);
     row.badge.hidden = !entry.returning;
+    row.invited.hidden = !isInvited(entry);
     const loc = entry.location;
     const flag = flagEmoji(loc?.countryCode);
     row.flag.hidden = !flag;

@@ -50,6 +50,10 @@ function start() {
     store,
     pins,
     onSelect: (id) => select(id, { fly: true, focusDrawer: true }),
+    onInvite: (id) => {
+      select(id, { fly: true });
+      drawer.invite();
+    },
   });
   const list = new VisitorList({
     scroller: byId('list-scroll'),

@@ -7,6 +7,7 @@
  * into another or splits.
  */
 import { el } from '../common/dom.js';
+import { invitedBadge } from './invitation.js';
 
 /** @typedef {import('./clustering.js').Group} Group */
 
@@ -51,10 +52,22 @@ export class PinButtons {
   /**
    * Brings a group's button up to date, making it when the group has none.
    * @param {Group} group
-   * @param {{ label: string, id: string | null, selected: boolean }} look its name, its only visitor, whether selected
+   * @param {{ label: string, id: string | null, selected: boolean, invited?: boolean }} look its name, its only
+   *   visitor, whether selected, whether a visitor of it has a pending invitation (the **Invited** badge)
    */
-  paint(group, { label, id, selected }) {
+  paint(group, { label, id, selected, invited = false }) {
     const button = this.ensure(group);
+    if (invited && !group.invited) {
+      // Beside the button, not in it: a button's content is not read out apart from its name.
+      group.invited = invitedBadge();
+      group.invited.classList.add('pin-badge');
+      group.invited.style.transform = button.style.transform;
+      group.invited.hidden = button.hidden;
+      button.after(group.invited);
+    } else if (!invited && group.invited) {
+      group.invited.remove();
+      group.invited = null;
+    }
     if (id) button.dataset.id = id;
     else delete button.dataset.id;
     if (label !== group.label) {
@@ -80,6 +93,8 @@ export class PinButtons {
       if (group.button === focused) this.refocusPlace = key;
       group.button.remove();
       group.button = null;
+      group.invited?.remove();
+      group.invited = null;
     }
     this.stale = true;
   }
@@ -112,11 +127,16 @@ export class PinButtons {
       const inside = sx > -BUTTON_MARGIN_PX && sx < width + BUTTON_MARGIN_PX && sy > -BUTTON_MARGIN_PX && sy < height + BUTTON_MARGIN_PX;
       if (!inside) {
         if (!button.hidden) button.hidden = true;
+        if (group.invited) group.invited.hidden = true;
         continue;
       }
       if (button.hidden) button.hidden = false;
       const transform = `translate(${sx}px, ${sy}px)`;
       if (button.style.transform !== transform) button.style.transform = transform;
+      if (group.invited) {
+        group.invited.hidden = false;
+        group.invited.style.transform = transform;
+      }
     }
     this.stale = false;
     if (this.refocusPlace !== null) {

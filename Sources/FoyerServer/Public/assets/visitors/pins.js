@@ -10,6 +10,7 @@
 import { cluster, membersOf, mergeStepFor, summarise } from './clustering.js';
 import { ArrivalRings } from './arrivals.js';
 import { STATUS_LABEL } from './format.js';
+import { isInvited } from './invitation.js';
 import { PinButtons } from './pin-buttons.js';
 import { drawPins } from './pin-drawing.js';
 import { Places } from './places.js';
@@ -142,7 +143,8 @@ export class PinLayer {
       label = `${group.size} visitors in ${group.place}`;
     }
     const selected = this.selectedId !== null && this.groupOfEntry(this.selectedId) === group;
-    this.buttons.paint(group, { label, id, selected });
+    const invited = this.idsOf(group).some((member) => isInvited(this.store.get(member)));
+    this.buttons.paint(group, { label, id, selected, invited });
   }
 
   /** @param {string | null} id */

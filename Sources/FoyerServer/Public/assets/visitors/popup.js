@@ -1,6 +1,7 @@
 // @ts-check
 import { el, setText } from '../common/dom.js';
 import { STATUS_LABEL } from './format.js';
+import { canInvite, invitedBadge, isInvited } from './invitation.js';
 
 /** @typedef {import('./pins.js').Group} Group */
 
@@ -16,9 +17,11 @@ export class GroupPopup {
    * @param {import('./store.js').VisitorStore} options.store
    * @param {import('./pins.js').PinLayer} options.pins
    * @param {(id: string) => void} options.onSelect
+   * @param {(id: string) => void} options.onInvite **Invite to chat** was pressed for this visitor
    */
-  constructor({ root, panel, store, pins, onSelect }) {
+  constructor({ root, panel, store, pins, onSelect, onInvite }) {
     this.root = root;
+    this.onInvite = onInvite;
     this.panel = panel;
     this.store = store;
     this.pins = pins;
@@ -35,6 +38,13 @@ export class GroupPopup {
       const target = /** @type {HTMLElement} */ (event.target);
       if (target.closest('[data-action="close"]')) {
         this.close(true);
+        return;
+      }
+      const invite = target.closest('button[data-invite]');
+      if (invite instanceof HTMLElement && invite.dataset.invite) {
+        const id = invite.dataset.invite;
+        this.close(false);
+        this.onInvite(id);
         return;
       }
       const item = target.closest('button[data-id]');
@@ -123,6 +133,10 @@ export class GroupPopup {
           el('span', { class: 'popup-name', text: entry.name }),
           el('span', { class: 'popup-title', text: detail }),
         ]),
+        isInvited(entry) ? invitedBadge() : null,
+        canInvite(entry)
+          ? el('button', { class: 'popup-invite', text: 'Invite to chat', attrs: { type: 'button', 'data-invite': id } })
+          : null,
       ]);
     });
     this.list.replaceChildren(...items);

@@ -1,0 +1,69 @@
+import Foundation
+import FoyerCore
+import FoyerStore
+import Hummingbird
+import HTTPTypes
+
+/// `POST /api/visitors/{entryID}/invitation` `{"message": …}`: an agent, admin or owner
+/// invites an Online visitor of their account to chat (SPEC section 10).
+///
+/// 201 with the invitation; 400 for an empty or over-long message; 404 for an entry that
+/// is not shown on the viewer's account; 409 when the visitor is Offline, chatting or
+/// already invited; 429 past ``perMinute`` invitations by one agent in a minute.
+struct InvitationController {
+    /// Longest invitation message, in characters (after trimming).
+    static let maxCharacters = 500
+    /// Invitations one agent may send per minute.
+    static let perMinute = 10
+
+    let authenticator: SessionAuthenticator
+    let live: LiveHub
+    let clock: any WallClock
+    private let sent = WindowLimit(limit: perMinute, windowMillis: 60_000)
+
+    struct Body: Decodable { let message: String }
+
+    func add(to router: Router<FoyerRequestContext>) {
+        router.post("/api/visitors/:entry/invitation") { request, context in
+            let viewer = try await Viewer.require(request, authenticator: authenticator)
+            guard let body = try? await request.decode(as: Body.self, context: context) else {
+                throw HTTPError(.badRequest, message: "send the invitation as {\"message\": text}")
+            }
+            let message = try Self.clean(body.message)
+            guard let entryID = context.parameters.get("entry") else { throw HTTPError(.notFound, message: "no such visitor") }
+            guard sent.take(viewer.user.id, now: clock.nowMillis()) else {
+                throw HTTPError(.tooManyRequests, message: "at most \(Self.perMinute) invitations per minute; try again shortly")
+            }
+            let account = try await live.liveAccount(for: viewer.account)
+            let invitation = Invitation(
+                id: Identifier.make(prefix: "i_", length: 16), message: message, agent: Self.displayName(of: viewer.user),
+                agentID: viewer.user.id, sentAt: clock.nowMillis())
+            switch try await account.invite(entryID: entryID, invitation: invitation) {
+            case .success(let made):
+                return try JSONResponse.value(["invitation": InvitationView(made)], status: .created)
+            case .failure(.noSuchEntry):
+                throw HTTPError(.notFound, message: InvitationRefusal.noSuchEntry.rawValue)
+            case .failure(let refusal):
+                throw HTTPError(.conflict, message: refusal.rawValue)
+            }
+        }
+    }
+
+    /// The message as the visitor will see it: control characters out (line breaks
+    /// become spaces), trimmed, then checked for length.
+    static func clean(_ raw: String) throws -> String {
+        let text = TextLimits.clean(raw, limit: maxCharacters + 1).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw HTTPError(.badRequest, message: "the invitation message is empty") }
+        guard text.count <= maxCharacters else {
+            throw HTTPError(.badRequest, message: "an invitation message has at most \(maxCharacters) characters")
+        }
+        return text
+    }
+
+    /// The name visitors see: the part of the agent's email before the `@`, capitalised
+    /// (users have no separate display name).
+    static func displayName(of user: User) -> String {
+        let local = user.email.split(separator: "@").first.map(String.init) ?? user.email
+        return TextLimits.clean(local.prefix(1).uppercased() + local.dropFirst(), limit: 64)
+    }
+}
