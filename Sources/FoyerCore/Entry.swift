@@ -29,12 +29,16 @@ public struct Entry: Sendable, Codable, Hashable {
     public var pages: [PageView]
     /// The active chat, if any.
     public var chatID: String?
+    /// Pages viewed in this visit (the entry's life), counted past the bounds of ``pages``;
+    /// `nil` in entries saved before it was counted.
+    public var pageCount: Int?
 
     public init(
         id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
         pageSince: Int64, leftAt: Int64? = nil, url: String, title: String, referrer: String,
         language: String, timezone: String, returning: Bool, location: VisitorLocation?,
-        pages: [PageView], chatID: String? = nil
+        pages: [PageView], chatID: String? = nil,
+        pageCount: Int? = nil
     ) {
         self.id = id
         self.tab = tab
@@ -52,6 +56,7 @@ public struct Entry: Sendable, Codable, Hashable {
         self.location = location
         self.pages = pages
         self.chatID = chatID
+        self.pageCount = pageCount
     }
 
     /// `Visitor N`, the name agents see.

@@ -196,14 +196,19 @@ final class AccountState: Sendable {
                     }
                     outgoing.append((tracker, Self.reply(result.outcome)))
                 }
+                var touched: [String] = []
+                if case .shown(let entryID, true) = result.outcome { touched.append(entryID) }
+                events += state.registry.runTriggers(after: events, touched: touched, now: at)
             case .navigate(let tab, let url, let title, let at):
                 events = state.registry.navigate(tab: tab, url: url, title: title, now: at)
+                events += state.registry.runTriggers(after: events, now: at)
             case .retitle(let tab, let title):
                 events = state.registry.retitle(tab: tab, title: title)
             case .disconnect(let tab, let connection, let at):
                 events = state.registry.disconnect(tab: tab, connection: connection, now: at)
             case .startChat(let tab, let chat, let at):
                 events = state.registry.startChat(tab: tab, chatID: chat, now: at)
+                events += state.registry.runTriggers(after: events, now: at)
             case .archiveChat(let chat, let tab, let at):
                 state.chats[chat] = nil
                 if let entry = state.registry.entry(tab: tab), entry.chatID == chat {
@@ -247,14 +252,20 @@ final class AccountState: Sendable {
                 close = (code, reason)
                 return
             case .dashboards(let node, let open):
-                guard node != environment.connections.node else { return }
+                state.registry.dashboards(node: node, open: open)
+                guard node != environment.connections.node ?? 0 else { return }
                 if open { state.remoteDashboards.insert(node) } else { state.remoteDashboards.remove(node) }
+                return
+            case .setTriggers(let triggers):
+                state.registry.setTriggers(triggers)
                 return
             case .tick(let at):
                 events = state.registry.tick(now: at)
+                events += state.registry.runTriggers(after: events, now: at)
             case .gone(let nodes, let at):
                 let gone = Set(nodes)
                 state.remoteDashboards.subtract(gone)
+                state.registry.forgetDashboards(of: gone)
                 events = state.registry.disconnectAll(where: { gone.contains(ConnectionIDs.node(of: $0)) }, now: at)
             }
             publish(events, state: &state, startedAtNanos: startedAtNanos)

@@ -7,6 +7,7 @@ struct FeedEntry: Encodable {
     private enum Keys: String, CodingKey {
         case id, number, name, status, connectedAt, pageSince, leftAt, url, title, referrer
         case language, timezone, returning, location, pages, chatId
+        case pageCount
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -27,5 +28,6 @@ struct FeedEntry: Encodable {
         try container.encode(entry.location, forKey: .location)
         try container.encode(entry.pages, forKey: .pages)
         try container.encode(entry.chatID, forKey: .chatId)
+        try container.encode(entry.pageCount ?? entry.pages.count, forKey: .pageCount)
     }
 }
