@@ -12,6 +12,10 @@ extension AccountRegistry {
     /// Whether a Visitors or Chats page of the account is open on some node.
     public var isWatched: Bool { !(watchingNodes ?? []).isEmpty }
 
+    /// When the entry is next evaluated (a **Seconds on page** wait), or nil when it waits
+    /// for a change; for tests and inspection.
+    public func triggerCheck(entryID: String) -> Int64? { triggerDue?[entryID] }
+
     /// Replaces the triggers (sorted by position); every entry is evaluated at the next tick.
     public mutating func setTriggers(_ rules: [Trigger]) {
         let sorted = rules.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
