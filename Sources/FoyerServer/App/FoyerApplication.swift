@@ -75,6 +75,8 @@ public enum FoyerApplication {
         AuthController(authenticator: authenticator, store: store, live: hub, secureCookies: configuration.secureCookies, addresses: addresses).add(to: router)
         SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
+        TriggersController(authenticator: authenticator, store: store, live: hub).add(to: router)
+        NoticesController(authenticator: authenticator, store: store).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
         LocationsController(attribution: configuration.geoDownloadURL == nil ? nil : .init(
