@@ -15,7 +15,8 @@ export class Notices {
     this.names = new Map();
     /** @type {AudioContext | null} */
     this.audio = null;
-    api('GET', '/api/me/notifications').then((settings) => {
+    /** Settles once the switches are known, so an arrival right after load is not missed. */
+    this.ready = api('GET', '/api/me/notifications').then((settings) => {
       this.sound = settings.sound === true;
       this.desktop = settings.desktop === true;
     }).catch(() => {});
@@ -43,6 +44,11 @@ export class Notices {
 
   /** @param {string} title @param {string} body */
   notify(title, body) {
+    this.ready.then(() => this.show(title, body));
+  }
+
+  /** @param {string} title @param {string} body */
+  show(title, body) {
     if (this.sound) this.beep();
     if (this.desktop && 'Notification' in window && Notification.permission === 'granted') {
       try {
