@@ -106,6 +106,11 @@ extension AccountRegistry {
     /// a person: nobody in particular sent it). Its id follows from the entry's, so every
     /// node makes the same one.
     private mutating func fire(_ trigger: Trigger, for entry: Entry, now: Int64) -> [RegistryEvent] {
-        []
+        let invitation = Invitation(
+            id: "it_" + entry.id, message: trigger.message, agent: Self.triggerAgentName, trigger: trigger.id, sentAt: now)
+        return (try? invite(entryID: entry.id, invitation: invitation, now: now).get()) ?? []
     }
+
+    /// The name an automatic invitation is signed with.
+    public static let triggerAgentName = "Team"
 }

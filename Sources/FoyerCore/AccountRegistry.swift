@@ -40,6 +40,9 @@ public struct AccountRegistry: Sendable, Codable {
     /// Places held per client key (``TabHello/clientKey``), for the fair share.
     /// Optional so a state saved before keys existed (which had none) still decodes.
     private var placesByKey: [String: Int]?
+    /// When each pending invitation was sent, by entry id, so expiry looks at pending
+    /// invitations only (``put(_:)`` keeps it). Optional so older saved states decode.
+    private(set) var pendingInvitations: [String: Int64]?
 
     /// The account's triggers in order (``setTriggers(_:)``); nil or empty: none.
     var triggers: [Trigger]?
@@ -288,6 +291,8 @@ public struct AccountRegistry: Sendable, Codable {
             let previous = entry
             entry.status = .offline
             entry.leftAt = gone
+            // The tab left: its invitation can no longer be answered.
+            endInvitation(of: &entry, as: .expired, now: now)
             put(entry)
             live[id]?.disconnectedAt = nil
             inGrace.remove(id)
@@ -302,6 +307,7 @@ public struct AccountRegistry: Sendable, Codable {
         dismissed = dismissed.filter { _, hidden in
             hidden.goneAt.map { now - $0 < configuration.retentionMillis } ?? true
         }
+        expireInvitations(now: now, events: &events)
         admitWaiting(now: now, events: &events)
         appendCounters(before, to: &events)
         return events
@@ -337,6 +343,8 @@ public struct AccountRegistry: Sendable, Codable {
         let previous = entry
         entry.chatID = chatID
         if entry.status == .online { entry.status = .chatting }
+        // A reply to a pending invitation is what starts the chat.
+        endInvitation(of: &entry, as: .accepted, now: now)
         guard entry != previous else { return [] }
         put(entry)
         var events: [RegistryEvent] = [.changed(EntryUpdate(entry: entry, previous: previous))]
@@ -376,6 +384,7 @@ public struct AccountRegistry: Sendable, Codable {
             remove(entry.id, reason: .cleared, events: &events)
         }
         placesByKey = nil
+        pendingInvitations = nil
         waiting.removeAll()
         dismissed.removeAll()
         appendCounters(before, to: &events)
@@ -398,11 +407,18 @@ public struct AccountRegistry: Sendable, Codable {
 
     // MARK: Internals
 
-    /// Inserts or replaces an entry, keeping the status tally right.
-    private mutating func put(_ entry: Entry) {
+    /// Inserts or replaces an entry, keeping the status tally and the pending
+    /// invitations right.
+    mutating func put(_ entry: Entry) {
         if let old = entries[entry.id] { tally[old.status, default: 0] -= 1 }
         tally[entry.status, default: 0] += 1
         offlineSince[entry.id] = entry.status == .offline ? entry.leftAt : nil
+        if let invitation = entry.invitation, invitation.isPending {
+            pendingInvitations = pendingInvitations ?? [:]
+            pendingInvitations![entry.id] = invitation.sentAt
+        } else if pendingInvitations?[entry.id] != nil {
+            pendingInvitations![entry.id] = nil
+        }
         entries.put(entry)
     }
 
@@ -429,6 +445,7 @@ public struct AccountRegistry: Sendable, Codable {
         guard let entry = entries.removeValue(forKey: id) else { return }
         tally[entry.status, default: 0] -= 1
         offlineSince[id] = nil
+        if pendingInvitations?[id] != nil { pendingInvitations![id] = nil }
         entryIDByTab[entry.tab] = nil
         if let key = live[id]?.clientKey, let held = placesByKey?[key] {
             placesByKey?[key] = held > 1 ? held - 1 : nil

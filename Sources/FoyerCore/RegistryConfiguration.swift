@@ -20,6 +20,8 @@ public struct RegistryConfiguration: Sendable, Hashable, Codable {
     /// Places one address may always hold, whatever the share (a family, a small office
     /// behind one address), up to the limit itself.
     public var minimumPlacesPerAddress: Int
+    /// How long an invitation to chat waits for the visitor's answer before it expires.
+    public var invitationExpiryMillis: Int64
 
     public init(
         entryLimit: Int = 500,
@@ -29,7 +31,8 @@ public struct RegistryConfiguration: Sendable, Hashable, Codable {
         historyByteLimit: Int = 8_192,
         returningAfterMillis: Int64 = 30 * 60_000,
         addressSharePercent: Int = 10,
-        minimumPlacesPerAddress: Int = 10
+        minimumPlacesPerAddress: Int = 10,
+        invitationExpiryMillis: Int64 = 5 * 60_000
     ) {
         self.entryLimit = entryLimit
         self.disconnectGraceMillis = disconnectGraceMillis
@@ -39,6 +42,7 @@ public struct RegistryConfiguration: Sendable, Hashable, Codable {
         self.returningAfterMillis = returningAfterMillis
         self.addressSharePercent = addressSharePercent
         self.minimumPlacesPerAddress = minimumPlacesPerAddress
+        self.invitationExpiryMillis = invitationExpiryMillis
     }
 
     /// Most entries tabs from one client address may hold at once: the larger of the
@@ -49,7 +53,7 @@ public struct RegistryConfiguration: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case entryLimit, disconnectGraceMillis, retentionMillis, historyLimit, historyByteLimit, returningAfterMillis
-        case addressSharePercent, minimumPlacesPerAddress
+        case addressSharePercent, minimumPlacesPerAddress, invitationExpiryMillis
     }
 
     /// Rules saved before a field existed (a cluster snapshot) read with its default.
@@ -65,5 +69,7 @@ public struct RegistryConfiguration: Sendable, Hashable, Codable {
         addressSharePercent = try container.decodeIfPresent(Int.self, forKey: .addressSharePercent) ?? defaults.addressSharePercent
         minimumPlacesPerAddress =
             try container.decodeIfPresent(Int.self, forKey: .minimumPlacesPerAddress) ?? defaults.minimumPlacesPerAddress
+        invitationExpiryMillis =
+            try container.decodeIfPresent(Int64.self, forKey: .invitationExpiryMillis) ?? defaults.invitationExpiryMillis
     }
 }

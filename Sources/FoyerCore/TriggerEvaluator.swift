@@ -22,7 +22,9 @@ public enum TriggerEvaluator {
     /// Whether the tab's invitations allow an automatic one: none yet this visit, none
     /// pending, none dismissed.
     public static func mayInvite(_ entry: Entry) -> Bool {
-        true
+        guard entry.autoInvited != true else { return false }
+        guard let invitation = entry.invitation else { return true }
+        return !invitation.isPending && invitation.state != .dismissed
     }
 
     /// The conditions that do not depend on time. `url` is the entry's URL in lower case,

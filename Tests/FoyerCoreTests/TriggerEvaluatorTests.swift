@@ -118,3 +118,106 @@ struct RegistryTriggerTests {
         #expect(registry.triggerCheck(entryID: id) == nil, "never while chatting")
     }
 }
+
+@Suite("Registry triggers firing")
+struct RegistryTriggerFiringTests {
+    let start: Int64 = 1_764_000_000_000
+
+    func hello(_ tab: String, url: String) -> TabHello {
+        TabHello(tab: tab, url: url, title: "Page", language: "en", timezone: "UTC")
+    }
+
+    func pricing() -> Trigger {
+        Trigger(id: "tr_1", name: "Pricing", message: "Questions about plans?", conditions: TriggerConditions(urlContains: "/pricing", secondsOnPage: 5))
+    }
+
+    @Test func firesOnceAfterFiveSecondsOnPricingAndNeverOnHome() throws {
+        var registry = AccountRegistry(seed: 1)
+        registry.setTriggers([pricing()])
+        registry.dashboards(node: 0, open: true)
+        for (tab, url) in [("tab-aaaaaaaa", "https://shop.example/pricing"), ("tab-bbbbbbbb", "https://shop.example/")] {
+            let hello = registry.connect(self.hello(tab, url: url), connection: tab == "tab-aaaaaaaa" ? 1 : 2, now: start)
+            _ = registry.runTriggers(after: hello.events, now: start)
+        }
+        var fired: [RegistryEvent] = []
+        for second in 1...20 {
+            let now = start + Int64(second) * 1000
+            let fire = registry.runTriggers(after: registry.tick(now: now), now: now)
+            if second < 5 { #expect(fire.isEmpty, "nothing before 5 s (at \(second) s)") }
+            fired += fire
+        }
+        #expect(fired.count == 1)
+        let invited = try #require(registry.entry(tab: "tab-aaaaaaaa")?.invitation)
+        #expect(invited.trigger == "tr_1" && invited.message == "Questions about plans?" && invited.agent == "Team")
+        #expect(invited.sentAt == start + 5_000)
+        #expect(registry.entry(tab: "tab-aaaaaaaa")?.autoInvited == true)
+        #expect(registry.entry(tab: "tab-bbbbbbbb")?.invitation == nil, "/ never matches")
+
+        // Dismissed, then back on /pricing: no second automatic invitation this visit.
+        _ = registry.updateInvitation(tab: "tab-aaaaaaaa", id: invited.id, state: .dismissed, now: start + 21_000)
+        let moved = registry.navigate(tab: "tab-aaaaaaaa", url: "https://shop.example/pricing/team", title: "Team", now: start + 22_000)
+        #expect(registry.runTriggers(after: moved, now: start + 22_000).isEmpty)
+        #expect(registry.runTriggers(after: registry.tick(now: start + 60_000), now: start + 60_000).isEmpty)
+    }
+
+    @Test func quietWhileNobodyWatches() {
+        var registry = AccountRegistry(seed: 1)
+        registry.setTriggers([Trigger(id: "tr_1", name: "All", message: "Hi")])
+        let hello = registry.connect(self.hello("tab-aaaaaaaa", url: "https://shop.example/"), connection: 1, now: start)
+        #expect(registry.runTriggers(after: hello.events, now: start).isEmpty)
+        #expect(registry.runTriggers(after: registry.tick(now: start + 1_000), now: start + 1_000).isEmpty)
+        registry.dashboards(node: 0, open: true)
+        #expect(registry.runTriggers(after: registry.tick(now: start + 2_000), now: start + 2_000).count == 1)
+    }
+
+    /// Random connects, navigations, disconnects, chats, dismissals, dashboards opening and
+    /// closing and time: no tab is ever invited automatically twice in a visit, and never
+    /// while it chats or nobody watches.
+    @Test func neverTwiceNeverWhileChatting() {
+        let urls = ["https://shop.example/", "https://shop.example/pricing", "https://shop.example/pricing/pro", "https://shop.example/about"]
+        let triggers = [
+            Trigger(id: "tr_a", name: "A", message: "A", position: 0, conditions: TriggerConditions(urlContains: "pricing", secondsOnPage: 3)),
+            Trigger(id: "tr_b", name: "B", message: "B", position: 1, conditions: TriggerConditions(pagesViewed: 3)),
+        ]
+        var total = 0
+        for seed in 0..<200 {
+            var random = SplitMix64(seed: UInt64(seed))
+            var registry = AccountRegistry(seed: 7)
+            registry.setTriggers(triggers)
+            var now = start
+            var invitedTabs: Set<String> = []
+            var connection: ConnectionID = 0
+            for _ in 0..<80 {
+                now += Int64.random(in: 100...2_500, using: &random)
+                let tab = "tab-\(Int.random(in: 0..<4, using: &random))-aaaaaa"
+                var events: [RegistryEvent]
+                var touched: [String] = []
+                switch Int.random(in: 0..<9, using: &random) {
+                case 0, 1:
+                    connection += 1
+                    let result = registry.connect(hello(tab, url: urls.randomElement(using: &random)!), connection: connection, now: now)
+                    events = result.events
+                    if case .shown(let id, true) = result.outcome { touched.append(id) }
+                case 2, 3: events = registry.navigate(tab: tab, url: urls.randomElement(using: &random)!, title: "P", now: now)
+                case 4: events = registry.disconnect(tab: tab, connection: connection, now: now)
+                case 5: events = registry.startChat(tab: tab, chatID: "c-\(tab)", now: now)
+                case 6:
+                    let id = registry.entry(tab: tab)?.invitation?.id ?? ""
+                    events = registry.updateInvitation(tab: tab, id: id, state: .dismissed, now: now)
+                case 7: registry.dashboards(node: Int64.random(in: 0...1, using: &random), open: Bool.random(using: &random)); events = []
+                default: events = registry.tick(now: now)
+                }
+                let watched = registry.isWatched
+                let fired = registry.runTriggers(after: events, touched: touched, now: now)
+                for case .changed(let update) in fired {
+                    let entry = update.entry
+                    #expect(update.previous.chatID == nil && update.previous.status == .online, "seed \(seed): invited while chatting or gone")
+                    #expect(watched, "seed \(seed): invited while nobody watched")
+                    #expect(invitedTabs.insert(entry.tab).inserted, "seed \(seed): \(entry.tab) invited twice in a visit")
+                    total += 1
+                }
+            }
+        }
+        #expect(total > 100, "the runs invite often enough to mean something (\(total))")
+    }
+}

@@ -29,13 +29,21 @@ struct FeedJSONTests {
         offline.location = nil
         offline.chatID = "c_1"
         offline.pages = []
-        for event in [RegistryEvent.added(Self.entry), .added(offline)] {
+        var invited = Self.entry
+        invited.invitation = Invitation(id: "i_1", message: "Hi \"there\" ✓\n", agent: "Ada </b>", agentID: "u_1", sentAt: 5)
+        var automatic = invited
+        automatic.invitation?.trigger = "t_9"
+        automatic.invitation?.state = .expired
+        for event in [RegistryEvent.added(Self.entry), .added(offline), .added(invited), .added(automatic)] {
             #expect(try written(event) == reference(event))
         }
         let text = String(decoding: FeedJSON.event(.added(Self.entry)), as: UTF8.self)
         #expect(!text.contains("tab-secret-1"), "the tab's identity stays on the server")
         #expect(text.contains(#""leftAt":null"#) && text.contains(#""chatId":null"#))
         #expect(!text.contains("city"), "absent location fields are left out")
+        #expect(text.contains(#""invitation":null"#))
+        let invitedText = String(decoding: FeedJSON.event(.added(invited)), as: UTF8.self)
+        #expect(invitedText.contains(#""trigger":null"#) && !invitedText.contains("u_1"), "the agent's user id stays on the server")
     }
 
     /// What a dashboard holding `previous` makes of a `changed` message, as store.js merges it.
@@ -72,7 +80,12 @@ struct FeedJSONTests {
         var back = offline
         back.status = .online
         back.leftAt = nil
-        for (previous, entry) in [(start, navigated), (navigated, retitled), (retitled, offline), (start, chatting), (offline, back)] {
+        var invited = start
+        invited.invitation = Invitation(id: "i_1", message: "Hello", agent: "Ada", sentAt: 4)
+        var seen = invited
+        seen.invitation?.state = .seen
+        seen.invitation?.updatedAt = 5
+        for (previous, entry) in [(start, navigated), (navigated, retitled), (retitled, offline), (start, chatting), (offline, back), (start, invited), (invited, seen)] {
             let message = try written(.changed(EntryUpdate(entry: entry, previous: previous)))
             #expect(message["type"] as? String == "changed" && message["id"] as? String == entry.id)
             #expect(try merged(previous, message) == (try written(.added(entry))["entry"] as? NSDictionary), "the merge rebuilds the entry")

@@ -86,6 +86,7 @@ enum LiveBatchCodec {
                 [
                     Int64(rules.entryLimit), rules.disconnectGraceMillis, rules.retentionMillis, Int64(rules.historyLimit), rules.returningAfterMillis,
                     Int64(rules.historyByteLimit), Int64(rules.addressSharePercent), Int64(rules.minimumPlacesPerAddress),
+                    rules.invitationExpiryMillis,
                 ].map(String.init).joined(separator: ",")
             } ?? "")
         case .dashboards(let node, let open):
@@ -215,18 +216,20 @@ enum LiveBatchCodec {
             var configuration: RegistryConfiguration?
             if !rules.isEmpty {
                 let numbers = rules.split(separator: ",").compactMap { Int64($0) }
-                // Five numbers before the history's byte bound and the per-address share existed.
-                guard numbers.count == 5 || numbers.count == 8, numbers.allSatisfy({ $0 >= 0 && $0 <= Int.max }), numbers[0] > 0, numbers[3] > 0 else {
+                // Five numbers before the history's byte bound and the per-address share
+                // existed, eight before the invitations' expiry.
+                guard [5, 8, 9].contains(numbers.count), numbers.allSatisfy({ $0 >= 0 && $0 <= Int.max }), numbers[0] > 0, numbers[3] > 0 else {
                     throw Malformed(description: "bad account rules")
                 }
                 let defaults = RegistryConfiguration()
                 configuration = RegistryConfiguration(
                     entryLimit: Int(numbers[0]), disconnectGraceMillis: numbers[1], retentionMillis: numbers[2],
                     historyLimit: Int(numbers[3]),
-                    historyByteLimit: numbers.count == 8 ? Int(numbers[5]) : defaults.historyByteLimit,
+                    historyByteLimit: numbers.count >= 8 ? Int(numbers[5]) : defaults.historyByteLimit,
                     returningAfterMillis: numbers[4],
-                    addressSharePercent: numbers.count == 8 ? Int(numbers[6]) : defaults.addressSharePercent,
-                    minimumPlacesPerAddress: numbers.count == 8 ? Int(numbers[7]) : defaults.minimumPlacesPerAddress)
+                    addressSharePercent: numbers.count >= 8 ? Int(numbers[6]) : defaults.addressSharePercent,
+                    minimumPlacesPerAddress: numbers.count >= 8 ? Int(numbers[7]) : defaults.minimumPlacesPerAddress,
+                    invitationExpiryMillis: numbers.count == 9 ? numbers[8] : defaults.invitationExpiryMillis)
             }
             command = .open(trackingEnabled: enabled, configuration: configuration)
         case "b":

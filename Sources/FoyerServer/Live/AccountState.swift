@@ -195,6 +195,10 @@ final class AccountState: Sendable {
                         state.trackers[connection] = tracker
                     }
                     outgoing.append((tracker, Self.reply(result.outcome)))
+                    // A reload or navigation while invited: the new page shows it again.
+                    if case .shown = result.outcome, let invitation = state.registry.pendingInvitation(tab: hello.tab) {
+                        outgoing.append((tracker, InvitationFrames.invite(invitation)))
+                    }
                 }
                 var touched: [String] = []
                 if case .shown(let entryID, true) = result.outcome { touched.append(entryID) }
@@ -259,6 +263,10 @@ final class AccountState: Sendable {
             case .setTriggers(let triggers):
                 state.registry.setTriggers(triggers)
                 return
+            case .invite(let entryID, let invitation, let at):
+                events = (try? state.registry.invite(entryID: entryID, invitation: invitation, now: at).get()) ?? []
+            case .invitation(let tab, let invitationID, let invitationState, let at):
+                events = state.registry.updateInvitation(tab: tab, id: invitationID, state: invitationState, now: at)
             case .tick(let at):
                 events = state.registry.tick(now: at)
                 events += state.registry.runTriggers(after: events, now: at)
@@ -269,10 +277,24 @@ final class AccountState: Sendable {
                 events = state.registry.disconnectAll(where: { gone.contains(ConnectionIDs.node(of: $0)) }, now: at)
             }
             publish(events, state: &state, startedAtNanos: startedAtNanos)
+            outgoing += Self.invitationFrames(events, state: state)
         }
         for (tracker, message) in outgoing { tracker.send(message) }
         for tracker in stopped { tracker.stop(code: close.code, reason: close.reason, message: nil) }
         for dashboard in closed { dashboard.close(code: close.code, reason: close.reason) }
+    }
+
+    /// What the tab sockets here must hear about invitations that began or ended.
+    private static func invitationFrames(_ events: [RegistryEvent], state: borrowing State) -> [(any TrackerConnection, String)] {
+        var out: [(any TrackerConnection, String)] = []
+        for case .changed(let update) in events {
+            guard update.entry.invitation != update.previous.invitation,
+                let frame = InvitationFrames.forChange(from: update.previous.invitation, to: update.entry.invitation)
+            else { continue }
+            let tab = update.entry.tab
+            out += state.trackers.values.filter { $0.tab == tab }.map { ($0, frame) }
+        }
+        return out
     }
 
     private static func reply(_ outcome: ConnectOutcome) -> String {

@@ -30,6 +30,10 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case dashboards(node: Int64, open: Bool)
     /// The account's triggers, in order: sent when the live state loads and after every change.
     case setTriggers([Trigger])
+    /// An agent (or a trigger) invites the visitor of an entry to chat.
+    case invite(entry: String, Invitation, at: Int64)
+    /// The visitor's page reported an invitation seen or dismissed.
+    case invitation(tab: String, id: String, state: InvitationState, at: Int64)
 
     // For every account (``LiveRecord/account`` is nil).
     /// Time passed (grace periods, retention, waiting line); the leader sends it.

@@ -6,8 +6,41 @@ struct FeedEntry: Encodable {
 
     private enum Keys: String, CodingKey {
         case id, number, name, status, connectedAt, pageSince, leftAt, url, title, referrer
-        case language, timezone, returning, location, pages, chatId
-        case pageCount
+        case language, timezone, returning, location, pages, chatId, pageCount, invitation
+    }
+
+    /// The invitation as dashboards see it (without the agent's user id).
+    private struct FeedInvitation: Encodable {
+        let id: String
+        let message: String
+        let agent: String
+        let trigger: String?
+        let state: InvitationState
+        let sentAt: Int64
+        let updatedAt: Int64
+
+        init(_ invitation: Invitation) {
+            id = invitation.id
+            message = invitation.message
+            agent = invitation.agent
+            trigger = invitation.trigger
+            state = invitation.state
+            sentAt = invitation.sentAt
+            updatedAt = invitation.updatedAt
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(message, forKey: .message)
+            try container.encode(agent, forKey: .agent)
+            try container.encode(trigger, forKey: .trigger)
+            try container.encode(state, forKey: .state)
+            try container.encode(sentAt, forKey: .sentAt)
+            try container.encode(updatedAt, forKey: .updatedAt)
+        }
+
+        private enum CodingKeys: String, CodingKey { case id, message, agent, trigger, state, sentAt, updatedAt }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -29,5 +62,6 @@ struct FeedEntry: Encodable {
         try container.encode(entry.pages, forKey: .pages)
         try container.encode(entry.chatID, forKey: .chatId)
         try container.encode(entry.pageCount ?? entry.pages.count, forKey: .pageCount)
+        try container.encode(entry.invitation.map(FeedInvitation.init), forKey: .invitation)
     }
 }

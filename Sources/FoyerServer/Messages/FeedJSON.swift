@@ -76,6 +76,8 @@ struct FeedJSON {
         if let chatID = entry.chatID { string(chatID) } else { raw("null") }
         raw(#","pageCount":"#)
         integer(entry.pageCount ?? entry.pages.count)
+        raw(#","invitation":"#)
+        invitation(entry.invitation)
         raw("}")
     }
 
@@ -125,6 +127,7 @@ struct FeedJSON {
             if let chatID = entry.chatID { string(chatID) } else { raw("null") }
         }
         if entry.pageCount != old.pageCount { key(#""pageCount":"#, &self); integer(entry.pageCount ?? entry.pages.count) }
+        if entry.invitation != old.invitation { key(#""invitation":"#, &self); invitation(entry.invitation) }
         raw("}")
         if let pages = update.pages {
             raw(#","pages":{"drop":"#)
@@ -169,6 +172,27 @@ struct FeedJSON {
         if let longitude = location.longitude { key("longitude", &self); number(longitude) }
         key("source", &self)
         string(location.source.rawValue)
+        raw("}")
+    }
+
+    /// `{"id","message","agent","trigger","state","sentAt","updatedAt"}` or `null`; the
+    /// agent's user id stays server-side.
+    private mutating func invitation(_ invitation: Invitation?) {
+        guard let invitation else { return raw("null") }
+        raw(#"{"id":"#)
+        string(invitation.id)
+        raw(#","message":"#)
+        string(invitation.message)
+        raw(#","agent":"#)
+        string(invitation.agent)
+        raw(#","trigger":"#)
+        if let trigger = invitation.trigger { string(trigger) } else { raw("null") }
+        raw(#","state":"#)
+        string(invitation.state.rawValue)
+        raw(#","sentAt":"#)
+        integer(invitation.sentAt)
+        raw(#","updatedAt":"#)
+        integer(invitation.updatedAt)
         raw("}")
     }
 

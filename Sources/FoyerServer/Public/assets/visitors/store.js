@@ -38,6 +38,19 @@ import { fold, normaliseStatus } from './format.js';
  * @property {unknown[]} pages the history as sent (oldest first); read it through pageViews()
  * @property {string | null} chatId
  * @property {number} pageCount pages viewed in this visit (the history keeps only the last ones)
+ * @property {Invitation | null} invitation
+ */
+
+/**
+ * An invitation to chat (docs/PROTOCOL.md section 2); pending while sent or seen.
+ * @typedef {object} Invitation
+ * @property {string} id
+ * @property {string} message
+ * @property {string} agent
+ * @property {string | null} trigger
+ * @property {'sent' | 'seen' | 'accepted' | 'dismissed' | 'expired'} state
+ * @property {number} sentAt
+ * @property {number} updatedAt
  */
 
 /**
@@ -446,12 +459,35 @@ export function sanitiseEntry(raw) {
     pages: Array.isArray(raw.pages) ? raw.pages : [],
     chatId: raw.chatId == null || raw.chatId === '' ? null : str(raw.chatId),
     pageCount: Number.isInteger(raw.pageCount) && raw.pageCount > 0 ? raw.pageCount : 1,
+    invitation: sanitiseInvitation(raw.invitation),
+  };
+}
+
+/** The states an invitation may be in (docs/PROTOCOL.md section 2). */
+const INVITATION_STATES = ['sent', 'seen', 'accepted', 'dismissed', 'expired'];
+
+/**
+ * An entry's invitation in the documented shape, or null.
+ * @param {any} raw
+ * @returns {Invitation | null}
+ */
+function sanitiseInvitation(raw) {
+  if (!raw || typeof raw !== 'object' || typeof raw.id !== 'string') return null;
+  const state = INVITATION_STATES.includes(raw.state) ? raw.state : 'expired';
+  return {
+    id: raw.id,
+    message: text(raw.message),
+    agent: text(raw.agent),
+    trigger: typeof raw.trigger === 'string' ? raw.trigger : null,
+    state,
+    sentAt: Number.isFinite(raw.sentAt) ? Number(raw.sentAt) : 0,
+    updatedAt: Number.isFinite(raw.updatedAt) ? Number(raw.updatedAt) : 0,
   };
 }
 
 /** Entry fields a `changed` message may set (docs/PROTOCOL.md section 2). */
 const CHANGEABLE = ['number', 'name', 'status', 'connectedAt', 'pageSince', 'leftAt', 'url', 'title', 'referrer',
-  'language', 'timezone', 'returning', 'location', 'chatId', 'pageCount'];
+  'language', 'timezone', 'returning', 'location', 'chatId', 'pageCount', 'invitation'];
 
 /**
  * The entry after a `changed` message: `set` holds the fields that changed, `pages`
