@@ -41,7 +41,7 @@ public enum FoyerApplication {
         // live state lives in the shared log instead of entry rows.
         let environment = LiveEnvironment(
             clock: clock, metrics: metrics, writer: store.liveLog == nil ? writer : nil, connections: ConnectionIDs(),
-            hasher: IdentityHasher(salt: salt), configuration: rules)
+            hasher: IdentityHasher(salt: salt), configuration: rules, triggerCounter: TriggerCounter(store: store, logger: logger))
         let state = LiveState(environment: environment)
         let cluster = store.liveLog.map { ClusterBus(log: $0, state: state, store: store, configuration: configuration.cluster, logger: logger) }
         let sink: any LiveCommandSink = cluster ?? LocalCommandSink(state: state, store: store)

@@ -12,4 +12,6 @@ struct LiveEnvironment: Sendable {
     let hasher: IdentityHasher
     /// The rules new accounts open with on this node.
     let configuration: RegistryConfiguration
+    /// Counts how automatic invitations went; nil in tests that build states by hand.
+    var triggerCounter: TriggerCounter? = nil
 }
