@@ -141,3 +141,27 @@ def test_notifications_stay_off_unless_switched_on(agent_page: Page, server: Foy
         assert page.evaluate("window.__notifications") == []
     finally:
         visitor.close()
+
+
+def test_pricing_trigger_invites_the_visitor_on_pricing_after_five_seconds_not_on_home(
+        browser: Browser, agent_page: Page, server: FoyerServer, site: Site, feed) -> None:
+    agent_page.goto(f"{server.url}/settings")
+    add_trigger(agent_page, "Pricing", "Questions about our plans?", "/pricing", "5")
+    home_context = visitor_context(browser)
+    pricing_context = visitor_context(browser)
+    try:
+        home_context.new_page().goto(f"{site.url}/?title=Home")
+        pricing_context.new_page().goto(f"{site.url}/pricing?title=Pricing")
+        feed.wait_for(lambda f: f.by_url("/pricing") and f.by_url("/"), what="both visitors")
+        pricing = feed.by_url("/pricing")[0]
+        # The feed (the dashboard open) sees the entry's invitation, sent by the trigger
+        # 5 s after the page began (the server's tick runs once a second).
+        invited = feed.wait_for(
+            lambda f: (f.entries.get(pricing["id"]) or {}).get("invitation"), timeout=9.0, what="the trigger's invitation")
+        assert invited["trigger"] and invited["message"] == "Questions about our plans?" and invited["agent"] == "Team"
+        assert invited["sentAt"] - pricing["pageSince"] >= 5000, invited
+        home = feed.by_url("/")[0]
+        assert home.get("invitation") is None, "the visitor on / is never invited"
+    finally:
+        home_context.close()
+        pricing_context.close()
