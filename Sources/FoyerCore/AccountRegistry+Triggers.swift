@@ -20,6 +20,7 @@ extension AccountRegistry {
     public mutating func setTriggers(_ rules: [Trigger]) {
         let sorted = rules.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
         triggers = sorted.isEmpty ? nil : sorted
+        triggerPatterns = sorted.isEmpty ? nil : sorted.map { $0.conditions.urlContains.map(TriggerPattern.init) }
         reconsiderAll()
     }
 
@@ -76,7 +77,7 @@ extension AccountRegistry {
             schedule(entryID, at: now + 1000)
             return []
         }
-        switch TriggerEvaluator.evaluate(entry, triggers: rules, now: now) {
+        switch TriggerEvaluator.evaluate(entry, triggers: rules, patterns: triggerPatterns, now: now) {
         case .fire(let trigger): return fire(trigger, for: entry, now: now)
         case .wait(let until): schedule(entryID, at: until)
         case .never: break

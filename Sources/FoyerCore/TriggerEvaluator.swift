@@ -6,12 +6,15 @@
 public enum TriggerEvaluator {
     /// The first enabled trigger (in the order given) whose conditions all hold at `now`,
     /// or the earliest time one could fire while the page stays the same.
-    public static func evaluate(_ entry: Entry, triggers: [Trigger], now: Int64) -> TriggerVerdict {
+    /// `patterns` (``TriggerPattern``s of each trigger's **Page URL contains**, in the same
+    /// order) saves preparing them on every call; without them they are made here.
+    public static func evaluate(_ entry: Entry, triggers: [Trigger], patterns: [TriggerPattern?]? = nil, now: Int64) -> TriggerVerdict {
         var earliest: Int64?
         var url: [UInt8]?
-        for trigger in triggers where trigger.enabled {
+        for (index, trigger) in triggers.enumerated() where trigger.enabled {
             let conditions = trigger.conditions
-            guard holdsAtOnce(conditions, entry: entry, url: &url) else { continue }
+            let pattern = patterns.flatMap { index < $0.count ? $0[index] : nil }
+            guard holdsAtOnce(conditions, entry: entry, pattern: pattern, url: &url) else { continue }
             let due = conditions.secondsOnPage.map { entry.pageSince + Int64(max(0, $0)) * 1000 } ?? now
             if due <= now { return .fire(trigger) }
             earliest = min(earliest ?? due, due)
@@ -29,7 +32,7 @@ public enum TriggerEvaluator {
 
     /// The conditions that do not depend on time. `url` is the entry's URL in lower case,
     /// made on first need and kept for the next trigger.
-    static func holdsAtOnce(_ conditions: TriggerConditions, entry: Entry, url: inout [UInt8]?) -> Bool {
+    static func holdsAtOnce(_ conditions: TriggerConditions, entry: Entry, pattern: TriggerPattern?, url: inout [UInt8]?) -> Bool {
         if let pages = conditions.pagesViewed, (entry.pageCount ?? entry.pages.count) < pages { return false }
         if let returning = conditions.returning, entry.returning != returning { return false }
         if let countries = conditions.countries, !countries.isEmpty {
@@ -40,7 +43,7 @@ public enum TriggerEvaluator {
         }
         if let needle = conditions.urlContains, !needle.isEmpty {
             if url == nil { url = lowered(entry.url) }
-            guard contains(url!, lowered(needle)) else { return false }
+            guard (pattern ?? TriggerPattern(needle)).occurs(in: url!) else { return false }
         }
         return true
     }
@@ -65,26 +68,5 @@ public enum TriggerEvaluator {
     /// ASCII lower case; other bytes as they are (sanitised URLs are ASCII).
     static func lowered(_ text: String) -> [UInt8] {
         text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-    }
-
-    /// Whether `needle` occurs in `haystack`, in time linear in both (Knuth–Morris–Pratt):
-    /// a visitor's URL cannot make it slow, whatever the trigger's text.
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard needle.count <= haystack.count else { return false }
-        var fallback = [Int](repeating: 0, count: needle.count)
-        var k = 0
-        for i in 1..<max(1, needle.count) {
-            while k > 0 && needle[i] != needle[k] { k = fallback[k - 1] }
-            if needle[i] == needle[k] { k += 1 }
-            fallback[i] = k
-        }
-        var matched = 0
-        for byte in haystack {
-            while matched > 0 && byte != needle[matched] { matched = fallback[matched - 1] }
-            if byte == needle[matched] { matched += 1 }
-            if matched == needle.count { return true }
-        }
-        return false
     }
 }

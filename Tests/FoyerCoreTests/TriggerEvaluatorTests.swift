@@ -73,6 +73,11 @@ struct TriggerEvaluatorTests {
             for _ in 0..<20 { #expect(TriggerEvaluator.evaluate(entry(url: url), triggers: rules, now: start) == .never) }
         }
         #expect(took < .seconds(2), "1,000 evaluations of the worst case took \(took)")
+        // The registry's way: patterns prepared once, same answers.
+        let patterns = rules.map { $0.conditions.urlContains.map(TriggerPattern.init) }
+        #expect(TriggerEvaluator.evaluate(entry(url: url), triggers: rules, patterns: patterns, now: start) == .never)
+        let found = [trigger("t", TriggerConditions(urlContains: "AAB"))]
+        #expect(TriggerEvaluator.evaluate(entry(url: url + "b"), triggers: found, patterns: [TriggerPattern("AAB")], now: start) == .fire(found[0]))
     }
 }
 
