@@ -11,8 +11,11 @@
 #                                     # for 60 s, then 10 minutes held with heartbeats, plus CPU per
 #                                     # 1,000 events at 2,000 / 5,000 / 10,000 sockets (~25 min)
 #   Benchmarks/run.sh --smoke --check # regression guard: 3 smoke runs against docs/benchmarks-baseline.json
+#   Benchmarks/run.sh --triggers 50   # the account gets 50 enabled triggers that never fire (their
+#                                     # "Page URL contains" text is on no page), so every hello and
+#                                     # navigation pays their evaluation (issue 15's 10 % budget)
 #
-# Options of this script: --runs N, --port P, --no-build, --out DIR (keep the JSON
+# Options of this script: --triggers N (0–50, default 0), --runs N, --port P, --no-build, --out DIR (keep the JSON
 # reports and server logs), --server-bin PATH (measure another build of `foyer`, e.g. the
 # previous commit's, against the same generator), --full, --check (compare the median
 # with the committed baseline; exit 1 on a regression), --update-baseline (write the
@@ -32,6 +35,7 @@ out=""
 server_bin=""
 full=0
 check=""
+triggers=0
 args=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
         --server-bin) server_bin="$2"; shift 2 ;;
         --full) full=1; shift ;;
         --check) check="check"; shift ;;
+        --triggers) triggers="$2"; shift 2 ;;
         --update-baseline) check="update"; shift ;;
         *) args+=("$1"); shift ;;
     esac
@@ -55,7 +60,7 @@ if [ "$full" = 1 ]; then
     self="$0"
     keep="${out:-$(mktemp -d "${TMPDIR:-/tmp}/foyer-full.XXXXXX")}"
     mkdir -p "$keep"
-    common=(--port "$port" --dashboards 20 --rate 5000)
+    common=(--port "$port" --dashboards 20 --rate 5000 --triggers "$triggers")
     [ "$build" = 1 ] || common+=(--no-build)
     [ -n "$server_bin" ] && common+=(--server-bin "$server_bin")
     for sockets in 2000 5000 10000; do
@@ -127,6 +132,19 @@ for run in $(seq 1 "$runs"); do
         kill -0 "$server_pid" 2>/dev/null || { cat "$log"; echo "run.sh: the server did not start" >&2; exit 1; }
         sleep 0.1
     done
+
+    if [ "$triggers" -gt 0 ]; then
+        # Signed in as the owner, the same API Settings → Triggers uses.
+        jar="$work/cookies-$run"
+        curl -fsS -c "$jar" -H 'Content-Type: application/json' \
+            -d "{\"email\":\"$email\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/session" >/dev/null
+        for n in $(seq 1 "$triggers"); do
+            curl -fsS -b "$jar" -H 'Content-Type: application/json' \
+                -d "{\"name\":\"Never $n\",\"message\":\"Hello\",\"conditions\":{\"urlContains\":\"/no-page-has-this-$n\",\"secondsOnPage\":$n}}" \
+                "http://127.0.0.1:$port/api/triggers" >/dev/null
+        done
+        echo "run.sh: $triggers enabled triggers that never fire on account bench" >&2
+    fi
 
     report="$work/run-$run.json"
     echo "run.sh: run $run of $runs (server pid $server_pid, port $port)" >&2

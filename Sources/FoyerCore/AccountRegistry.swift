@@ -44,6 +44,17 @@ public struct AccountRegistry: Sendable, Codable {
     /// invitations only (``put(_:)`` keeps it). Optional so older saved states decode.
     private(set) var pendingInvitations: [String: Int64]?
 
+    /// The account's triggers in order (``setTriggers(_:)``); nil or empty: none.
+    var triggers: [Trigger]?
+    /// Each trigger's **Page URL contains** prepared for matching, in the same order.
+    var triggerPatterns: [TriggerPattern?]?
+    /// Nodes with a Visitors or Chats page of the account open; triggers stay quiet while
+    /// there are none. Changed only by commands, so every node agrees.
+    var watchingNodes: Set<Int64>?
+    /// Entries to evaluate again at (or after) a time: a **Seconds on page** wait, or at
+    /// once after the triggers or the watchers changed. Entries absent wait for a change.
+    var triggerDue: [String: Int64]?
+
     /// Socket-level state of a shown entry; never persisted.
     private struct LiveState: Sendable, Codable {
         var connections: [ConnectionID] = []
@@ -420,7 +431,7 @@ public struct AccountRegistry: Sendable, Codable {
             connectedAt: arrivedAt, pageSince: now, url: hello.url, title: hello.title,
             referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
             returning: returning, location: hello.location,
-            pages: [PageView(url: hello.url, title: hello.title, at: now)]
+            pages: [PageView(url: hello.url, title: hello.title, at: now)], pageCount: 1
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id
@@ -512,6 +523,7 @@ public struct AccountRegistry: Sendable, Codable {
         entry.title = title
         entry.pageSince = now
         entry.pages.append(PageView(url: url, title: title, at: now))
+        entry.pageCount = (entry.pageCount ?? entry.pages.count - 1) + 1
         if entry.pages.count > configuration.historyLimit {
             entry.pages.removeFirst(entry.pages.count - configuration.historyLimit)
         }

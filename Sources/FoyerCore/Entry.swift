@@ -29,6 +29,9 @@ public struct Entry: Sendable, Codable, Hashable {
     public var pages: [PageView]
     /// The active chat, if any.
     public var chatID: String?
+    /// Pages viewed in this visit (the entry's life), counted past the bounds of ``pages``;
+    /// `nil` in entries saved before it was counted.
+    public var pageCount: Int?
     /// The latest invitation to chat, kept after it ends with its final state.
     public var invitation: Invitation?
     /// Set once a trigger invited this entry: no second automatic invitation this visit.
@@ -38,7 +41,8 @@ public struct Entry: Sendable, Codable, Hashable {
         id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
         pageSince: Int64, leftAt: Int64? = nil, url: String, title: String, referrer: String,
         language: String, timezone: String, returning: Bool, location: VisitorLocation?,
-        pages: [PageView], chatID: String? = nil, invitation: Invitation? = nil, autoInvited: Bool? = nil
+        pages: [PageView], chatID: String? = nil,
+        pageCount: Int? = nil, invitation: Invitation? = nil, autoInvited: Bool? = nil
     ) {
         self.id = id
         self.tab = tab
@@ -56,6 +60,7 @@ public struct Entry: Sendable, Codable, Hashable {
         self.location = location
         self.pages = pages
         self.chatID = chatID
+        self.pageCount = pageCount
         self.invitation = invitation
         self.autoInvited = autoInvited
     }

@@ -185,5 +185,33 @@ enum PostgresMigrations {
                 "INSERT INTO message_numbers (account_id, last_id) SELECT account_id, max(id) FROM messages GROUP BY account_id",
             ]
         ),
+        // H3: triggers (automatic invitations) with their counts, and each member's notice switches.
+        (7, triggersAndNotices),
+    ]
+
+    /// H3's migration (kept apart so merges renumber it mechanically).
+    static let triggersAndNotices = [
+        """
+        CREATE TABLE triggers (
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            message TEXT NOT NULL,
+            enabled BOOLEAN NOT NULL,
+            conditions TEXT NOT NULL,
+            shown BIGINT NOT NULL DEFAULT 0,
+            accepted BIGINT NOT NULL DEFAULT 0,
+            dismissed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (account_id, id)
+        )
+        """,
+        """
+        CREATE TABLE user_notices (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            sound BOOLEAN NOT NULL,
+            desktop BOOLEAN NOT NULL
+        )
+        """,
     ]
 }

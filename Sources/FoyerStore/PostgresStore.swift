@@ -13,7 +13,7 @@ import PostgresNIO
 public final class PostgresStore: Store {
     private let client: PostgresClient
     private let pool: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
     public let configuration: PostgresConfiguration
 
     private init(configuration: PostgresConfiguration, client: PostgresClient, pool: Task<Void, Never>, logger: Logger) {
@@ -405,7 +405,7 @@ public final class PostgresStore: Store {
 
     /// Runs one statement on a pooled connection and collects its rows.
     @discardableResult
-    private func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
             return try await client.query(query, logger: logger).collect()
         } catch {
@@ -415,7 +415,7 @@ public final class PostgresStore: Store {
 
     /// Runs `body` in one transaction on one pooled connection. A deadlock or serialization
     /// failure rolls everything back, so the whole body is simply run again after a pause.
-    private func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
+    func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
         var attempt = 0
         while true {
             attempt += 1

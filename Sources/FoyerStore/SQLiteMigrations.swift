@@ -133,5 +133,33 @@ enum SQLiteMigrations {
                 "CREATE INDEX messages_chat ON messages(chat_id, id)",
             ]
         ),
+        // H3: triggers (automatic invitations) with their counts, and each member's notice switches.
+        (7, triggersAndNotices),
+    ]
+
+    /// H3's migration (kept apart so merges renumber it mechanically).
+    static let triggersAndNotices = [
+        """
+        CREATE TABLE triggers (
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            message TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            conditions TEXT NOT NULL,
+            shown INTEGER NOT NULL DEFAULT 0,
+            accepted INTEGER NOT NULL DEFAULT 0,
+            dismissed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (account_id, id)
+        )
+        """,
+        """
+        CREATE TABLE user_notices (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            sound INTEGER NOT NULL,
+            desktop INTEGER NOT NULL
+        )
+        """,
     ]
 }

@@ -329,7 +329,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs `body` in one write transaction on the writer connection, one at a time.
-    private func transaction(_ body: () async throws -> Void) async throws {
+    func transaction(_ body: () async throws -> Void) async throws {
         try await transactions.run {
             _ = try await writer.query("BEGIN IMMEDIATE")
             do {

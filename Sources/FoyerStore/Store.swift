@@ -65,6 +65,22 @@ public protocol Store: Sendable {
     /// Raises the state of `author`'s messages up to `upTo`; returns those that changed.
     func advanceMessages(chatID: String, author: ChatMessage.Author, upTo: Int64, to state: ChatMessage.State) async throws -> [ChatMessage]
 
+    // Triggers (automatic invitations)
+    /// The account's triggers in order, with their counts.
+    func triggers(accountID: String) async throws -> [TriggerRecord]
+    /// Inserts a trigger or replaces its settings (its counts stay).
+    func saveTrigger(accountID: String, _ trigger: Trigger) async throws
+    /// Deletes a trigger and closes the gap in the positions; false if there was none.
+    func deleteTrigger(accountID: String, id: String) async throws -> Bool
+    /// Sets the positions to the order of `ids` (the account's triggers, each once).
+    func reorderTriggers(accountID: String, ids: [String]) async throws
+    /// Counts one outcome of a trigger's invitation (nothing if the trigger is gone).
+    func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws
+
+    // Notice-first switches, per team member
+    func noticeSettings(userID: String) async throws -> NoticeSettings
+    func setNoticeSettings(userID: String, _ settings: NoticeSettings) async throws
+
     /// A server-wide secret (e.g. the salt for browser hashes), created on first use.
     func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String
 

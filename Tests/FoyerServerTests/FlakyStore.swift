@@ -73,6 +73,15 @@ final class FlakyStore: Store {
     func advanceMessages(chatID: String, author: ChatMessage.Author, upTo: Int64, to state: ChatMessage.State) async throws -> [ChatMessage] {
         try await base.advanceMessages(chatID: chatID, author: author, upTo: upTo, to: state)
     }
+    func triggers(accountID: String) async throws -> [TriggerRecord] { try await base.triggers(accountID: accountID) }
+    func saveTrigger(accountID: String, _ trigger: Trigger) async throws { try await base.saveTrigger(accountID: accountID, trigger) }
+    func deleteTrigger(accountID: String, id: String) async throws -> Bool { try await base.deleteTrigger(accountID: accountID, id: id) }
+    func reorderTriggers(accountID: String, ids: [String]) async throws { try await base.reorderTriggers(accountID: accountID, ids: ids) }
+    func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
+        try await base.countTrigger(accountID: accountID, id: id, outcome)
+    }
+    func noticeSettings(userID: String) async throws -> NoticeSettings { try await base.noticeSettings(userID: userID) }
+    func setNoticeSettings(userID: String, _ settings: NoticeSettings) async throws { try await base.setNoticeSettings(userID: userID, settings) }
     func secret(named name: String, orCreate make: @Sendable () -> String) async throws -> String {
         try await base.secret(named: name, orCreate: make)
     }

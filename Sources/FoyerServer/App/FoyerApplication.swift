@@ -43,7 +43,7 @@ public enum FoyerApplication {
         let environment = LiveEnvironment(
             clock: clock, metrics: metrics, writer: store.liveLog == nil ? writer : nil, connections: ConnectionIDs(),
             hasher: IdentityHasher(salt: salt), configuration: rules,
-            idleAfterMillis: configuration.idleAfterSeconds * 1000)
+            idleAfterMillis: configuration.idleAfterSeconds * 1000, triggerCounter: TriggerCounter(store: store, logger: logger))
         let state = LiveState(environment: environment)
         let cluster = store.liveLog.map { ClusterBus(log: $0, state: state, store: store, configuration: configuration.cluster, logger: logger) }
         let sink: any LiveCommandSink = cluster ?? LocalCommandSink(state: state, store: store)
@@ -77,6 +77,8 @@ public enum FoyerApplication {
         AuthController(authenticator: authenticator, store: store, live: hub, secureCookies: configuration.secureCookies, addresses: addresses).add(to: router)
         SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
+        TriggersController(authenticator: authenticator, store: store, live: hub).add(to: router)
+        NoticesController(authenticator: authenticator, store: store).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
         InvitationController(authenticator: authenticator, live: hub, clock: clock).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)

@@ -14,6 +14,9 @@ extension ClusterBus: LiveCommandSink {
         let open = LiveCommand.open(trackingEnabled: account.trackingEnabled, configuration: state.environment.configuration)
         try await submitAndWait(LiveRecord(account: account.id, command: open))
         let opened = state.materialize(account.id)
+        // The stored triggers, unless the log's state has them already (another node opened it).
+        let triggers = try await store.triggers(accountID: account.id).map(\.trigger)
+        if opened.registry.accountTriggers != triggers { submit(LiveRecord(account: account.id, command: .setTriggers(triggers))) }
         if !opened.chatsLoaded { opened.loadChats(try await LegacyTabs.activeChats(accountID: account.id, store: store, hasher: state.environment.hasher)) }
         return opened
     }

@@ -212,14 +212,19 @@ final class AccountState: Sendable {
                         outgoing.append((tracker, InvitationFrames.invite(invitation)))
                     }
                 }
+                var touched: [String] = []
+                if case .shown(let entryID, true) = result.outcome { touched.append(entryID) }
+                events += state.registry.runTriggers(after: events, touched: touched, now: at)
             case .navigate(let tab, let url, let title, let at):
                 events = state.registry.navigate(tab: tab, url: url, title: title, now: at)
+                events += state.registry.runTriggers(after: events, now: at)
             case .retitle(let tab, let title):
                 events = state.registry.retitle(tab: tab, title: title)
             case .disconnect(let tab, let connection, let at):
                 events = state.registry.disconnect(tab: tab, connection: connection, now: at)
             case .startChat(let tab, let chat, let at):
                 events = state.registry.startChat(tab: tab, chatID: chat, now: at)
+                events += state.registry.runTriggers(after: events, now: at)
             case .archiveChat(let chat, let tab, let at):
                 state.chats[chat] = nil
                 if let entry = state.registry.entry(tab: tab), entry.chatID == chat {
@@ -263,8 +268,12 @@ final class AccountState: Sendable {
                 close = (code, reason)
                 return
             case .dashboards(let node, let open):
-                guard node != environment.connections.node else { return }
+                state.registry.dashboards(node: node, open: open)
+                guard node != environment.connections.node ?? 0 else { return }
                 if open { state.remoteDashboards.insert(node) } else { state.remoteDashboards.remove(node) }
+                return
+            case .setTriggers(let triggers):
+                state.registry.setTriggers(triggers)
                 return
             case .invite(let entryID, let invitation, let at):
                 events = (try? state.registry.invite(entryID: entryID, invitation: invitation, now: at).get()) ?? []
@@ -272,13 +281,20 @@ final class AccountState: Sendable {
                 events = state.registry.updateInvitation(tab: tab, id: invitationID, state: invitationState, now: at)
             case .tick(let at):
                 events = state.registry.tick(now: at)
+                events += state.registry.runTriggers(after: events, now: at)
             case .gone(let nodes, let at):
                 let gone = Set(nodes)
                 state.remoteDashboards.subtract(gone)
+                state.registry.forgetDashboards(of: gone)
                 events = state.registry.disconnectAll(where: { gone.contains(ConnectionIDs.node(of: $0)) }, now: at)
             }
             publish(events, state: &state, startedAtNanos: startedAtNanos)
             outgoing += Self.invitationFrames(events, state: state)
+            if let counter = environment.triggerCounter {
+                let alone = environment.writer != nil
+                let trackers = state.trackers
+                counter.count(events, accountID: id) { tab in alone || trackers.values.contains { $0.tab == tab } }
+            }
         }
         for (tracker, message) in outgoing { tracker.send(message) }
         for tracker in stopped { tracker.stop(code: close.code, reason: close.reason, message: nil) }

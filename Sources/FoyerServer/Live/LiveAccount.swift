@@ -52,13 +52,17 @@ final class LiveAccount: Sendable {
 
     /// Adds a dashboard and sends it the snapshot, atomically with respect to changes.
     func subscribe(_ subscriber: any FeedSubscriber) {
-        if state.addDashboard(subscriber), let node = connections.node { submit(.dashboards(node: node, open: true)) }
+        // Announced alone too (node 0): the registry's triggers stay quiet while no page is open.
+        if state.addDashboard(subscriber) { submit(.dashboards(node: connections.node ?? 0, open: true)) }
     }
 
     func unsubscribe(_ subscriber: any FeedSubscriber) {
         let (removed, last) = state.removeDashboard(subscriber)
-        if removed, last, let node = connections.node { submit(.dashboards(node: node, open: false)) }
+        if removed, last { submit(.dashboards(node: connections.node ?? 0, open: false)) }
     }
+
+    /// Replaces the account's triggers in the live state, on every node.
+    func setTriggers(_ triggers: [Trigger]) { submit(.setTriggers(triggers)) }
 
     /// Closes dashboard feeds, on every node: all of them, or one user's or one session's.
     func closeDashboards(code: UInt16, reason: String, _ selector: DashboardSelector) {

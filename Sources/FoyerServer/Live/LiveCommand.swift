@@ -25,8 +25,11 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case toTab(tab: String, message: String)
     case stopTrackers(code: UInt16, reason: String)
     case closeDashboards(code: UInt16, reason: String, DashboardSelector)
-    /// A node's first dashboard of the account opened, or its last closed.
+    /// A node's first dashboard of the account opened, or its last closed (node 0: a
+    /// server on its own). Triggers stay quiet while no node has one.
     case dashboards(node: Int64, open: Bool)
+    /// The account's triggers, in order: sent when the live state loads and after every change.
+    case setTriggers([Trigger])
     /// An agent (or a trigger) invites the visitor of an entry to chat.
     case invite(entry: String, Invitation, at: Int64)
     /// The visitor's page reported an invitation seen or dismissed.

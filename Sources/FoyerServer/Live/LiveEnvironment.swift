@@ -14,4 +14,6 @@ struct LiveEnvironment: Sendable {
     let configuration: RegistryConfiguration
     /// Told to trackers in `ok`/`wait`: input-less time after which a tab reports idle.
     let idleAfterMillis: Int64
+    /// Counts how automatic invitations went; nil in tests that build states by hand.
+    var triggerCounter: TriggerCounter? = nil
 }

@@ -23,6 +23,7 @@ final class LocalCommandSink: LiveCommandSink {
         var registry = AccountRegistry(configuration: environment.configuration, trackingEnabled: account.trackingEnabled)
         let entries = LegacyTabs.keyed(try await store.entries(accountID: account.id), accountID: account.id, hasher: environment.hasher)
         registry.restore(entries, now: environment.clock.nowMillis())
+        registry.setTriggers(try await store.triggers(accountID: account.id).map(\.trigger))
         let chats = try await LegacyTabs.activeChats(accountID: account.id, store: store, hasher: environment.hasher)
         return state.insert(AccountState(id: account.id, environment: environment, registry: registry, chats: chats))
     }

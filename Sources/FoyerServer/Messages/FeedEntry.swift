@@ -6,7 +6,7 @@ struct FeedEntry: Encodable {
 
     private enum Keys: String, CodingKey {
         case id, number, name, status, connectedAt, pageSince, leftAt, url, title, referrer
-        case language, timezone, returning, location, pages, chatId, invitation
+        case language, timezone, returning, location, pages, chatId, pageCount, invitation
     }
 
 
@@ -28,6 +28,7 @@ struct FeedEntry: Encodable {
         try container.encode(entry.location, forKey: .location)
         try container.encode(entry.pages, forKey: .pages)
         try container.encode(entry.chatID, forKey: .chatId)
+        try container.encode(entry.pageCount ?? entry.pages.count, forKey: .pageCount)
         try container.encode(entry.invitation.map(InvitationView.init), forKey: .invitation)
     }
 }

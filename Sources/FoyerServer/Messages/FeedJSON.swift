@@ -74,6 +74,8 @@ struct FeedJSON {
         pages(entry.pages)
         raw(#","chatId":"#)
         if let chatID = entry.chatID { string(chatID) } else { raw("null") }
+        raw(#","pageCount":"#)
+        integer(entry.pageCount ?? entry.pages.count)
         raw(#","invitation":"#)
         invitation(entry.invitation)
         raw("}")
@@ -124,6 +126,7 @@ struct FeedJSON {
             key(#""chatId":"#, &self)
             if let chatID = entry.chatID { string(chatID) } else { raw("null") }
         }
+        if entry.pageCount != old.pageCount { key(#""pageCount":"#, &self); integer(entry.pageCount ?? entry.pages.count) }
         if entry.invitation != old.invitation { key(#""invitation":"#, &self); invitation(entry.invitation) }
         raw("}")
         if let pages = update.pages {

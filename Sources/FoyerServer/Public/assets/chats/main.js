@@ -17,6 +17,7 @@ const TICK_MS = 1_000;
 
 const model = new ChatModel();
 const chrome = new PageChrome({
+  notices: true,
   onUnread: (count) => { document.title = count > 0 ? `(${count}) Chats · Foyer` : 'Chats · Foyer'; },
 });
 enableButton(/** @type {HTMLButtonElement} */ (byId('notify')), byId('notify-status'));

@@ -9,6 +9,7 @@ import { ChatAlerts } from './alerts.js';
 import { api, capitalise, request, signInURL } from './api.js';
 import { byId, setText } from './dom.js';
 import { FeedClient } from './feed.js';
+import { Notices } from './notices.js';
 
 /** The first connection says "Connecting…" only when it takes long enough to notice. */
 const CONNECTING_NOTICE_MS = 800;
@@ -25,9 +26,11 @@ export class PageChrome {
   /**
    * @param {object} [options]
    * @param {(count: number) => void} [options.onUnread] called when the unread count changes
+   * @param {boolean} [options.notices] sound and desktop notifications (Visitors and Chats pages)
    */
-  constructor({ onUnread } = {}) {
+  constructor({ onUnread, notices = false } = {}) {
     this.alerts = new ChatAlerts({ onCount: onUnread });
+    this.notices = notices ? new Notices() : null;
     this.banner = byId('connection');
     /** @type {FeedClient | null} */
     this.feed = null;
@@ -50,6 +53,7 @@ export class PageChrome {
     const feed = new FeedClient({
       onMessage: (message) => {
         this.alerts.apply(message);
+        this.notices?.apply(message);
         onMessage(message);
       },
       onState: (state, { retryInMs }) => this.showConnection(state, retryInMs),

@@ -7,6 +7,8 @@
 import { api, capitalise } from '../common/api.js';
 import { PageChrome } from '../common/chrome.js';
 import { byId, el } from '../common/dom.js';
+import { startNotices } from './notices.js';
+import { startTriggers } from './triggers.js';
 
 const chrome = new PageChrome();
 const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
@@ -152,6 +154,8 @@ async function start() {
     if (myRole !== 'owner') roleSelect.querySelector('option[value="owner"]')?.remove();
     showSettings(await api('GET', '/api/settings'));
     await loadTeam();
+    await startTriggers();
+    await startNotices();
     // A switch flipped elsewhere (another tab, a teammate) shows here too.
     chrome.follow((message) => {
       if (message.type === 'snapshot') showTracking(message.tracking);

@@ -17,7 +17,7 @@ const FLY_MIN_ZOOM = 4;
 
 function start() {
   const store = new VisitorStore();
-  const chrome = new PageChrome();
+  const chrome = new PageChrome({ notices: true });
   /** @type {import('../common/chrome.js').Me | null} */
   let me = null;
   /** @type {string | null} */
@@ -91,7 +91,7 @@ function start() {
 
   function renderCounters() {
     setText(liveCount, String(store.counters.live));
-    const title = `Visitors (${store.counters.live}) · Foyer`;
+    const title = `(${store.counters.live}) Visitors · Foyer`;
     // Every title change is a round trip to the browser process.
     if (document.title !== title) document.title = title;
     setText(chatCount, String(store.counters.chats));

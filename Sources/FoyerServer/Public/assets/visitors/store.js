@@ -37,6 +37,7 @@ import { fold, normaliseStatus } from './format.js';
  * @property {Location | null} location
  * @property {unknown[]} pages the history as sent (oldest first); read it through pageViews()
  * @property {string | null} chatId
+ * @property {number} pageCount pages viewed in this visit (the history keeps only the last ones)
  * @property {Invitation | null} invitation
  */
 
@@ -457,6 +458,7 @@ export function sanitiseEntry(raw) {
     // Only the drawer reads the history (up to 50 pages): it is checked there, not for every message.
     pages: Array.isArray(raw.pages) ? raw.pages : [],
     chatId: raw.chatId == null || raw.chatId === '' ? null : str(raw.chatId),
+    pageCount: Number.isInteger(raw.pageCount) && raw.pageCount > 0 ? raw.pageCount : 1,
     invitation: sanitiseInvitation(raw.invitation),
   };
 }
@@ -485,7 +487,7 @@ function sanitiseInvitation(raw) {
 
 /** Entry fields a `changed` message may set (docs/PROTOCOL.md section 2). */
 const CHANGEABLE = ['number', 'name', 'status', 'connectedAt', 'pageSince', 'leftAt', 'url', 'title', 'referrer',
-  'language', 'timezone', 'returning', 'location', 'chatId', 'invitation'];
+  'language', 'timezone', 'returning', 'location', 'chatId', 'pageCount', 'invitation'];
 
 /**
  * The entry after a `changed` message: `set` holds the fields that changed, `pages`

@@ -1,0 +1,72 @@
+/// Decides which trigger invites a tab, from the entry alone: pure, so every node of a
+/// cluster given the same state and command time decides the same.
+///
+/// The registry asks again only when the entry changes or the time ``TriggerVerdict/wait(until:)``
+/// gave passes, never every entry every second.
+public enum TriggerEvaluator {
+    /// The first enabled trigger (in the order given) whose conditions all hold at `now`,
+    /// or the earliest time one could fire while the page stays the same.
+    /// `patterns` (``TriggerPattern``s of each trigger's **Page URL contains**, in the same
+    /// order) saves preparing them on every call; without them they are made here.
+    public static func evaluate(_ entry: Entry, triggers: [Trigger], patterns: [TriggerPattern?]? = nil, now: Int64) -> TriggerVerdict {
+        var earliest: Int64?
+        var url: [UInt8]?
+        for (index, trigger) in triggers.enumerated() where trigger.enabled {
+            let conditions = trigger.conditions
+            let pattern = patterns.flatMap { index < $0.count ? $0[index] : nil }
+            guard holdsAtOnce(conditions, entry: entry, pattern: pattern, url: &url) else { continue }
+            let due = conditions.secondsOnPage.map { entry.pageSince + Int64(max(0, $0)) * 1000 } ?? now
+            if due <= now { return .fire(trigger) }
+            earliest = min(earliest ?? due, due)
+        }
+        return earliest.map { .wait(until: $0) } ?? .never
+    }
+
+    /// Whether the tab's invitations allow an automatic one: none yet this visit, none
+    /// pending, none dismissed.
+    public static func mayInvite(_ entry: Entry) -> Bool {
+        guard entry.autoInvited != true else { return false }
+        guard let invitation = entry.invitation else { return true }
+        return !invitation.isPending && invitation.state != .dismissed
+    }
+
+    /// The conditions that do not depend on time. `url` is the entry's URL in lower case,
+    /// made on first need and kept for the next trigger.
+    static func holdsAtOnce(_ conditions: TriggerConditions, entry: Entry, pattern: TriggerPattern?, url: inout [UInt8]?) -> Bool {
+        if let pages = conditions.pagesViewed, (entry.pageCount ?? entry.pages.count) < pages { return false }
+        if let returning = conditions.returning, entry.returning != returning { return false }
+        if let countries = conditions.countries, !countries.isEmpty {
+            guard let code = entry.location?.countryCode, countries.contains(code) else { return false }
+        }
+        if let wanted = conditions.referrerHost, !wanted.isEmpty {
+            guard isHost(host(of: entry.referrer), within: wanted) else { return false }
+        }
+        if let needle = conditions.urlContains, !needle.isEmpty {
+            if url == nil { url = lowered(entry.url) }
+            guard (pattern ?? TriggerPattern(needle)).occurs(in: url!) else { return false }
+        }
+        return true
+    }
+
+    /// The host of a sanitised URL (`https://www.example.com/x` → `www.example.com`), lower case.
+    static func host(of url: String) -> Substring {
+        guard let scheme = url.firstRange(of: "://") else { return "" }
+        let rest = url[scheme.upperBound...]
+        let end = rest.firstIndex(where: { $0 == "/" || $0 == ":" }) ?? rest.endIndex
+        return rest[..<end]
+    }
+
+    /// Whether `host` is `wanted` or a subdomain of it, ignoring case and a leading dot.
+    static func isHost(_ host: Substring, within wanted: String) -> Bool {
+        let host = lowered(String(host))
+        var domain = lowered(wanted)
+        if domain.first == UInt8(ascii: ".") { domain.removeFirst() }
+        guard !domain.isEmpty, host.count >= domain.count, host.suffix(domain.count).elementsEqual(domain) else { return false }
+        return host.count == domain.count || host[host.count - domain.count - 1] == UInt8(ascii: ".")
+    }
+
+    /// ASCII lower case; other bytes as they are (sanitised URLs are ASCII).
+    static func lowered(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+    }
+}

@@ -1,0 +1,77 @@
+public import FoyerCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func triggers(accountID: String) async throws -> [TriggerRecord] {
+        try await run(
+            """
+            SELECT id, position, name, message, enabled, conditions, shown, accepted, dismissed
+            FROM triggers WHERE account_id = \(accountID) ORDER BY position, id
+            """
+        ).map { row in
+            let (id, position, name, message, enabled, conditions, shown, accepted, dismissed) =
+                try row.decode((String, Int, String, String, Bool, String, Int, Int, Int).self)
+            return TriggerRecord(
+                trigger: Trigger(
+                    id: id, name: name, message: message, enabled: enabled, position: position,
+                    conditions: TriggerConditionsJSON.decode(conditions)),
+                shown: shown, accepted: accepted, dismissed: dismissed)
+        }
+    }
+
+    public func saveTrigger(accountID: String, _ trigger: Trigger) async throws {
+        try await run(
+            """
+            INSERT INTO triggers (account_id, id, position, name, message, enabled, conditions)
+            VALUES (\(accountID), \(trigger.id), \(trigger.position), \(trigger.name), \(trigger.message), \(trigger.enabled),
+                \(TriggerConditionsJSON.encode(trigger.conditions)))
+            ON CONFLICT (account_id, id) DO UPDATE SET position = excluded.position, name = excluded.name,
+                message = excluded.message, enabled = excluded.enabled, conditions = excluded.conditions
+            """)
+    }
+
+    public func deleteTrigger(accountID: String, id: String) async throws -> Bool {
+        var found = false
+        try await transaction { connection in
+            let rows = try await connection.query(
+                "DELETE FROM triggers WHERE account_id = \(accountID) AND id = \(id) RETURNING position", logger: logger
+            ).collect()
+            guard let position = try rows.first?.decode(Int.self) else { return }
+            found = true
+            try await connection.query(
+                "UPDATE triggers SET position = position - 1 WHERE account_id = \(accountID) AND position > \(position)", logger: logger)
+        }
+        return found
+    }
+
+    public func reorderTriggers(accountID: String, ids: [String]) async throws {
+        try await transaction { connection in
+            for (position, id) in ids.enumerated() {
+                try await connection.query(
+                    "UPDATE triggers SET position = \(position) WHERE account_id = \(accountID) AND id = \(id)", logger: logger)
+            }
+        }
+    }
+
+    public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
+        // The column name comes from the enum, never from input.
+        try await run(
+            "UPDATE triggers SET \(unescaped: outcome.rawValue) = \(unescaped: outcome.rawValue) + 1 WHERE account_id = \(accountID) AND id = \(id)")
+    }
+
+    public func noticeSettings(userID: String) async throws -> NoticeSettings {
+        guard let row = try await run("SELECT sound, desktop FROM user_notices WHERE user_id = \(userID)").first else {
+            return NoticeSettings()
+        }
+        let (sound, desktop) = try row.decode((Bool, Bool).self)
+        return NoticeSettings(sound: sound, desktop: desktop)
+    }
+
+    public func setNoticeSettings(userID: String, _ settings: NoticeSettings) async throws {
+        try await run(
+            """
+            INSERT INTO user_notices (user_id, sound, desktop) VALUES (\(userID), \(settings.sound), \(settings.desktop))
+            ON CONFLICT (user_id) DO UPDATE SET sound = excluded.sound, desktop = excluded.desktop
+            """)
+    }
+}

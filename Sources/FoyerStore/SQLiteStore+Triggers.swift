@@ -1,0 +1,75 @@
+public import FoyerCore
+import SQLiteNIO
+
+extension SQLiteStore {
+    public func triggers(accountID: String) async throws -> [TriggerRecord] {
+        try await reader.query("SELECT * FROM triggers WHERE account_id = ? ORDER BY position, id", [.text(accountID)]).map { row in
+            TriggerRecord(
+                trigger: Trigger(
+                    id: row.column("id")?.string ?? "", name: row.column("name")?.string ?? "",
+                    message: row.column("message")?.string ?? "", enabled: (row.column("enabled")?.integer ?? 0) != 0,
+                    position: row.column("position")?.integer ?? 0,
+                    conditions: TriggerConditionsJSON.decode(row.column("conditions")?.string ?? "")),
+                shown: row.column("shown")?.integer ?? 0, accepted: row.column("accepted")?.integer ?? 0,
+                dismissed: row.column("dismissed")?.integer ?? 0)
+        }
+    }
+
+    public func saveTrigger(accountID: String, _ trigger: Trigger) async throws {
+        _ = try await reader.query(
+            """
+            INSERT INTO triggers (account_id, id, position, name, message, enabled, conditions) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, id) DO UPDATE SET position = excluded.position, name = excluded.name,
+                message = excluded.message, enabled = excluded.enabled, conditions = excluded.conditions
+            """,
+            [
+                .text(accountID), .text(trigger.id), .integer(trigger.position), .text(trigger.name), .text(trigger.message),
+                .integer(trigger.enabled ? 1 : 0), .text(TriggerConditionsJSON.encode(trigger.conditions)),
+            ])
+    }
+
+    public func deleteTrigger(accountID: String, id: String) async throws -> Bool {
+        var found = false
+        try await transaction {
+            guard let position = try await writer.query(
+                "SELECT position FROM triggers WHERE account_id = ? AND id = ?", [.text(accountID), .text(id)]
+            ).first?.column("position")?.integer else { return }
+            found = true
+            _ = try await writer.query("DELETE FROM triggers WHERE account_id = ? AND id = ?", [.text(accountID), .text(id)])
+            _ = try await writer.query(
+                "UPDATE triggers SET position = position - 1 WHERE account_id = ? AND position > ?", [.text(accountID), .integer(position)])
+        }
+        return found
+    }
+
+    public func reorderTriggers(accountID: String, ids: [String]) async throws {
+        try await transaction {
+            for (position, id) in ids.enumerated() {
+                _ = try await writer.query(
+                    "UPDATE triggers SET position = ? WHERE account_id = ? AND id = ?", [.integer(position), .text(accountID), .text(id)])
+            }
+        }
+    }
+
+    public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
+        // The column name comes from the enum, never from input.
+        _ = try await reader.query(
+            "UPDATE triggers SET \(outcome.rawValue) = \(outcome.rawValue) + 1 WHERE account_id = ? AND id = ?", [.text(accountID), .text(id)])
+    }
+
+    public func noticeSettings(userID: String) async throws -> NoticeSettings {
+        guard let row = try await reader.query("SELECT sound, desktop FROM user_notices WHERE user_id = ?", [.text(userID)]).first else {
+            return NoticeSettings()
+        }
+        return NoticeSettings(sound: (row.column("sound")?.integer ?? 0) != 0, desktop: (row.column("desktop")?.integer ?? 0) != 0)
+    }
+
+    public func setNoticeSettings(userID: String, _ settings: NoticeSettings) async throws {
+        _ = try await reader.query(
+            """
+            INSERT INTO user_notices (user_id, sound, desktop) VALUES (?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET sound = excluded.sound, desktop = excluded.desktop
+            """,
+            [.text(userID), .integer(settings.sound ? 1 : 0), .integer(settings.desktop ? 1 : 0)])
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import FoyerCore
+import FoyerServer
+import FoyerStore
+import Testing
+
+/// A trigger over real sockets: the server invites the tab on /pricing after 5 s on the
+/// page (the tab's socket hears `invite`, dashboards see the invitation), never the tab on /.
+@Suite("Trigger firing", .serialized)
+struct TriggerFiringTests {
+    @Test func pricingTabIsInvitedAfterFiveSecondsAndHomeTabIsNot() async throws {
+        let clock = ManualClock()
+        let server = try await TestServer.start(clock: clock)
+        let (account, owner) = try await server.makeAccount("shop")
+        let created = try await server.api(
+            "POST", "/api/triggers", cookie: owner,
+            body: #"{"name":"Pricing","message":"Questions about plans?","conditions":{"urlContains":"/pricing","secondsOnPage":5}}"#)
+        #expect(created.status == 201)
+        let feed = server.feed(cookie: owner)
+        _ = try await feed.nextJSON()
+        let pricing = server.tracker(siteKey: account.siteKey)
+        pricing.send(json: hello(tab: "tab-pricing-01", url: "https://shop.example/pricing", title: "Pricing"))
+        #expect(try await pricing.next() == #"{"t":"ok"}"#)
+        let home = server.tracker(siteKey: account.siteKey)
+        home.send(json: hello(tab: "tab-home-0001", url: "https://shop.example/", title: "Home", vid: "browser-0002"))
+        #expect(try await home.next() == #"{"t":"ok"}"#)
+
+        // The pricing tab waits for its 5 s (evaluated again only then); the home tab waits for nothing.
+        let pricingEntry = try #require(server.inspector.entry(of: account.id, tabID: "tab-pricing-01"))
+        let homeEntry = try #require(server.inspector.entry(of: account.id, tabID: "tab-home-0001"))
+        #expect(server.inspector.registry(of: account.id)?.triggerCheck(entryID: pricingEntry.id) == pricingEntry.pageSince + 5_000)
+        #expect(server.inspector.registry(of: account.id)?.triggerCheck(entryID: homeEntry.id) == nil)
+        #expect(pricingEntry.invitation == nil)
+        clock.advance(millis: 5_500)
+        let frame = try #require(try await pricing.next(timeout: .seconds(3)))
+        let invite = try #require(try JSONSerialization.jsonObject(with: Data(frame.utf8)) as? [String: Any])
+        #expect(invite["t"] as? String == "invite")
+        let inv = try #require(invite["inv"] as? [String: Any])
+        #expect(inv["message"] as? String == "Questions about plans?" && inv["agent"] as? String == "Team")
+
+        // Dashboards see it as the entry's invitation with its trigger.
+        var seen: [String: Any]?
+        for _ in 0..<10 {
+            guard let message = try await feed.nextJSON(timeout: .seconds(3)) else { break }
+            if let invitation = (message["set"] as? [String: Any])?["invitation"] as? [String: Any] { seen = invitation; break }
+        }
+        let trigger = try await server.store.triggers(accountID: account.id).first?.trigger.id
+        #expect(seen?["trigger"] as? String == trigger && seen?["state"] as? String == "sent")
+        #expect(server.inspector.entry(of: account.id, tabID: "tab-home-0001")?.invitation == nil, "the tab on / is never invited")
+        await server.stop()
+    }
+}

@@ -1,0 +1,48 @@
+import FoyerCore
+import FoyerStore
+import Testing
+
+extension StoreContract {
+    /// Triggers keep their order, settings and counts; deleting closes the gap; notice
+    /// switches are per user and go with the user.
+    static func triggersAndNotices(_ fixture: some StoreFixture) async throws {
+        let store = try await fixture.open()
+        let shop = try await store.createAccount(name: "shop", siteKey: "fk_1", now: 1)
+        let blog = try await store.createAccount(name: "blog", siteKey: "fk_2", now: 1)
+        let conditions = TriggerConditions(urlContains: "/pricing", secondsOnPage: 5, pagesViewed: 2, returning: false, referrerHost: "example.com", countries: ["DE"])
+        for (n, name) in ["One", "Two", "Three"].enumerated() {
+            try await store.saveTrigger(accountID: shop.id, Trigger(id: "tr_\(n)", name: name, message: "Hi \(name)", position: n, conditions: conditions))
+        }
+        try await store.saveTrigger(accountID: blog.id, Trigger(id: "tr_0", name: "Blog", message: "Hi", position: 0))
+        #expect(try await store.triggers(accountID: shop.id).map(\.trigger.name) == ["One", "Two", "Three"])
+        #expect(try await store.triggers(accountID: shop.id).first?.trigger.conditions == conditions)
+
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown)
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown)
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .dismissed)
+        try await store.countTrigger(accountID: shop.id, id: "tr_missing", .accepted)
+        var edited = Trigger(id: "tr_1", name: "Deux", message: "Salut", enabled: false, position: 1)
+        try await store.saveTrigger(accountID: shop.id, edited)
+        let two = try #require(try await store.triggers(accountID: shop.id).first { $0.trigger.id == "tr_1" })
+        #expect(two == TriggerRecord(trigger: edited, shown: 2, accepted: 0, dismissed: 1), "an edit keeps the counts")
+
+        try await store.reorderTriggers(accountID: shop.id, ids: ["tr_2", "tr_1", "tr_0"])
+        #expect(try await store.triggers(accountID: shop.id).map(\.trigger.id) == ["tr_2", "tr_1", "tr_0"])
+        #expect(try await store.deleteTrigger(accountID: shop.id, id: "tr_2"))
+        #expect(try await store.deleteTrigger(accountID: shop.id, id: "tr_2") == false)
+        #expect(try await store.triggers(accountID: shop.id).map(\.trigger.position) == [0, 1])
+        #expect(try await store.triggers(accountID: blog.id).map(\.trigger.name) == ["Blog"], "another account's triggers are apart")
+        edited.position = 0
+
+        let owner = try await store.createUser(accountID: shop.id, email: "o@shop.example", passwordHash: "$2b$", role: .owner, now: 1)
+        let agent = try await store.createUser(accountID: shop.id, email: "a@shop.example", passwordHash: "$2b$", role: .agent, now: 1)
+        #expect(try await store.noticeSettings(userID: agent.id) == NoticeSettings())
+        try await store.setNoticeSettings(userID: agent.id, NoticeSettings(sound: true, desktop: false))
+        try await store.setNoticeSettings(userID: agent.id, NoticeSettings(sound: true, desktop: true))
+        #expect(try await store.noticeSettings(userID: agent.id) == NoticeSettings(sound: true, desktop: true))
+        #expect(try await store.noticeSettings(userID: owner.id) == NoticeSettings())
+        try await store.deleteUser(id: agent.id)
+        #expect(try await store.noticeSettings(userID: agent.id) == NoticeSettings())
+        try await store.close()
+    }
+}
