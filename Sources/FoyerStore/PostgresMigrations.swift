@@ -185,5 +185,17 @@ enum PostgresMigrations {
                 "INSERT INTO message_numbers (account_id, last_id) SELECT account_id, max(id) FROM messages GROUP BY account_id",
             ]
         ),
+        // Issue 18 (who is there): each account's identity secret for `identify`'s
+        // hash (created when first shown) and its Remember returning visitors switch;
+        // each browser's visit count and last sighting.
+        (
+            7,
+            [
+                "ALTER TABLE accounts ADD COLUMN identity_secret TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE accounts ADD COLUMN remember_visitors BOOLEAN NOT NULL DEFAULT TRUE",
+                "ALTER TABLE browsers ADD COLUMN last_seen BIGINT",
+                "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
+            ]
+        ),
     ]
 }

@@ -133,5 +133,17 @@ enum SQLiteMigrations {
                 "CREATE INDEX messages_chat ON messages(chat_id, id)",
             ]
         ),
+        // Issue 18 (who is there): each account's identity secret for `identify`'s
+        // hash (created when first shown) and its Remember returning visitors switch;
+        // each browser's visit count and last sighting.
+        (
+            7,
+            [
+                "ALTER TABLE accounts ADD COLUMN identity_secret TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE accounts ADD COLUMN remember_visitors INTEGER NOT NULL DEFAULT 1",
+                "ALTER TABLE browsers ADD COLUMN last_seen INTEGER",
+                "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
+            ]
+        ),
     ]
 }

@@ -194,7 +194,7 @@ final class AccountState: Sendable {
                         state.dormant[connection] = nil
                         state.trackers[connection] = tracker
                     }
-                    outgoing.append((tracker, Self.reply(result.outcome)))
+                    outgoing.append((tracker, Self.reply(result.outcome, remember: tracker.remembers)))
                 }
             case .navigate(let tab, let url, let title, let at):
                 events = state.registry.navigate(tab: tab, url: url, title: title, now: at)
@@ -250,6 +250,14 @@ final class AccountState: Sendable {
                 guard node != environment.connections.node else { return }
                 if open { state.remoteDashboards.insert(node) } else { state.remoteDashboards.remove(node) }
                 return
+            case .identify(let tab, let identity, let at):
+                events = state.registry.identify(tab: tab, identity: identity, now: at)
+            case .setAttributes(let tab, let attributes, let at):
+                events = state.registry.setAttributes(tab: tab, attributes, now: at)
+            case .track(let tab, let event, let at):
+                events = state.registry.track(tab: tab, event: event, now: at)
+            case .browser(let tab, _, let visits, let at):
+                events = state.registry.recordVisits(tab: tab, visits: visits, now: at)
             case .tick(let at):
                 events = state.registry.tick(now: at)
             case .gone(let nodes, let at):
@@ -264,10 +272,10 @@ final class AccountState: Sendable {
         for dashboard in closed { dashboard.close(code: close.code, reason: close.reason) }
     }
 
-    private static func reply(_ outcome: ConnectOutcome) -> String {
+    private static func reply(_ outcome: ConnectOutcome, remember: Bool) -> String {
         switch outcome {
-        case .shown, .hidden: #"{"t":"ok"}"#
-        case .waiting: #"{"t":"wait"}"#
+        case .shown, .hidden: remember ? #"{"t":"ok","r":1}"# : #"{"t":"ok","r":0}"#
+        case .waiting: remember ? #"{"t":"wait","r":1}"# : #"{"t":"wait","r":0}"#
         // Nothing is recorded; the socket stays open and silent so the tab resumes at
         // once if tracking is switched back on.
         case .trackingOff: #"{"t":"off"}"#

@@ -27,6 +27,14 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case closeDashboards(code: UInt16, reason: String, DashboardSelector)
     /// A node's first dashboard of the account opened, or its last closed.
     case dashboards(node: Int64, open: Bool)
+    /// `foyer('identify', …)`: id, name, email, verified (attributes untouched).
+    case identify(tab: String, VisitorProfile, at: Int64)
+    /// `foyer('set', …)`, checked already.
+    case setAttributes(tab: String, [VisitorAttribute], at: Int64)
+    /// `foyer('track', name)`.
+    case track(tab: String, event: String, at: Int64)
+    /// A tab's browser became known after its hello (the late `vid`): its visits.
+    case browser(tab: String, browser: String?, visits: Int?, at: Int64)
 
     // For every account (``LiveRecord/account`` is nil).
     /// Time passed (grace periods, retention, waiting line); the leader sends it.

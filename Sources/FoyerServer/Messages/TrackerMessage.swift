@@ -13,6 +13,9 @@ struct TrackerMessage: Decodable, Sendable, Equatable {
     let cid: String?
     let text: String?
     let id: Int64?
+    /// Script API (`t` = `api`): the command (`identify`, `set`, `track`) and its argument.
+    let c: String?
+    let a: JSONValue?
 
     /// Whether an identity sent by the tracker is well formed: 8–64 of `[A-Za-z0-9_-]`.
     static func isIdentity(_ text: String?) -> Bool {

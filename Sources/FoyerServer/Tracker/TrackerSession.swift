@@ -28,6 +28,10 @@ struct TrackerSession {
         case retitle(String)
         /// A chat message for the chat relay (`say`, `history`, `seen`, `got`).
         case chat(TrackerMessage)
+        /// A script API command (`identify`, `set`, `track`), to check and apply.
+        case api(command: String, argument: JSONValue?)
+        /// The browser id the tracker created after `ok` said `r:1` (the late `vid`).
+        case browser(String)
         case close(Refusal)
     }
 
@@ -133,7 +137,8 @@ struct TrackerSession {
             title: Self.title(message),
             referrer: URLSanitizer.referrer(message.ref ?? ""),
             language: TextLimits.language(message.lang ?? ""),
-            timezone: TextLimits.timezone(message.tz ?? ""))
+            timezone: TextLimits.timezone(message.tz ?? ""),
+            campaign: message.url.flatMap(Campaign.init(landingURL:)))
         phase = .greeting(tab: tab, queued: [])
         return .greet(Greeting(hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil))
     }
@@ -151,6 +156,12 @@ struct TrackerSession {
             return .retitle(Self.title(message))
         case "say", "history", "seen", "got":
             return .chat(message)
+        case "api":
+            guard let command = message.c else { return close(1007, "missing field c") }
+            return .api(command: command, argument: message.a)
+        case "vid":
+            guard TrackerMessage.isIdentity(message.vid), let vid = message.vid else { return close(1008, "invalid vid") }
+            return .browser(vid)
         case "hello":
             // Sent again after tracking was switched back on.
             guard let id = message.tab, tabKey(id) == tab else { return close(1008, "invalid tab id") }
