@@ -139,10 +139,10 @@ final class TrackerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The answer to `hello` in a text message (`{"t":"ok"}`), if it is one.
     private static func greeting(_ payload: ByteBuffer) -> Greeting? {
-        guard payload.readableBytes <= 12 else { return nil }
+        guard payload.readableBytes <= 20 else { return nil }
         switch String(buffer: payload) {
-        case #"{"t":"ok"}"#: return .ok
-        case #"{"t":"wait"}"#: return .wait
+        case #"{"t":"ok","r":1}"#, #"{"t":"ok","r":0}"#, #"{"t":"ok"}"#: return .ok
+        case #"{"t":"wait","r":1}"#, #"{"t":"wait","r":0}"#, #"{"t":"wait"}"#: return .wait
         case #"{"t":"off"}"#: return .off
         default: return nil
         }

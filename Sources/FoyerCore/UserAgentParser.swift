@@ -69,6 +69,8 @@ public enum UserAgentParser {
         for row in browserRows {
             guard let end = find(row.token, in: text) else { continue }
             browserFamily = row.family
+            // "Other 24" would name no browser: others go without a version.
+            if row.family == 0 { break }
             if let versionToken = row.versionToken {
                 browserMajor = find(versionToken, in: text).map { major(in: text, from: $0) } ?? 0
             } else {

@@ -32,7 +32,7 @@ struct AccountsTests {
         _ = try await feed.nextJSON()
         let tab = server.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-switch-001"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         #expect(try await feed.nextJSON()?["type"] as? String == "added")
         _ = try await feed.nextJSON()
 
@@ -50,7 +50,7 @@ struct AccountsTests {
         #expect(on.status == 200)
         #expect(try await tab.next() == #"{"t":"on"}"#)
         tab.send(json: hello(tab: "tab-switch-001"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         var types: [String] = []
         for _ in 0..<3 { types.append(try await feed.nextJSON()?["type"] as? String ?? "") }
         #expect(types.contains("tracking") && types.contains("added"))

@@ -6,8 +6,8 @@ import Testing
 /// One client address cannot hold every place of an account (issue 19, item 2).
 @Suite("Per-address share of places, over real sockets")
 struct AddressShareTests {
-    private static let ok = #"{"t":"ok"}"#
-    private static let wait = #"{"t":"wait"}"#
+    private static let ok = #"{"t":"ok","r":1}"#
+    private static let wait = #"{"t":"wait","r":1}"#
 
     /// A tab from `source` that says hello; returns its socket and the server's reply.
     private func tab(_ number: Int, server: TestServer, siteKey: String, from source: String) async throws -> (RawSocket, String?) {

@@ -44,7 +44,7 @@ struct BadInputTests {
         let before = (snapshot["counters"] as? [String: Int])?["live"] ?? -1
         let good = server.tracker(siteKey: key)
         good.send(json: hello(tab: "tab-good-00001", title: "<img src=x onerror=alert(1)>"))
-        #expect(try await good.next() == #"{"t":"ok"}"#)
+        #expect(try await good.next() == #"{"t":"ok","r":1}"#)
         let added = try #require(try await feed.nextJSON())
         #expect((added["entry"] as? [String: Any])?["title"] as? String == "<img src=x onerror=alert(1)>", "titles travel as data")
         let counters = try #require(try await feed.nextJSON())
@@ -73,7 +73,7 @@ struct BadInputTests {
         for index in 1...3 {
             let tab = server.tracker(siteKey: open.siteKey)
             tab.send(json: hello(tab: "tab-flood-\(index)xxxx"))
-            #expect(try await tab.next() == #"{"t":"ok"}"#)
+            #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
             tabs.append(tab)
         }
         let refused = try await RawHTTP.upgrade(port: server.port, path: "/track?site=\(open.siteKey)")
@@ -112,8 +112,8 @@ struct BadInputTests {
         let beating = server.tracker(siteKey: account.siteKey)
         silent.send(json: hello(tab: "tab-silent-01"))
         beating.send(json: hello(tab: "tab-beating-1"))
-        #expect(try await silent.next() == #"{"t":"ok"}"#)
-        #expect(try await beating.next() == #"{"t":"ok"}"#)
+        #expect(try await silent.next() == #"{"t":"ok","r":1}"#)
+        #expect(try await beating.next() == #"{"t":"ok","r":1}"#)
         // Heartbeats every 300 ms: the beating tab outlives the silent one.
         let heartbeats = Task {
             while !Task.isCancelled {
@@ -145,7 +145,7 @@ struct BadInputTests {
         tab.sendFrame(fragment(String(text.prefix(third)), first: true, last: false))
         tab.sendFrame(fragment(String(text.dropFirst(third).prefix(third)), first: false, last: false))
         tab.sendFrame(fragment(String(text.dropFirst(2 * third)), first: false, last: true))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
 
         #expect(try await closeCode(server, siteKey: key) { $0.sendFrame(fragment("{}", first: false, last: true)) }
             == (1002, "fragments out of sequence"))

@@ -47,7 +47,7 @@ struct ClusterTests {
 
         let tab = nodes[2].tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-cluster-0001", url: "https://shop.example/", title: "Home"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         let added = try #require(try await feed.nextJSON())
         #expect(added["type"] as? String == "added")
         #expect((added["entry"] as? [String: Any])?["name"] as? String == "Visitor 1")
@@ -62,7 +62,7 @@ struct ClusterTests {
         _ = try await tab.closed()
         let again = nodes[0].tracker(siteKey: account.siteKey)
         again.send(json: hello(tab: "tab-cluster-0001", url: "https://shop.example/cart", title: "Cart"))
-        #expect(try await again.next() == #"{"t":"ok"}"#)
+        #expect(try await again.next() == #"{"t":"ok","r":1}"#)
         let entries = nodes.map { $0.registry(of: account.id)?.shownEntries.map(\.number) }
         #expect(entries == [[1], [1], [1]], "every node holds the same single entry")
 
@@ -173,7 +173,7 @@ struct ClusterTests {
             replies.append(try await socket.next())
             tabs.append(socket)
         }
-        #expect(replies == Array(repeating: #"{"t":"ok"}"#, count: 3) + Array(repeating: #"{"t":"wait"}"#, count: 2))
+        #expect(replies == Array(repeating: #"{"t":"ok","r":1}"#, count: 3) + Array(repeating: #"{"t":"wait","r":1}"#, count: 2))
         for node in nodes {
             let expected = Counters(live: 3, chats: 0, waiting: 2)
             #expect(try await Self.settled(expected) { node.registry(of: account.id)?.counters } == expected)
@@ -200,7 +200,7 @@ struct ClusterTests {
         for index in 0..<5 {
             let socket = nodes[0].tracker(siteKey: account.siteKey)
             socket.send(json: hello(tab: "tab-snap-\(index)000000"))
-            #expect(try await socket.next() == #"{"t":"ok"}"#)
+            #expect(try await socket.next() == #"{"t":"ok","r":1}"#)
             tabs.append(socket)
         }
         // Two snapshots later the log before the first is pruned: a new node must use one.
@@ -213,7 +213,7 @@ struct ClusterTests {
         // And it follows the log from there.
         let sixth = late.tracker(siteKey: account.siteKey)
         sixth.send(json: hello(tab: "tab-snap-6000000"))
-        #expect(try await sixth.next() == #"{"t":"ok"}"#)
+        #expect(try await sixth.next() == #"{"t":"ok","r":1}"#)
         let added = try #require(try await feed.nextJSON())
         #expect((added["entry"] as? [String: Any])?["number"] as? Int == 6)
         #expect(try await Self.settled(6) { nodes[0].registry(of: account.id)?.shownEntries.count } == 6)
@@ -230,7 +230,7 @@ struct ClusterTests {
         _ = try await feed.nextJSON()
         let tab = nodes[1].tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-crash-000001"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         #expect(try await feed.nextJSON()?["type"] as? String == "added")
         _ = try await feed.nextJSON()  // counters
 

@@ -16,7 +16,7 @@ struct FeedBackpressureTests {
         let tabs = (0..<32).map { _ in server.tracker(siteKey: account.siteKey) }
         for (index, tab) in tabs.enumerated() {
             tab.send(json: hello(tab: "tab-stalled-\(1000 + index)"))
-            #expect(try await tab.next() == #"{"t":"ok"}"#)
+            #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         }
         // Long URLs and titles of 4-byte characters: each change carries the new page
         // (~6 KB here, the URL and title twice), so the 800 changes are ~5 MB, far more

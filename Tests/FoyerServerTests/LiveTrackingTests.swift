@@ -19,7 +19,7 @@ struct LiveTrackingTests {
         var greeting = hello(tab: "tab-0000000001", url: "https://shop.example/cart?token=secret#pay", title: "Cart")
         greeting["ref"] = "https://search.example/?q=shoes"
         tab.send(json: greeting)
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
 
         let added = try #require(try await feed.nextJSON())
         #expect(added["type"] as? String == "added")
@@ -72,7 +72,7 @@ struct LiveTrackingTests {
         _ = try await first.closed()
         let second = server.tracker(siteKey: account.siteKey)
         second.send(json: hello(tab: "tab-resume-01", url: "https://shop.example/next", title: "Next"))
-        #expect(try await second.next() == #"{"t":"ok"}"#)
+        #expect(try await second.next() == #"{"t":"ok","r":1}"#)
         let resumed = try #require(try await feed.nextJSON())
         #expect(resumed["type"] as? String == "changed")
         #expect(resumed["id"] as? String == id)
@@ -100,12 +100,12 @@ struct LiveTrackingTests {
         _ = try await feed.nextJSON()
         let one = server.tracker(siteKey: account.siteKey)
         one.send(json: hello(tab: "tab-limit-0001"))
-        #expect(try await one.next() == #"{"t":"ok"}"#)
+        #expect(try await one.next() == #"{"t":"ok","r":1}"#)
         #expect(try await feed.nextJSON()?["type"] as? String == "added")
         _ = try await feed.nextJSON()  // counters
         let two = server.tracker(siteKey: account.siteKey)
         two.send(json: hello(tab: "tab-limit-0002", url: "https://shop.example/two"))
-        #expect(try await two.next() == #"{"t":"wait"}"#)
+        #expect(try await two.next() == #"{"t":"wait","r":1}"#)
         #expect((try await feed.nextJSON()?["counters"] as? [String: Int])?["waiting"] == 1)
 
         // The first tab leaves; once Offline it gives its place to the waiting tab at
@@ -130,7 +130,7 @@ struct LiveTrackingTests {
         let (account, cookie) = try await server.makeAccount("shop")
         let tab = server.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-rotate-0001"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
 
         let rotated = try await server.api("POST", "/api/settings/site-key", cookie: cookie)
         #expect(rotated.status == 200)
@@ -143,7 +143,7 @@ struct LiveTrackingTests {
         #expect(newKey != account.siteKey)
         let again = server.tracker(siteKey: newKey)
         again.send(json: hello(tab: "tab-rotate-0001"))
-        #expect(try await again.next() == #"{"t":"ok"}"#, "the tab resumes under the new key")
+        #expect(try await again.next() == #"{"t":"ok","r":1}"#, "the tab resumes under the new key")
         await server.stop()
     }
 
@@ -194,7 +194,7 @@ struct LiveTrackingTests {
         // The same tab resumes its entry: no new entry appears.
         let tab = second.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-restart-2x"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         await #expect(throws: TestTimeout.self) { try await again.next(timeout: .milliseconds(500)) }
         await second.stop()
     }

@@ -62,7 +62,7 @@ struct OperationsTests {
         _ = try await feed.nextJSON()
         let tab = server.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-graceful-1"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == #"{"t":"ok","r":1}"#)
         await server.stopGracefully()
         #expect(try await tab.closed() == (1001, "server shutting down"))
         #expect(try await feed.closed().code == 1001)

@@ -15,7 +15,7 @@ struct TrackerUpgradeTests {
     /// RFC 6455 section 1.3's example key and its accept value.
     static let key = "dGhlIHNhbXBsZSBub25jZQ=="
     static let accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-    static let ok = #"{"t":"ok"}"#
+    static let ok = #"{"t":"ok","r":1}"#
 
     /// A tracker's upgrade request in the narrow shape, as lines without their CRLF.
     static let lines = [

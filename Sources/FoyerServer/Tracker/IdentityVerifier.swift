@@ -18,12 +18,6 @@ enum IdentityVerifier {
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    /// A new secret: 32 random bytes as 64 hex digits.
-    static func makeSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
     private static func bytes(hex: String) -> [UInt8]? {
         let digits = Array(hex.utf8)
         guard digits.count % 2 == 0, !digits.isEmpty else { return nil }

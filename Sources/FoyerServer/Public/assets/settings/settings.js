@@ -7,6 +7,7 @@
 import { api, capitalise } from '../common/api.js';
 import { PageChrome } from '../common/chrome.js';
 import { byId, el } from '../common/dom.js';
+import { showProfileSettings } from './profile.js';
 
 const chrome = new PageChrome();
 const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
@@ -21,9 +22,10 @@ function say(id, text, error = false) {
   element.classList.toggle('error', error);
 }
 
-/** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean}} settings */
+/** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean, rememberVisitors: boolean, identitySecret?: string}} settings */
 function showSettings(settings) {
   canManage = settings.canManage;
+  showProfileSettings(settings);
   showTracking(settings.tracking);
   byId('snippet').textContent = settings.snippet;
   /** @type {HTMLTextAreaElement} */ (byId('origins')).value = settings.allowedOrigins.join('\n');

@@ -4,6 +4,7 @@ import {
   STATUS_LABEL, describeLocationSource, flagEmoji, formatDateTime, formatDuration, formatTime, safeHttpUrl,
 } from './format.js';
 import { pageViews } from './store.js';
+import { renderProfile } from './profile.js';
 
 /** @typedef {import('./store.js').Entry} Entry */
 
@@ -61,6 +62,8 @@ export class VisitorDrawer {
     this.lastViewed = q('[data-field="lastViewed"]');
     this.pages = q('[data-field="pages"]');
     this.pagesCount = q('[data-field="pagesCount"]');
+    this.profile = q('[data-field="profile"]');
+    this.journey = q('[data-field="journey"]');
     this.openChat = /** @type {HTMLButtonElement} */ (q('[data-action="open-chat"]'));
     const close = q('[data-action="close"]');
 
@@ -188,6 +191,7 @@ export class VisitorDrawer {
       ]));
     }
     this.pages.replaceChildren(...items);
+    renderProfile(entry, this.profile, this.journey, this.store.now());
 
     this.openChat.hidden = !entry.chatId;
     this.tick();

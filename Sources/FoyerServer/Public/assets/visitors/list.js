@@ -1,4 +1,5 @@
 // @ts-check
+import { displayName } from './profile.js';
 import { el, setText } from '../common/dom.js';
 import { STATUS_LABEL, flagEmoji } from './format.js';
 
@@ -216,7 +217,8 @@ export class VisitorList {
       row.dot.setAttribute('aria-label', label);
       row.dot.title = label;
     }
-    setText(row.name, entry.name);
+    const given = displayName(entry);
+    setText(row.name, given ? `${entry.name} · ${given}` : entry.name);
     row.badge.hidden = !entry.returning;
     const loc = entry.location;
     const flag = flagEmoji(loc?.countryCode);
