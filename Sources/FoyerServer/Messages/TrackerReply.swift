@@ -5,8 +5,6 @@ import Foundation
 struct TrackerReply: Encodable {
     var t: String
     var cid: String? = nil
-    /// `refused`: the script API command that broke a rule.
-    var c: String? = nil
     var reason: String? = nil
     var chat: String? = nil
     var id: Int64? = nil

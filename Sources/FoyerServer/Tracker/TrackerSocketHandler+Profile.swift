@@ -56,7 +56,13 @@ extension TrackerSocketHandler {
     }
 
     private func refuse(_ context: ChannelHandlerContext, command: String, reason: String) {
-        let reply = TrackerReply(t: "refused", c: String(command.prefix(40)), reason: reason)
-        context.writeAndFlush(NIOAny(WebSocketFrame.text(Array(reply.json.utf8), allocator: context.channel.allocator)), promise: nil)
+        // Written by hand so the keys keep their documented order.
+        var reply = JSONWriter(capacity: 96)
+        reply.raw(#"{"t":"refused","c":"#)
+        reply.string(String(command.prefix(40)))
+        reply.raw(#","reason":"#)
+        reply.string(reason)
+        reply.raw("}")
+        context.writeAndFlush(NIOAny(WebSocketFrame.text(reply.bytes, allocator: context.channel.allocator)), promise: nil)
     }
 }
