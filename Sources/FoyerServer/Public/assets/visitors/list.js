@@ -16,6 +16,7 @@ const OVERSCAN_ROWS = 6;
  * @property {HTMLSpanElement} dot
  * @property {HTMLButtonElement} name
  * @property {HTMLSpanElement} badge
+ * @property {HTMLSpanElement} given the name the site gave the visitor (profile.js)
  * @property {HTMLSpanElement} flag
  * @property {HTMLSpanElement} title
  * @property {Entry | null} entry the entry last drawn into the row
@@ -190,16 +191,17 @@ export class VisitorList {
     const dot = el('span', { class: 'status-dot', attrs: { role: 'img' } });
     const name = el('button', { class: 'row-name', attrs: { type: 'button', tabindex: '-1' } });
     const badge = el('span', { class: 'badge-returning', text: '↩', attrs: { role: 'img', 'aria-label': 'Returning visitor', title: 'Returning visitor' } });
+    const given = el('span', { class: 'row-given' });
     const flag = el('span', { class: 'flag', attrs: { role: 'img' } });
     const title = el('span', { class: 'row-title' });
     const li = el('li', { class: 'row' }, [
       dot,
       el('div', { class: 'row-body' }, [
-        el('div', { class: 'row-head' }, [name, badge]),
+        el('div', { class: 'row-head' }, [name, given, badge]),
         el('div', { class: 'row-sub' }, [flag, title]),
       ]),
     ]);
-    return { li, dot, name, badge, flag, title, entry: null, id: '' };
+    return { li, dot, name, badge, given, flag, title, entry: null, id: '' };
   }
 
   /**
@@ -217,8 +219,10 @@ export class VisitorList {
       row.dot.setAttribute('aria-label', label);
       row.dot.title = label;
     }
+    setText(row.name, entry.name);
     const given = displayName(entry);
-    setText(row.name, given ? `${entry.name} · ${given}` : entry.name);
+    row.given.hidden = !given;
+    setText(row.given, given);
     row.badge.hidden = !entry.returning;
     const loc = entry.location;
     const flag = flagEmoji(loc?.countryCode);
