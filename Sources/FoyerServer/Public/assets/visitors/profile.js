@@ -71,7 +71,7 @@ function row(dl, term, value) {
  * Fills the drawer's profile list (a `<dl>`) and journey list for one entry.
  * @param {Entry} entry
  * @param {HTMLElement} dl the profile `<dl>`
- * @param {HTMLElement} journey the journey `<ol>`
+ * @param {HTMLElement} journey the journey list (newest first)
  * @param {number} now
  */
 export function renderProfile(entry, dl, journey, now) {
