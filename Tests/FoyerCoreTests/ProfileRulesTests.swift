@@ -82,5 +82,6 @@ struct ProfileRulesTests {
         #expect(events.count == Entry.maxEvents)
         #expect(events.first?.name == "e10" && events.last?.name == "e59")
         #expect(MemoryLayout<VisitorProfile?>.size == 8, "one reference per entry")
+        #expect(MemoryLayout<Campaign?>.size == 8, "one reference per entry")
     }
 }
