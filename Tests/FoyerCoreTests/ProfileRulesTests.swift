@@ -84,4 +84,19 @@ struct ProfileRulesTests {
         #expect(MemoryLayout<VisitorProfile?>.size == 8, "one reference per entry")
         #expect(MemoryLayout<Campaign?>.size == 8, "one reference per entry")
     }
+
+    @Test func packedAttributesReadBackExactly() {
+        let attributes = [
+            VisitorAttribute(name: "empty", value: .string("")), VisitorAttribute(name: "text", value: .string("Grüße 🎄 a=b;c")),
+            VisitorAttribute(name: "int", value: .number(3)), VisitorAttribute(name: "real", value: .number(-0.1)),
+            VisitorAttribute(name: "big", value: .number(1e300)), VisitorAttribute(name: "yes", value: .bool(true)),
+            VisitorAttribute(name: "no", value: .bool(false)),
+        ]
+        let profile = VisitorProfile(id: "1", attributes: attributes)
+        #expect(profile.attributes == attributes)
+        var renamed = profile
+        renamed.name = "Ada"
+        #expect(renamed.attributes == attributes, "changing another field keeps them")
+        #expect(renamed != profile && renamed.name == "Ada")
+    }
 }
