@@ -187,3 +187,37 @@ def test_raw_frames_show_name_device_campaign_and_journey(server, site, agent_pa
         for query, found in (("grace@example", 1), ("enterprise", 1), ("Hopper", 1), ("nobody-here", 0)):
             search.fill(query)
             expect(page.get_by_role("list", name="Visitors").get_by_role("listitem")).to_have_count(found, timeout=LIVE_MS)
+
+
+def test_identity_secret_and_remember_switch_in_settings(browser, server, agent_page):
+    """Owners see the Identity secret (copy, Rotate with confirm) and the Remember
+    returning visitors switch; agents see the switch disabled and no secret at all."""
+    page = agent_page
+    page.goto(server.url + "/settings")
+    secret = page.get_by_label("Identity secret")
+    expect(secret).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    before = secret.text_content()
+    assert before == settings(server)["identitySecret"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Rotate", exact=True).click()
+    expect(page.get_by_text("New identity secret saved.")).to_be_visible()
+    expect(secret).not_to_have_text(before or "")
+    switch = page.get_by_role("switch", name="Remember returning visitors")
+    expect(switch).to_have_attribute("aria-checked", "true")
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "false")
+    assert settings(server)["rememberVisitors"] is False
+
+    server.cli("user", "add", "--email", "agent@shop.example", "--role", "agent", "--account", "shop", password="agent-password")
+    context = browser.new_context()
+    response = context.request.post(server.url + "/api/session", data={"email": "agent@shop.example", "password": "agent-password"})
+    assert response.ok, response.text()
+    agent = context.new_page()
+    agent.goto(server.url + "/settings")
+    expect(agent.get_by_role("switch", name="Remember returning visitors")).to_be_disabled()
+    expect(agent.get_by_text("Identity secret")).to_be_hidden()
+    got = agent.request.get(server.url + "/api/settings").json()
+    assert "identitySecret" not in got
+    assert agent.request.post(server.url + "/api/settings/identity-secret", data={},
+                              headers={"Content-Type": "application/json"}).status == 403
+    context.close()
