@@ -20,7 +20,8 @@ public struct AccountRegistry: Sendable, Codable {
     public private(set) var configuration: RegistryConfiguration
     public private(set) var trackingEnabled: Bool
 
-    private var entries = EntryTable()
+    /// Readable (not writable: ``put(_:)`` keeps the tally) by the `+Topic` extension files.
+    private(set) var entries = EntryTable()
     /// Entries per status, kept as entries change so counters cost O(1) per event.
     private var tally: [EntryStatus: Int] = [:]
     /// When each Offline entry left, so the once-a-second expiry looks at Offline entries
@@ -363,7 +364,7 @@ public struct AccountRegistry: Sendable, Codable {
         let hello = TabHello(
             tab: entry.tab, url: entry.url, title: entry.title, referrer: entry.referrer,
             language: entry.language, timezone: entry.timezone, location: entry.location,
-            clientKey: live[entryID]?.clientKey)
+            clientKey: live[entryID]?.clientKey, device: entry.device, campaign: entry.campaign, visits: entry.visits)
         dismissed[entry.tab] = DismissedTab(hello: hello, connections: connections, goneAt: connections.isEmpty ? now : nil)
         remove(entryID, reason: .archived, events: &events)
         admitWaiting(now: now, events: &events)
@@ -431,7 +432,8 @@ public struct AccountRegistry: Sendable, Codable {
             connectedAt: arrivedAt, pageSince: now, url: hello.url, title: hello.title,
             referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
             returning: returning, location: hello.location,
-            pages: [PageView(url: hello.url, title: hello.title, at: now)], pageCount: 1
+            pages: [PageView(url: hello.url, title: hello.title, at: now)], pageCount: 1,
+            device: hello.device, visits: hello.visits, campaign: hello.campaign
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id

@@ -36,13 +36,28 @@ public struct Entry: Sendable, Codable, Hashable {
     public var invitation: Invitation?
     /// Set once a trigger invited this entry: no second automatic invitation this visit.
     public var autoInvited: Bool?
+    /// Identity and custom attributes from `foyer('identify'…)` / `foyer('set'…)` (issue 18).
+    public var profile: VisitorProfile?
+    /// Parsed from the User-Agent at hello; the raw string is never kept.
+    public var device: DeviceInfo?
+    /// Visits this browser made to the site; nil when not remembered.
+    public var visits: Int?
+    /// utm_source/medium/campaign of the landing page.
+    public var campaign: Campaign?
+    /// `foyer('track', name)` events, oldest first, the last ``maxEvents``.
+    public var events: [TrackedEvent]?
+
+    /// Tracked events kept per entry.
+    public static let maxEvents = 50
 
     public init(
         id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
         pageSince: Int64, leftAt: Int64? = nil, url: String, title: String, referrer: String,
         language: String, timezone: String, returning: Bool, location: VisitorLocation?,
         pages: [PageView], chatID: String? = nil,
-        pageCount: Int? = nil, invitation: Invitation? = nil, autoInvited: Bool? = nil
+        pageCount: Int? = nil, invitation: Invitation? = nil, autoInvited: Bool? = nil,
+        profile: VisitorProfile? = nil, device: DeviceInfo? = nil, visits: Int? = nil, campaign: Campaign? = nil,
+        events: [TrackedEvent]? = nil
     ) {
         self.id = id
         self.tab = tab
@@ -63,6 +78,11 @@ public struct Entry: Sendable, Codable, Hashable {
         self.pageCount = pageCount
         self.invitation = invitation
         self.autoInvited = autoInvited
+        self.profile = profile
+        self.device = device
+        self.visits = visits
+        self.campaign = campaign
+        self.events = events
     }
 
     /// `Visitor N`, the name agents see.

@@ -14,11 +14,17 @@ public struct TabHello: Sendable, Hashable, Codable {
     /// of places (``RegistryConfiguration/placesPerAddress``): a salted hash the server
     /// computes, never the address itself. `nil` when unknown (no share applies).
     public var clientKey: String?
+    /// Parsed from the upgrade request's User-Agent.
+    public var device: DeviceInfo?
+    /// The landing page's utm parameters; a resumed entry keeps its own.
+    public var campaign: Campaign?
+    /// Visits of this browser counting this one; nil when not remembered.
+    public var visits: Int?
 
     public init(
         tab: String, browserFirstSeen: Int64? = nil, url: String, title: String, referrer: String = "",
         language: String = "", timezone: String = "", location: VisitorLocation? = nil,
-        clientKey: String? = nil
+        clientKey: String? = nil, device: DeviceInfo? = nil, campaign: Campaign? = nil, visits: Int? = nil
     ) {
         self.tab = tab
         self.browserFirstSeen = browserFirstSeen
@@ -29,5 +35,8 @@ public struct TabHello: Sendable, Hashable, Codable {
         self.timezone = timezone
         self.location = location
         self.clientKey = clientKey
+        self.device = device
+        self.campaign = campaign
+        self.visits = visits
     }
 }

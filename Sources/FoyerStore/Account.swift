@@ -8,10 +8,16 @@ public struct Account: Sendable, Codable, Hashable {
     /// Website origins allowed to open tracker sockets; empty means any.
     public var allowedOrigins: [String]
     public var createdAt: Int64
+    /// The key of `identify`'s `hash` (HMAC-SHA256 of the visitor's id): 64 hex digits,
+    /// or `""` until an owner or admin first opens the settings (created then).
+    public var identitySecret: String
+    /// Whether the tracker keeps a browser id (`foyer.vid` in localStorage) for the ↩
+    /// badge and Visits; on by default.
+    public var rememberVisitors: Bool
 
     public init(
         id: String, name: String, siteKey: String, trackingEnabled: Bool = true,
-        allowedOrigins: [String] = [], createdAt: Int64
+        allowedOrigins: [String] = [], createdAt: Int64, identitySecret: String = "", rememberVisitors: Bool = true
     ) {
         self.id = id
         self.name = name
@@ -19,5 +25,7 @@ public struct Account: Sendable, Codable, Hashable {
         self.trackingEnabled = trackingEnabled
         self.allowedOrigins = allowedOrigins
         self.createdAt = createdAt
+        self.identitySecret = identitySecret
+        self.rememberVisitors = rememberVisitors
     }
 }

@@ -8,6 +8,9 @@ public enum EntryChange: Sendable, Hashable {
     case delete(accountID: String, entryID: String)
     /// Remember a browser's first visit (kept only as a salted hash).
     case browserSeen(accountID: String, browserHash: String, at: Int64)
+    /// Record a browser's visit count and when it was last seen (issue 18); inserts the
+    /// browser (first seen `at`) if it is new.
+    case browserVisit(accountID: String, browserHash: String, visits: Int, at: Int64)
     /// Remove every entry of an account (tracking switched off).
     case clear(accountID: String)
 }

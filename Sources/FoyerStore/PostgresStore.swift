@@ -73,7 +73,7 @@ public final class PostgresStore: Store {
 
     // MARK: Accounts
 
-    private static let accountColumns = "id, name, site_key, tracking_enabled, allowed_origins, created_at"
+    private static let accountColumns = "id, name, site_key, tracking_enabled, allowed_origins, created_at, identity_secret, remember_visitors"
 
     public func createAccount(name: String, siteKey: String, now: Int64) async throws -> Account {
         let account = Account(id: Identifier.make(prefix: "a_"), name: name, siteKey: siteKey, createdAt: now)
@@ -110,7 +110,8 @@ public final class PostgresStore: Store {
             try await run(
                 """
                 UPDATE accounts SET name = \(account.name), site_key = \(account.siteKey), tracking_enabled = \(account.trackingEnabled),
-                allowed_origins = \(account.allowedOrigins.joined(separator: "\n")) WHERE id = \(account.id)
+                allowed_origins = \(account.allowedOrigins.joined(separator: "\n")), identity_secret = \(account.identitySecret),
+                remember_visitors = \(account.rememberVisitors) WHERE id = \(account.id)
                 """)
         } catch let error as StoreError where error == .duplicate("") {
             throw StoreError.duplicate("account \(account.name)")
@@ -118,10 +119,12 @@ public final class PostgresStore: Store {
     }
 
     private static func account(_ row: PostgresRow) throws -> Account {
-        let (id, name, siteKey, tracking, origins, createdAt) = try row.decode((String, String, String, Bool, String, Int64).self)
+        let (id, name, siteKey, tracking, origins, createdAt, secret, remember) = try row.decode(
+            (String, String, String, Bool, String, Int64, String, Bool).self)
         return Account(
             id: id, name: name, siteKey: siteKey, trackingEnabled: tracking,
-            allowedOrigins: origins.split(separator: "\n").map(String.init), createdAt: createdAt)
+            allowedOrigins: origins.split(separator: "\n").map(String.init), createdAt: createdAt,
+            identitySecret: secret, rememberVisitors: remember)
     }
 
     // MARK: Team
@@ -244,6 +247,21 @@ public final class PostgresStore: Store {
             .first?.decode(Int64.self)
     }
 
+    public func browserVisits(accountID: String, browserHashes: [String]) async throws -> [String: BrowserVisits] {
+        guard !browserHashes.isEmpty else { return [:] }
+        var found: [String: BrowserVisits] = [:]
+        let rows = try await run(
+            """
+            SELECT browser_hash, first_seen, COALESCE(last_seen, first_seen), visits FROM browsers
+            WHERE account_id = \(accountID) AND browser_hash = ANY(\(browserHashes))
+            """)
+        for row in rows {
+            let (hash, first, last, visits) = try row.decode((String, Int64, Int64, Int32).self)
+            found[hash] = BrowserVisits(firstSeen: first, lastSeen: last, visits: Int(visits))
+        }
+        return found
+    }
+
     public func entries(accountID: String) async throws -> [Entry] {
         let decoder = JSONDecoder()
         return try await run("SELECT data FROM entries WHERE account_id = \(accountID) ORDER BY id").map { row in
@@ -276,6 +294,15 @@ public final class PostgresStore: Store {
                     try await connection.query(
                         "INSERT INTO browsers (account_id, browser_hash, first_seen) VALUES (\(accountID), \(hash), \(at)) ON CONFLICT DO NOTHING",
                         logger: logger)
+                case .browserVisit(let accountID, let hash, let visits, let at):
+                    try await connection.query(
+                        """
+                        INSERT INTO browsers (account_id, browser_hash, first_seen, last_seen, visits)
+                        VALUES (\(accountID), \(hash), \(at), \(at), \(visits))
+                        ON CONFLICT (account_id, browser_hash) DO UPDATE SET last_seen = EXCLUDED.last_seen,
+                        visits = GREATEST(browsers.visits, EXCLUDED.visits)
+                        """,
+                        logger: logger)
                 case .clear(let accountID):
                     try await connection.query("DELETE FROM entries WHERE account_id = \(accountID)", logger: logger)
                 }
@@ -285,7 +312,8 @@ public final class PostgresStore: Store {
 
     private static func accountID(of change: EntryChange) -> String {
         switch change {
-        case .save(let accountID, _), .delete(let accountID, _), .browserSeen(let accountID, _, _), .clear(let accountID): accountID
+        case .save(let accountID, _), .delete(let accountID, _), .browserSeen(let accountID, _, _), .clear(let accountID),
+            .browserVisit(let accountID, _, _, _): accountID
         }
     }
 

@@ -135,6 +135,18 @@ enum SQLiteMigrations {
         ),
         // H3: triggers (automatic invitations) with their counts, and each member's notice switches.
         (7, triggersAndNotices),
+        // Issue 18 (who is there): each account's identity secret for `identify`'s
+        // hash (created when first shown) and its Remember returning visitors switch;
+        // each browser's visit count and last sighting.
+        (
+            8,
+            [
+                "ALTER TABLE accounts ADD COLUMN identity_secret TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE accounts ADD COLUMN remember_visitors INTEGER NOT NULL DEFAULT 1",
+                "ALTER TABLE browsers ADD COLUMN last_seen INTEGER",
+                "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
+            ]
+        ),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

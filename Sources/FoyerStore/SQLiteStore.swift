@@ -105,10 +105,11 @@ public final class SQLiteStore: Store {
 
     public func updateAccount(_ account: Account) async throws {
         _ = try await reader.query(
-            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ? WHERE id = ?",
+            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, identity_secret = ?, remember_visitors = ? WHERE id = ?",
             [
                 .text(account.name), .text(account.siteKey), .integer(account.trackingEnabled ? 1 : 0),
-                .text(account.allowedOrigins.joined(separator: "\n")), .text(account.id),
+                .text(account.allowedOrigins.joined(separator: "\n")), .text(account.identitySecret),
+                .integer(account.rememberVisitors ? 1 : 0), .text(account.id),
             ])
     }
 
@@ -120,7 +121,9 @@ public final class SQLiteStore: Store {
             siteKey: row.column("site_key")?.string ?? "",
             trackingEnabled: (row.column("tracking_enabled")?.integer ?? 1) != 0,
             allowedOrigins: origins.split(separator: "\n").map(String.init),
-            createdAt: Int64(row.column("created_at")?.integer ?? 0)
+            createdAt: Int64(row.column("created_at")?.integer ?? 0),
+            identitySecret: row.column("identity_secret")?.string ?? "",
+            rememberVisitors: (row.column("remember_visitors")?.integer ?? 1) != 0
         )
     }
 
@@ -260,6 +263,25 @@ public final class SQLiteStore: Store {
         return found
     }
 
+    public func browserVisits(accountID: String, browserHashes: [String]) async throws -> [String: BrowserVisits] {
+        var found: [String: BrowserVisits] = [:]
+        var start = browserHashes.startIndex
+        while start < browserHashes.endIndex {
+            let chunk = browserHashes[start..<min(start + Self.rowsPerStatement, browserHashes.endIndex)]
+            start = chunk.endIndex
+            let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let rows = try await reader.query(
+                "SELECT browser_hash, first_seen, COALESCE(last_seen, first_seen) AS last_seen, visits FROM browsers WHERE account_id = ? AND browser_hash IN (\(list))",
+                [.text(accountID)] + chunk.map { .text($0) })
+            for row in rows {
+                guard let hash = row.column("browser_hash")?.string, let first = row.column("first_seen")?.integer else { continue }
+                found[hash] = BrowserVisits(
+                    firstSeen: Int64(first), lastSeen: Int64(row.column("last_seen")?.integer ?? first), visits: row.column("visits")?.integer ?? 1)
+            }
+        }
+        return found
+    }
+
     public func entries(accountID: String) async throws -> [Entry] {
         let decoder = JSONDecoder()
         return try await reader.query("SELECT data FROM entries WHERE account_id = ?", [.text(accountID)]).compactMap { row in
@@ -289,7 +311,7 @@ public final class SQLiteStore: Store {
 
     private static func sameRun(_ first: EntryChange, _ next: EntryChange) -> Bool {
         switch (first, next) {
-        case (.save, .save), (.browserSeen, .browserSeen): true
+        case (.save, .save), (.browserSeen, .browserSeen), (.browserVisit, .browserVisit): true
         case (.delete(let one, _), .delete(let two, _)): one == two
         default: false
         }
@@ -315,6 +337,14 @@ public final class SQLiteStore: Store {
             }
             _ = try await writer.query(
                 "INSERT OR IGNORE INTO browsers (account_id, browser_hash, first_seen) VALUES " + Self.rows(run.count, width: 3), values)
+        case .browserVisit:
+            for case .browserVisit(let accountID, let hash, let visits, let at) in run {
+                values += [.text(accountID), .text(hash), .integer(Int(at)), .integer(Int(at)), .integer(visits)]
+            }
+            _ = try await writer.query(
+                "INSERT INTO browsers (account_id, browser_hash, first_seen, last_seen, visits) VALUES " + Self.rows(run.count, width: 5)
+                    + " ON CONFLICT (account_id, browser_hash) DO UPDATE SET last_seen = excluded.last_seen, visits = max(visits, excluded.visits)",
+                values)
         case .clear(let accountID):
             _ = try await writer.query("DELETE FROM entries WHERE account_id = ?", [.text(accountID)])
         case nil:

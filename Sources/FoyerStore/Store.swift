@@ -43,6 +43,8 @@ public protocol Store: Sendable {
     func browserFirstSeen(accountID: String, browserHash: String) async throws -> Int64?
     /// First visits of several browsers of one account at once; unknown ones are absent.
     func browsersFirstSeen(accountID: String, browserHashes: [String]) async throws -> [String: Int64]
+    /// First and last visits and visit counts of several browsers of one account; unknown ones are absent.
+    func browserVisits(accountID: String, browserHashes: [String]) async throws -> [String: BrowserVisits]
     func entries(accountID: String) async throws -> [Entry]
     /// Applies changes in order, atomically.
     func apply(_ changes: [EntryChange]) async throws

@@ -58,6 +58,9 @@ final class FlakyStore: Store {
     func browserFirstSeen(accountID: String, browserHash: String) async throws -> Int64? {
         try await base.browserFirstSeen(accountID: accountID, browserHash: browserHash)
     }
+    func browserVisits(accountID: String, browserHashes: [String]) async throws -> [String: BrowserVisits] {
+        try await base.browserVisits(accountID: accountID, browserHashes: browserHashes)
+    }
     func browsersFirstSeen(accountID: String, browserHashes: [String]) async throws -> [String: Int64] {
         try await base.browsersFirstSeen(accountID: accountID, browserHashes: browserHashes)
     }

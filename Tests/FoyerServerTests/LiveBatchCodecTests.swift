@@ -31,6 +31,24 @@ struct LiveBatchCodecTests {
         LiveRecord(
             account: "acc_1", ticket: nil,
             command: .hello(TabHello(tab: "tab-2", url: "https://shop.example/", title: ""), connection: 1 << 40 | 5, at: 0)),
+        // Issue 18: device codes, visits and campaign after the client key (with or without one).
+        LiveRecord(
+            account: "acc_1",
+            command: .hello(
+                TabHello(
+                    tab: "tab-3", url: "https://shop.example/", title: "", clientKey: "key-1",
+                    device: DeviceInfo(type: .tablet, browserFamily: 5, browserMajor: 27, systemFamily: 5, systemMajor: 14),
+                    campaign: Campaign(source: hostile, name: "xmas"), visits: 12),
+                connection: 9, at: 10)),
+        LiveRecord(
+            account: "acc_1",
+            command: .hello(TabHello(tab: "tab-4", url: "https://shop.example/", title: "", visits: 1), connection: 9, at: 10)),
+        LiveRecord(account: "acc_1", command: .identify(tab: "tab-3", VisitorProfile(id: "42", name: hostile, verified: true), at: 11)),
+        LiveRecord(
+            account: "acc_1",
+            command: .setAttributes(tab: "tab-3", [VisitorAttribute(name: "plan", value: .string(hostile)), VisitorAttribute(name: "n", value: .number(2.5))], at: 12)),
+        LiveRecord(account: "acc_1", command: .track(tab: "tab-3", event: "signed-up", at: 13)),
+        LiveRecord(account: "acc_1", command: .browser(tab: "tab-3", browser: "hash", visits: 2, at: 14)),
         LiveRecord(account: "acc_1", command: .navigate(tab: "tab-1", url: "https://shop.example/\(hostile)", title: hostile, at: 1_764_000_000_500)),
         LiveRecord(account: "acc_1", command: .navigate(tab: "", url: "", title: "", at: -1)),
         LiveRecord(account: "acc_1", command: .retitle(tab: "tab-1", title: hostile)),

@@ -74,8 +74,15 @@ enum LiveBatchCodec {
             fields.text(hello.language)
             fields.text(hello.timezone)
             fields.text(hello.location.flatMap(json) ?? "")
-            // Last and optional, so records written before it existed still read.
-            if let clientKey = hello.clientKey { fields.text(clientKey) }
+            // Last and optional, so records written before they existed still read: the
+            // client key, then (issue 18) device codes, visits and the campaign's JSON.
+            let profiled = hello.device != nil || hello.visits != nil || hello.campaign != nil
+            if hello.clientKey != nil || profiled { fields.text(hello.clientKey ?? "") }
+            if profiled {
+                fields.raw(hello.device.map(deviceField) ?? "")
+                fields.raw(hello.visits.map(String.init) ?? "")
+                fields.text(hello.campaign.flatMap(json) ?? "")
+            }
         case .tick(let at):
             fields.raw("t")
             fields.raw(String(at))
@@ -97,6 +104,23 @@ enum LiveBatchCodec {
             fields.raw("j")
             fields.text(json(record.command) ?? "")
         }
+    }
+
+    /// A device as five numbers: type, browser family and major, system family and major.
+    private static func deviceField(_ device: DeviceInfo) -> String {
+        let type = DeviceType.allCases.firstIndex(of: device.type) ?? 3
+        return "\(type),\(device.browserFamily),\(device.browserMajor),\(device.systemFamily),\(device.systemMajor)"
+    }
+
+    private static func device(_ field: String) throws -> DeviceInfo? {
+        guard !field.isEmpty else { return nil }
+        let numbers = field.split(separator: ",").compactMap { UInt16($0) }
+        guard numbers.count == 5, Int(numbers[0]) < DeviceType.allCases.count, numbers[1] < 256, numbers[3] < 256 else {
+            throw Malformed(description: "bad device")
+        }
+        return DeviceInfo(
+            type: DeviceType.allCases[Int(numbers[0])], browserFamily: UInt8(numbers[1]), browserMajor: numbers[2],
+            systemFamily: UInt8(numbers[3]), systemMajor: numbers[4])
     }
 
     private static func json<T: Encodable>(_ value: T) -> String? {
@@ -204,9 +228,15 @@ enum LiveBatchCodec {
             let locationJSON = try text()
             let location = locationJSON.isEmpty ? nil : try JSONDecoder().decode(VisitorLocation.self, from: Data(locationJSON.utf8))
             let clientKey = fields.isEmpty ? nil : try text()
-            let hello = TabHello(
+            var hello = TabHello(
                 tab: tab, browserFirstSeen: firstSeen, url: url, title: title, referrer: referrer,
-                language: language, timezone: timezone, location: location, clientKey: clientKey)
+                language: language, timezone: timezone, location: location, clientKey: clientKey?.isEmpty == false ? clientKey : nil)
+            if !fields.isEmpty {
+                hello.device = try device(String(decoding: try next(), as: UTF8.self))
+                hello.visits = try optionalInt().map { Int($0) }
+                let campaignJSON = try text()
+                hello.campaign = campaignJSON.isEmpty ? nil : try JSONDecoder().decode(Campaign.self, from: Data(campaignJSON.utf8))
+            }
             command = .hello(hello, connection: connection, at: at)
         case "t":
             command = .tick(at: try int())

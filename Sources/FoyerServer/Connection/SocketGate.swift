@@ -109,7 +109,10 @@ struct SocketGate: Sendable {
         // Kept for the socket's life (a hello comes again when tracking is switched back
         // on): only what the locator reads, not the whole request.
         let locationHeaders = locator.locationHeaders(headers)
-        return .tracker(TrackerSetup(context: trackers, live: live, clientAddress: client, peer: peer, locationHeaders: locationHeaders))
+        return .tracker(
+            TrackerSetup(
+                context: trackers, live: live, clientAddress: client, peer: peer, locationHeaders: locationHeaders,
+                device: head.headers.first(name: "user-agent").flatMap(UserAgentParser.parse)))
     }
 
     private func decideFeed(head: HTTPRequestHead) async -> SocketDecision {

@@ -6,6 +6,9 @@ import Synchronization
 final class AccountDirectory: Sendable {
     private let store: any Store
     private let bySiteKey = Mutex<[String: Account]>([:])
+    /// The same accounts by id, for the settings a tracker socket reads after its upgrade
+    /// (identity secret, remembering visitors).
+    private let byID = Mutex<[String: Account]>([:])
 
     init(store: any Store) {
         self.store = store
@@ -22,8 +25,12 @@ final class AccountDirectory: Sendable {
     /// The cached account for a site key, without touching the store.
     func cached(siteKey: String) -> Account? { bySiteKey.withLock { $0[siteKey] } }
 
+    /// The cached account with this id, without touching the store.
+    func cached(accountID: String) -> Account? { byID.withLock { $0[accountID] } }
+
     func remember(_ account: Account) {
         bySiteKey.withLock { $0[account.siteKey] = account }
+        byID.withLock { $0[account.id] = account }
     }
 
     /// An account's settings changed: its old site key no longer finds it.
@@ -32,5 +39,6 @@ final class AccountDirectory: Sendable {
             table[previous.siteKey] = nil
             table[account.siteKey] = account
         }
+        byID.withLock { $0[account.id] = account }
     }
 }

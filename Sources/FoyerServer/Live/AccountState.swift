@@ -35,9 +35,6 @@ final class AccountState: Sendable {
         var waiting = 0
         /// Active chats as agents see them, kept here so snapshots need no query.
         var chats: [String: ChatSummary] = [:]
-        /// Whether trackers keep a browser id in `localStorage` (`r` of `ok`/`wait`): the
-        /// account's Remember returning visitors switch.
-        var remembersBrowsers = true
     }
 
     init(id: String, environment: LiveEnvironment, registry: AccountRegistry, opened: Bool = true, chats: [ChatSummary]? = nil) {
@@ -118,12 +115,6 @@ final class AccountState: Sendable {
 
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.withLock { $0.registry.entry(tab: tab) != nil } }
-
-    /// Whether trackers keep a browser id (`r:1` in `ok`/`wait`); see ``State``.
-    var remembersBrowsers: Bool {
-        get { state.withLock { $0.remembersBrowsers } }
-        set { state.withLock { $0.remembersBrowsers = newValue } }
-    }
 
     /// A copy of the registry, for inspection and snapshots.
     var registry: AccountRegistry { state.withLock { $0.registry } }
@@ -206,7 +197,7 @@ final class AccountState: Sendable {
                         state.dormant[connection] = nil
                         state.trackers[connection] = tracker
                     }
-                    outgoing.append((tracker, reply(result.outcome, remembersBrowsers: state.remembersBrowsers)))
+                    outgoing.append((tracker, reply(result.outcome, remembersBrowsers: tracker.remembers)))
                     // A reload or navigation while invited: the new page shows it again.
                     if case .shown = result.outcome, let invitation = state.registry.pendingInvitation(tab: hello.tab) {
                         outgoing.append((tracker, InvitationFrames.invite(invitation)))
@@ -279,6 +270,14 @@ final class AccountState: Sendable {
                 events = (try? state.registry.invite(entryID: entryID, invitation: invitation, now: at).get()) ?? []
             case .invitation(let tab, let invitationID, let invitationState, let at):
                 events = state.registry.updateInvitation(tab: tab, id: invitationID, state: invitationState, now: at)
+            case .identify(let tab, let identity, let at):
+                events = state.registry.identify(tab: tab, identity: identity, now: at)
+            case .setAttributes(let tab, let attributes, let at):
+                events = state.registry.setAttributes(tab: tab, attributes, now: at)
+            case .track(let tab, let event, let at):
+                events = state.registry.track(tab: tab, event: event, now: at)
+            case .browser(let tab, _, let visits, let at):
+                events = state.registry.recordVisits(tab: tab, visits: visits, now: at)
             case .tick(let at):
                 events = state.registry.tick(now: at)
                 events += state.registry.runTriggers(after: events, now: at)

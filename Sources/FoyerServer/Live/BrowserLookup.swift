@@ -2,7 +2,7 @@ import FoyerStore
 import NIOCore
 import Synchronization
 
-/// Finds browsers' first visits for greeting tabs, many in one query.
+/// Finds browsers' first visits and visit counts for greeting tabs, many in one query.
 ///
 /// One query runs at a time; lookups that arrive meanwhile wait and go together in the
 /// next. A lone tab costs what a single lookup did, a burst of new tabs one query and one
@@ -11,7 +11,7 @@ final class BrowserLookup: Sendable {
     private struct Waiting {
         let accountID: String
         let browserHash: String
-        let promise: EventLoopPromise<Int64?>
+        let promise: EventLoopPromise<BrowserVisits?>
     }
 
     private struct State {
@@ -26,10 +26,10 @@ final class BrowserLookup: Sendable {
         self.store = store
     }
 
-    /// The browser's first visit on the account, or nil if it was never seen; completes
+    /// What the account remembers of the browser, or nil if it was never seen; completes
     /// on `eventLoop`.
-    func firstSeen(accountID: String, browserHash: String, on eventLoop: any EventLoop) -> EventLoopFuture<Int64?> {
-        let promise = eventLoop.makePromise(of: Int64?.self)
+    func visits(accountID: String, browserHash: String, on eventLoop: any EventLoop) -> EventLoopFuture<BrowserVisits?> {
+        let promise = eventLoop.makePromise(of: BrowserVisits?.self)
         let start = state.withLock { state in
             state.waiting.append(Waiting(accountID: accountID, browserHash: browserHash, promise: promise))
             defer { state.running = true }
@@ -50,7 +50,7 @@ final class BrowserLookup: Sendable {
             for (accountID, waiting) in Dictionary(grouping: batch, by: \.accountID) {
                 do {
                     let hashes = Array(Set(waiting.map(\.browserHash)))
-                    let found = try await store.browsersFirstSeen(accountID: accountID, browserHashes: hashes)
+                    let found = try await store.browserVisits(accountID: accountID, browserHashes: hashes)
                     for one in waiting { one.promise.succeed(found[one.browserHash]) }
                 } catch {
                     for one in waiting { one.promise.fail(error) }

@@ -22,9 +22,11 @@ struct EntryChangeQueue {
     private var cleared: [String] = []
     private var entries: [EntryKey: EntryChange] = [:]
     private var browsers: [BrowserKey: Int64] = [:]
+    /// Each browser's latest visit count and sighting (issue 18).
+    private var visits: [BrowserKey: (visits: Int, at: Int64)] = [:]
 
     /// How many changes the next batch holds.
-    var count: Int { cleared.count + entries.count + browsers.count }
+    var count: Int { cleared.count + entries.count + browsers.count + visits.count }
 
     mutating func add(_ change: EntryChange) {
         switch change {
@@ -36,6 +38,11 @@ struct EntryChangeQueue {
             // The store keeps the first visit; so does the queue.
             let key = BrowserKey(accountID: accountID, browserHash: browserHash)
             if browsers[key] == nil { browsers[key] = at }
+        case .browserVisit(let accountID, let browserHash, let count, let at):
+            // The store keeps the highest count and the latest sighting; so does the queue.
+            let key = BrowserKey(accountID: accountID, browserHash: browserHash)
+            let held = visits[key]
+            visits[key] = (max(held?.visits ?? 0, count), max(held?.at ?? at, at))
         case .clear(let accountID):
             entries = entries.filter { $0.key.accountID != accountID }
             if !cleared.contains(accountID) { cleared.append(accountID) }
@@ -57,6 +64,9 @@ struct EntryChangeQueue {
         for change in entries.values { if case .delete = change { batch.append(change) } }
         for change in entries.values { if case .save = change { batch.append(change) } }
         for (key, at) in browsers { batch.append(.browserSeen(accountID: key.accountID, browserHash: key.browserHash, at: at)) }
+        for (key, seen) in visits {
+            batch.append(.browserVisit(accountID: key.accountID, browserHash: key.browserHash, visits: seen.visits, at: seen.at))
+        }
         return batch
     }
 }

@@ -43,6 +43,20 @@ final class LiveAccount: Sendable {
         submit(.retitle(tab: tab, title: title), startedAtNanos: startedAtNanos)
     }
 
+    /// `foyer('identify', …)`, checked: the identity replaces the entry's (attributes stay).
+    func identify(tab: String, _ identity: VisitorProfile) { submit(.identify(tab: tab, identity, at: now)) }
+
+    /// `foyer('set', …)`, checked.
+    func setAttributes(tab: String, _ attributes: [VisitorAttribute]) { submit(.setAttributes(tab: tab, attributes, at: now)) }
+
+    /// `foyer('track', name)`, checked.
+    func track(tab: String, event: String) { submit(.track(tab: tab, event: event, at: now)) }
+
+    /// The tab's browser became known after its hello: its visits.
+    func browserKnown(tab: String, browser: String, visits: Int) {
+        submit(.browser(tab: tab, browser: browser, visits: visits, at: now))
+    }
+
     func disconnect(tab: String, connection: ConnectionID) {
         state.removeTracker(connection: connection)
         submit(.disconnect(tab: tab, connection: connection, at: now))

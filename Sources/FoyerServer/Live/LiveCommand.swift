@@ -34,6 +34,14 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case invite(entry: String, Invitation, at: Int64)
     /// The visitor's page reported an invitation seen or dismissed.
     case invitation(tab: String, id: String, state: InvitationState, at: Int64)
+    /// `foyer('identify', …)`: id, name, email, verified (attributes untouched).
+    case identify(tab: String, VisitorProfile, at: Int64)
+    /// `foyer('set', …)`, checked already.
+    case setAttributes(tab: String, [VisitorAttribute], at: Int64)
+    /// `foyer('track', name)`.
+    case track(tab: String, event: String, at: Int64)
+    /// A tab's browser became known after its hello (the late `vid`): its visits.
+    case browser(tab: String, browser: String?, visits: Int?, at: Int64)
 
     // For every account (``LiveRecord/account`` is nil).
     /// Time passed (grace periods, retention, waiting line); the leader sends it.

@@ -7,6 +7,23 @@ struct FeedEntry: Encodable {
     private enum Keys: String, CodingKey {
         case id, number, name, status, connectedAt, pageSince, leftAt, url, title, referrer
         case language, timezone, returning, location, pages, chatId, pageCount, invitation
+        case profile, device, visits, campaign, events
+    }
+
+    /// The feed's campaign: `campaign` for utm_campaign (``Campaign/name``).
+    private struct CampaignJSON: Encodable {
+        let source: String?
+        let medium: String?
+        let campaign: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(source, forKey: .source)
+            try container.encode(medium, forKey: .medium)
+            try container.encode(campaign, forKey: .campaign)
+        }
+
+        private enum CodingKeys: String, CodingKey { case source, medium, campaign }
     }
 
 
@@ -30,5 +47,10 @@ struct FeedEntry: Encodable {
         try container.encode(entry.chatID, forKey: .chatId)
         try container.encode(entry.pageCount ?? entry.pages.count, forKey: .pageCount)
         try container.encode(entry.invitation.map(InvitationView.init), forKey: .invitation)
+        try container.encode(entry.profile, forKey: .profile)
+        try container.encode(entry.device, forKey: .device)
+        try container.encode(entry.visits, forKey: .visits)
+        try container.encode(entry.campaign.map { CampaignJSON(source: $0.source, medium: $0.medium, campaign: $0.name) }, forKey: .campaign)
+        try container.encode(entry.events ?? [], forKey: .events)
     }
 }

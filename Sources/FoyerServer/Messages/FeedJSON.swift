@@ -78,6 +78,16 @@ struct FeedJSON {
         integer(entry.pageCount ?? entry.pages.count)
         raw(#","invitation":"#)
         invitation(entry.invitation)
+        raw(#","profile":"#)
+        profile(entry.profile)
+        raw(#","device":"#)
+        device(entry.device)
+        raw(#","visits":"#)
+        if let visits = entry.visits { integer(visits) } else { raw("null") }
+        raw(#","campaign":"#)
+        campaign(entry.campaign)
+        raw(#","events":"#)
+        events(entry.events)
         raw("}")
     }
 
@@ -128,6 +138,14 @@ struct FeedJSON {
         }
         if entry.pageCount != old.pageCount { key(#""pageCount":"#, &self); integer(entry.pageCount ?? entry.pages.count) }
         if entry.invitation != old.invitation { key(#""invitation":"#, &self); invitation(entry.invitation) }
+        if entry.profile != old.profile { key(#""profile":"#, &self); profile(entry.profile) }
+        if entry.device != old.device { key(#""device":"#, &self); device(entry.device) }
+        if entry.visits != old.visits {
+            key(#""visits":"#, &self)
+            if let visits = entry.visits { integer(visits) } else { raw("null") }
+        }
+        if entry.campaign != old.campaign { key(#""campaign":"#, &self); campaign(entry.campaign) }
+        if entry.events != old.events { key(#""events":"#, &self); events(entry.events) }
         raw("}")
         if let pages = update.pages {
             raw(#","pages":{"drop":"#)
@@ -194,6 +212,67 @@ struct FeedJSON {
         raw(#","updatedAt":"#)
         integer(invitation.updatedAt)
         raw("}")
+    }
+
+    private mutating func optionalString(_ text: String?) {
+        if let text { string(text) } else { raw("null") }
+    }
+
+    private mutating func profile(_ profile: VisitorProfile?) {
+        guard let profile else { return raw("null") }
+        raw(#"{"id":"#)
+        optionalString(profile.id)
+        raw(#","name":"#)
+        optionalString(profile.name)
+        raw(#","email":"#)
+        optionalString(profile.email)
+        raw(profile.verified ? #","verified":true,"attributes":["# : #","verified":false,"attributes":["#)
+        for (index, attribute) in profile.attributes.enumerated() {
+            raw(index == 0 ? #"{"name":"# : #",{"name":"#)
+            string(attribute.name)
+            raw(#","value":"#)
+            switch attribute.value {
+            case .string(let text): string(text)
+            case .number(let value): number(value)
+            case .bool(let flag): raw(flag ? "true" : "false")
+            }
+            raw("}")
+        }
+        raw("]}")
+    }
+
+    private mutating func device(_ device: DeviceInfo?) {
+        guard let device else { return raw("null") }
+        raw(#"{"type":"#)
+        string(device.type.rawValue)
+        raw(#","browser":"#)
+        string(device.browser)
+        raw(#","os":"#)
+        string(device.os)
+        raw("}")
+    }
+
+    private mutating func campaign(_ campaign: Campaign?) {
+        guard let campaign else { return raw("null") }
+        raw(#"{"source":"#)
+        optionalString(campaign.source)
+        raw(#","medium":"#)
+        optionalString(campaign.medium)
+        raw(#","campaign":"#)
+        optionalString(campaign.name)
+        raw("}")
+    }
+
+    private mutating func events(_ events: [TrackedEvent]?) {
+        raw("[")
+        for (index, event) in (events ?? []).enumerated() {
+            raw(index == 0 ? #"{"name":"# : #",{"name":"#)
+            string(event.name)
+            raw(#","at":"#)
+            integer(event.at)
+            raw("}")
+        }
+        raw("]")
     }
 
     private mutating func counters(_ counters: Counters) {

@@ -62,4 +62,16 @@ enum JSONValue: Decodable, Sendable, Hashable {
         if case .object(let members) = self { return members }
         return nil
     }
+
+    /// The JSON type's name, for refusal reasons.
+    var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
 }

@@ -19,6 +19,10 @@ struct SettingsController {
         let snippet: String
         let allowedOrigins: [String]
         let canManage: Bool
+        /// Remember returning visitors (issue 18): the browser id in localStorage, ↩ and Visits.
+        let rememberVisitors: Bool
+        /// The key of `identify`'s hash; only owners and admins receive it (absent otherwise).
+        let identitySecret: String?
     }
 
     struct TrackingChange: Decodable { let enabled: Bool }
@@ -27,7 +31,28 @@ struct SettingsController {
     func add(to router: Router<FoyerRequestContext>) {
         router.get("/api/settings") { request, _ in
             let viewer = try await Viewer.require(request, authenticator: authenticator)
-            return try JSONResponse.value(settings(viewer.account, request: request, canManage: viewer.user.role.canManage))
+            var account = viewer.account
+            if viewer.user.role.canManage && account.identitySecret.isEmpty {
+                // Created the first time someone who may see it opens the settings.
+                account.identitySecret = Self.makeIdentitySecret()
+                try await save(account, previous: viewer.account)
+            }
+            return try JSONResponse.value(settings(account, request: request, canManage: viewer.user.role.canManage))
+        }
+        router.put("/api/settings/remember") { request, context in
+            let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
+            let change = try await decode(TrackingChange.self, request, context)
+            var account = viewer.account
+            account.rememberVisitors = change.enabled
+            try await save(account, previous: viewer.account)
+            return try JSONResponse.value(settings(account, request: request, canManage: true))
+        }
+        router.post("/api/settings/identity-secret") { request, _ in
+            let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
+            var account = viewer.account
+            account.identitySecret = Self.makeIdentitySecret()
+            try await save(account, previous: viewer.account)
+            return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
         router.put("/api/settings/tracking") { request, context in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
@@ -72,7 +97,18 @@ struct SettingsController {
         return Settings(
             tracking: account.trackingEnabled, siteKey: account.siteKey,
             snippet: SiteKey.snippet(baseURL: base, siteKey: account.siteKey),
-            allowedOrigins: account.allowedOrigins, canManage: canManage)
+            allowedOrigins: account.allowedOrigins, canManage: canManage, rememberVisitors: account.rememberVisitors,
+            identitySecret: canManage ? account.identitySecret : nil)
+    }
+
+    /// A new identity secret: 32 random bytes as 64 hex digits.
+    static func makeIdentitySecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<32).flatMap { _ -> [Character] in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+        })
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: FoyerRequestContext) async throws -> T {

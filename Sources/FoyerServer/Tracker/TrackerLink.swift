@@ -7,11 +7,13 @@ import NIOWebSocket
 /// channel as `any Channel` (40): one of these stays alive per connected tab.
 final class TrackerLink: TrackerConnection {
     let tab: String
+    let remembers: Bool
     private let pipeline: ChannelPipeline
     private static let allocator = ByteBufferAllocator()
 
-    init(tab: String, channel: any Channel) {
+    init(tab: String, channel: any Channel, remembers: Bool) {
         self.tab = tab
+        self.remembers = remembers
         pipeline = channel.pipeline
     }
 

@@ -145,7 +145,8 @@ struct TrackerSession {
             title: Self.title(message),
             referrer: URLSanitizer.referrer(message.ref ?? ""),
             language: TextLimits.language(message.lang ?? ""),
-            timezone: TextLimits.timezone(message.tz ?? ""))
+            timezone: TextLimits.timezone(message.tz ?? ""),
+            campaign: message.url.flatMap(Campaign.init(landingURL:)))
         phase = .greeting(tab: tab, queued: [])
         return .greet(Greeting(hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil))
     }

@@ -11,6 +11,8 @@ struct TrackerSetup: Sendable {
     /// headers the locator reads (kept inline: a closure would cost an allocation per socket).
     let peer: String?
     let locationHeaders: [(name: String, value: String)]
+    /// The upgrade's User-Agent, parsed (the raw string is not kept).
+    var device: DeviceInfo? = nil
 
     var hub: LiveHub { context.hub }
     var accountID: String { live.id }

@@ -222,33 +222,40 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     /// Locates the visitor and looks the browser up, then starts or resumes the entry.
+    /// When the account does not remember visitors the browser id is ignored: no
+    /// lookup, no record, never returning, no visits.
     private func greet(_ context: ChannelHandlerContext, _ greeting: TrackerSession.Greeting) {
         var hello = greeting.hello
         hello.location = setup.locate(hello.timezone)
         hello.clientKey = setup.hub.hasher.client(setup.clientAddress, accountID: setup.accountID)
+        hello.device = setup.device
         let startedAt = Monotonic.nanoseconds()
-        let browserHash = greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
+        let remembers = remembersVisitors
+        let browserHash = remembers ? greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) } : nil
         // Resumed tabs and browsers without an id need no lookup.
         guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
-            finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
+            if let browserHash, let visits = setup.live.entry(tab: hello.tab)?.visits {
+                // Still here: the browser was seen now (a later tab within 30 minutes is the same visit).
+                setup.hub.writer.enqueue([.browserVisit(accountID: setup.accountID, browserHash: browserHash, visits: visits, at: setup.hub.clock.nowMillis())])
+            }
+            finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
             return
         }
-        let lookup = setup.hub.browsers.firstSeen(accountID: setup.accountID, browserHash: browserHash, on: context.eventLoop)
+        let lookup = setup.hub.browsers.visits(accountID: setup.accountID, browserHash: browserHash, on: context.eventLoop)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         lookup.whenComplete { result in
-            let firstSeen = (try? result.get()) ?? nil
-            hello.browserFirstSeen = firstSeen
-            handler.value.finishGreeting(channel, hello: hello, browserHash: browserHash, firstSeen: firstSeen, startedAt: startedAt)
+            let known = (try? result.get()) ?? nil
+            let handler = handler.value
+            hello.browserFirstSeen = known?.firstSeen
+            hello.visits = handler.recordVisit(browserHash: browserHash, known: known)
+            handler.finishGreeting(channel, hello: hello, remembers: remembers, startedAt: startedAt)
         }
     }
 
-    private func finishGreeting(_ channel: any Channel, hello: TabHello, browserHash: String?, firstSeen: Int64?, startedAt: UInt64) {
+    private func finishGreeting(_ channel: any Channel, hello: TabHello, remembers: Bool, startedAt: UInt64) {
         guard session.isGreeting, session.tab == hello.tab, channel.isActive else { return }
-        if let browserHash, firstSeen == nil {
-            setup.hub.writer.enqueue([.browserSeen(accountID: setup.accountID, browserHash: browserHash, at: setup.hub.clock.nowMillis())])
-        }
-        let link = TrackerLink(tab: hello.tab, channel: channel)
+        let link = TrackerLink(tab: hello.tab, channel: channel, remembers: remembers)
         // The reply (ok, wait or off) goes out through the link once the hello is applied:
         // at once on a server alone, after the log's round trip in a cluster. Messages
         // after it are submitted in order behind it.

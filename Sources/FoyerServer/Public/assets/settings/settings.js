@@ -9,6 +9,7 @@ import { PageChrome } from '../common/chrome.js';
 import { byId, el } from '../common/dom.js';
 import { startNotices } from './notices.js';
 import { startTriggers } from './triggers.js';
+import { showProfileSettings } from './profile.js';
 
 const chrome = new PageChrome();
 const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
@@ -23,9 +24,10 @@ function say(id, text, error = false) {
   element.classList.toggle('error', error);
 }
 
-/** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean}} settings */
+/** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean, rememberVisitors: boolean, identitySecret?: string}} settings */
 function showSettings(settings) {
   canManage = settings.canManage;
+  showProfileSettings(settings);
   showTracking(settings.tracking);
   byId('snippet').textContent = settings.snippet;
   /** @type {HTMLTextAreaElement} */ (byId('origins')).value = settings.allowedOrigins.join('\n');

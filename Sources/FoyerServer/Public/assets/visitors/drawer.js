@@ -5,6 +5,7 @@ import {
 } from './format.js';
 import { pageViews } from './store.js';
 import { InvitationPanel, invitedBadge, isInvited } from './invitation.js';
+import { renderProfile } from './profile.js';
 
 /** @typedef {import('./store.js').Entry} Entry */
 
@@ -62,6 +63,8 @@ export class VisitorDrawer {
     this.lastViewed = q('[data-field="lastViewed"]');
     this.pages = q('[data-field="pages"]');
     this.pagesCount = q('[data-field="pagesCount"]');
+    this.profile = q('[data-field="profile"]');
+    this.journey = q('[data-field="journey"]');
     this.openChat = /** @type {HTMLButtonElement} */ (q('[data-action="open-chat"]'));
     const close = q('[data-action="close"]');
     this.invitation = new InvitationPanel(q('[data-field="invitation-slot"]'));
@@ -200,6 +203,7 @@ export class VisitorDrawer {
       ]));
     }
     this.pages.replaceChildren(...items);
+    renderProfile(entry, this.profile, this.journey, this.store.now());
 
     this.openChat.hidden = !entry.chatId;
     this.tick();

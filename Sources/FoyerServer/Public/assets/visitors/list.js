@@ -1,4 +1,5 @@
 // @ts-check
+import { displayName } from './profile.js';
 import { el, setText } from '../common/dom.js';
 import { STATUS_LABEL, flagEmoji } from './format.js';
 import { invitedBadge, isInvited } from './invitation.js';
@@ -17,6 +18,7 @@ const OVERSCAN_ROWS = 6;
  * @property {HTMLButtonElement} name
  * @property {HTMLSpanElement} badge
  * @property {HTMLElement} invited the **Invited** badge
+ * @property {HTMLSpanElement} given the name the site gave the visitor (profile.js)
  * @property {HTMLSpanElement} flag
  * @property {HTMLSpanElement} title
  * @property {Entry | null} entry the entry last drawn into the row
@@ -192,16 +194,17 @@ export class VisitorList {
     const name = el('button', { class: 'row-name', attrs: { type: 'button', tabindex: '-1' } });
     const badge = el('span', { class: 'badge-returning', text: '↩', attrs: { role: 'img', 'aria-label': 'Returning visitor', title: 'Returning visitor' } });
     const invited = invitedBadge();
+    const given = el('span', { class: 'row-given' });
     const flag = el('span', { class: 'flag', attrs: { role: 'img' } });
     const title = el('span', { class: 'row-title' });
     const li = el('li', { class: 'row' }, [
       dot,
       el('div', { class: 'row-body' }, [
-        el('div', { class: 'row-head' }, [name, badge, invited]),
+        el('div', { class: 'row-head' }, [name, given, badge, invited]),
         el('div', { class: 'row-sub' }, [flag, title]),
       ]),
     ]);
-    return { li, dot, name, badge, invited, flag, title, entry: null, id: '' };
+    return { li, dot, name, badge, invited, given, flag, title, entry: null, id: '' };
   }
 
   /**
@@ -220,6 +223,9 @@ export class VisitorList {
       row.dot.title = label;
     }
     setText(row.name, entry.name);
+    const given = displayName(entry);
+    row.given.hidden = !given;
+    setText(row.given, given);
     row.badge.hidden = !entry.returning;
     row.invited.hidden = !isInvited(entry);
     const loc = entry.location;

@@ -1,4 +1,5 @@
 // @ts-check
+import { profileSearchTexts } from './profile.js';
 import { fold, normaliseStatus } from './format.js';
 
 /**
@@ -37,6 +38,11 @@ import { fold, normaliseStatus } from './format.js';
  * @property {Location | null} location
  * @property {unknown[]} pages the history as sent (oldest first); read it through pageViews()
  * @property {string | null} chatId
+ * @property {unknown} [profile] who the visitor is, as sent; read it through profile.js
+ * @property {unknown} [device]
+ * @property {number | null} [visits]
+ * @property {unknown} [campaign]
+ * @property {unknown[]} [events]
  * @property {number} pageCount pages viewed in this visit (the history keeps only the last ones)
  * @property {Invitation | null} invitation
  */
@@ -401,7 +407,7 @@ const SEP = '\u0001';
 /** @param {Entry} entry */
 function searchTextOf(entry) {
   const loc = entry.location;
-  return fold([entry.name, loc?.city ?? '', loc?.country ?? '', entry.title].join(SEP));
+  return fold([entry.name, loc?.city ?? '', loc?.country ?? '', entry.title, ...profileSearchTexts(entry)].join(SEP));
 }
 
 /**
@@ -458,6 +464,12 @@ export function sanitiseEntry(raw) {
     // Only the drawer reads the history (up to 50 pages): it is checked there, not for every message.
     pages: Array.isArray(raw.pages) ? raw.pages : [],
     chatId: raw.chatId == null || raw.chatId === '' ? null : str(raw.chatId),
+    // Read through profile.js, which checks their shape where they are shown.
+    profile: raw.profile && typeof raw.profile === 'object' ? raw.profile : null,
+    device: raw.device && typeof raw.device === 'object' ? raw.device : null,
+    visits: Number.isFinite(raw.visits) ? raw.visits : null,
+    campaign: raw.campaign && typeof raw.campaign === 'object' ? raw.campaign : null,
+    events: Array.isArray(raw.events) ? raw.events : [],
     pageCount: Number.isInteger(raw.pageCount) && raw.pageCount > 0 ? raw.pageCount : 1,
     invitation: sanitiseInvitation(raw.invitation),
   };
@@ -487,7 +499,7 @@ function sanitiseInvitation(raw) {
 
 /** Entry fields a `changed` message may set (docs/PROTOCOL.md section 2). */
 const CHANGEABLE = ['number', 'name', 'status', 'connectedAt', 'pageSince', 'leftAt', 'url', 'title', 'referrer',
-  'language', 'timezone', 'returning', 'location', 'chatId', 'pageCount', 'invitation'];
+  'language', 'timezone', 'returning', 'location', 'chatId', 'pageCount', 'invitation', 'profile', 'device', 'visits', 'campaign', 'events'];
 
 /**
  * The entry after a `changed` message: `set` holds the fields that changed, `pages`
