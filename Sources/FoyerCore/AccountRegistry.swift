@@ -20,7 +20,7 @@ public struct AccountRegistry: Sendable, Codable {
     public private(set) var configuration: RegistryConfiguration
     public private(set) var trackingEnabled: Bool
 
-    private var entries = EntryTable()
+    var entries = EntryTable()
     /// Entries per status, kept as entries change so counters cost O(1) per event.
     private var tally: [EntryStatus: Int] = [:]
     /// When each Offline entry left, so the once-a-second expiry looks at Offline entries
@@ -28,18 +28,22 @@ public struct AccountRegistry: Sendable, Codable {
     private var offlineSince: [String: Int64] = [:]
     /// Entries in their disconnect grace (no connection, not yet Offline), for the same reason.
     private var inGrace: Set<String> = []
-    private var entryIDByTab: [String: String] = [:]
+    var entryIDByTab: [String: String] = [:]
     private var live: [String: LiveState] = [:]
     private var numbers = NumberPool()
-    private var waiting: [WaitingTab] = []
+    var waiting: [WaitingTab] = []
     /// Tabs whose chat was archived: hidden until they chat again or stay gone for the
     /// retention period, so an archived visitor does not pop back on the next click.
-    private var dismissed: [String: DismissedTab] = [:]
+    var dismissed: [String: DismissedTab] = [:]
     private var identifiers: IdentifierSequence
 
     /// Places held per client key (``TabHello/clientKey``), for the fair share.
     /// Optional so a state saved before keys existed (which had none) still decodes.
     private var placesByKey: [String: Int]?
+
+    /// Blocked browser keys (``Entry/browser``, or a tab key for a tab without one) and
+    /// when each block ends. Optional so a state saved before blocks existed still decodes.
+    var blocks: [String: Int64]?
 
     /// Socket-level state of a shown entry; never persisted.
     private struct LiveState: Sendable, Codable {
@@ -50,14 +54,14 @@ public struct AccountRegistry: Sendable, Codable {
         var clientKey: String?
     }
 
-    private struct WaitingTab: Sendable, Codable {
+    struct WaitingTab: Sendable, Codable {
         var hello: TabHello
         var connections: [ConnectionID]
         var arrivedAt: Int64
         var chatID: String?
     }
 
-    private struct DismissedTab: Sendable, Codable {
+    struct DismissedTab: Sendable, Codable {
         var hello: TabHello
         var connections: [ConnectionID]
         var goneAt: Int64?
@@ -118,12 +122,15 @@ public struct AccountRegistry: Sendable, Codable {
         _ hello: TabHello, connection: ConnectionID, now: Int64
     ) -> (outcome: ConnectOutcome, events: [RegistryEvent]) {
         guard trackingEnabled else { return (.trackingOff, []) }
+        if isBlocked(hello, now: now) { return (.blocked, []) }
         let before = counters
         var events: [RegistryEvent] = []
         let outcome: ConnectOutcome
         if let id = entryIDByTab[hello.tab], var entry = entries[id] {
-            // A tab greets again on the same socket when asked to (a node resynchronising).
-            if live[id]?.connections.contains(connection) != true {
+            // A tab greets again on the same socket when asked to (a node resynchronising);
+            // a new socket is a page that just loaded, active until its tracker says otherwise.
+            let newSocket = live[id]?.connections.contains(connection) != true
+            if newSocket {
                 live[id, default: LiveState()].connections.append(connection)
             }
             live[id]?.disconnectedAt = nil
@@ -137,11 +144,12 @@ public struct AccountRegistry: Sendable, Codable {
                 placesByKey![key, default: 0] += 1
             }
             inGrace.remove(id)
+            // Not a feed field: kept without a change of its own.
+            if entry.browser == nil, let browser = hello.browser { entry.browser = browser }
             let previous = entry
-            if entry.status == .offline {
-                entry.status = entry.chatID == nil ? .online : .chatting
-                entry.leftAt = nil
-            }
+            if newSocket { entry.inactiveSince = nil }
+            if entry.status == .offline { entry.leftAt = nil }
+            entry.status = Self.status(of: entry, connected: true)
             if entry.url != hello.url {
                 visit(&entry, url: hello.url, title: hello.title, now: now)
             } else if entry.title != hello.title {
@@ -279,6 +287,7 @@ public struct AccountRegistry: Sendable, Codable {
             let previous = entry
             entry.status = .offline
             entry.leftAt = gone
+            entry.inactiveSince = nil
             put(entry)
             live[id]?.disconnectedAt = nil
             inGrace.remove(id)
@@ -293,6 +302,7 @@ public struct AccountRegistry: Sendable, Codable {
         dismissed = dismissed.filter { _, hidden in
             hidden.goneAt.map { now - $0 < configuration.retentionMillis } ?? true
         }
+        purgeBlocks(now: now)
         admitWaiting(now: now, events: &events)
         appendCounters(before, to: &events)
         return events
@@ -327,7 +337,7 @@ public struct AccountRegistry: Sendable, Codable {
         let before = counters
         let previous = entry
         entry.chatID = chatID
-        if entry.status == .online { entry.status = .chatting }
+        if entry.status != .offline { entry.status = .chatting }
         guard entry != previous else { return [] }
         put(entry)
         var events: [RegistryEvent] = [.changed(EntryUpdate(entry: entry, previous: previous))]
@@ -344,7 +354,7 @@ public struct AccountRegistry: Sendable, Codable {
         let hello = TabHello(
             tab: entry.tab, url: entry.url, title: entry.title, referrer: entry.referrer,
             language: entry.language, timezone: entry.timezone, location: entry.location,
-            clientKey: live[entryID]?.clientKey)
+            clientKey: live[entryID]?.clientKey, browser: entry.browser)
         dismissed[entry.tab] = DismissedTab(hello: hello, connections: connections, goneAt: connections.isEmpty ? now : nil)
         remove(entryID, reason: .archived, events: &events)
         admitWaiting(now: now, events: &events)
@@ -390,7 +400,7 @@ public struct AccountRegistry: Sendable, Codable {
     // MARK: Internals
 
     /// Inserts or replaces an entry, keeping the status tally right.
-    private mutating func put(_ entry: Entry) {
+    mutating func put(_ entry: Entry) {
         if let old = entries[entry.id] { tally[old.status, default: 0] -= 1 }
         tally[entry.status, default: 0] += 1
         offlineSince[entry.id] = entry.status == .offline ? entry.leftAt : nil
@@ -404,7 +414,7 @@ public struct AccountRegistry: Sendable, Codable {
             connectedAt: arrivedAt, pageSince: now, url: hello.url, title: hello.title,
             referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
             returning: returning, location: hello.location,
-            pages: [PageView(url: hello.url, title: hello.title, at: now)]
+            pages: [PageView(url: hello.url, title: hello.title, at: now)], browser: hello.browser
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id
@@ -416,7 +426,7 @@ public struct AccountRegistry: Sendable, Codable {
         return entry
     }
 
-    private mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
+    mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
         guard let entry = entries.removeValue(forKey: id) else { return }
         tally[entry.status, default: 0] -= 1
         offlineSince[id] = nil
@@ -462,7 +472,7 @@ public struct AccountRegistry: Sendable, Codable {
     /// Lets waiting tabs in, in arrival order, while there is room for them: a tab whose
     /// address holds its whole share (with nothing Offline to give) stays in line and
     /// the next one is tried.
-    private mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
+    mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
         var index = 0
         var stuck: Set<String> = []
         while index < waiting.count {
@@ -519,7 +529,7 @@ public struct AccountRegistry: Sendable, Codable {
         if drop > 0 { entry.pages.removeFirst(drop) }
     }
 
-    private func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {
+    func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {
         let after = counters
         if after != before { events.append(.counters(after)) }
     }

@@ -29,12 +29,18 @@ public struct Entry: Sendable, Codable, Hashable {
     public var pages: [PageView]
     /// The active chat, if any.
     public var chatID: String?
+    /// The salted hash of the browser's id (the key blocks use); server-side only, like
+    /// ``tab``. `nil` when the tracker sent no browser id.
+    public var browser: String?
+    /// Since when the tracker has reported the tab inactive (hidden or without input);
+    /// the status is then ``EntryStatus/idle`` unless the tab is chatting or offline.
+    public var inactiveSince: Int64?
 
     public init(
         id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
         pageSince: Int64, leftAt: Int64? = nil, url: String, title: String, referrer: String,
         language: String, timezone: String, returning: Bool, location: VisitorLocation?,
-        pages: [PageView], chatID: String? = nil
+        pages: [PageView], chatID: String? = nil, browser: String? = nil, inactiveSince: Int64? = nil
     ) {
         self.id = id
         self.tab = tab
@@ -52,6 +58,8 @@ public struct Entry: Sendable, Codable, Hashable {
         self.location = location
         self.pages = pages
         self.chatID = chatID
+        self.browser = browser
+        self.inactiveSince = inactiveSince
     }
 
     /// `Visitor N`, the name agents see.

@@ -14,11 +14,13 @@ public struct TabHello: Sendable, Hashable, Codable {
     /// of places (``RegistryConfiguration/placesPerAddress``): a salted hash the server
     /// computes, never the address itself. `nil` when unknown (no share applies).
     public var clientKey: String?
+    /// The salted hash of the browser's id (``Entry/browser``), `nil` when none was sent.
+    public var browser: String?
 
     public init(
         tab: String, browserFirstSeen: Int64? = nil, url: String, title: String, referrer: String = "",
         language: String = "", timezone: String = "", location: VisitorLocation? = nil,
-        clientKey: String? = nil
+        clientKey: String? = nil, browser: String? = nil
     ) {
         self.tab = tab
         self.browserFirstSeen = browserFirstSeen
@@ -29,5 +31,6 @@ public struct TabHello: Sendable, Hashable, Codable {
         self.timezone = timezone
         self.location = location
         self.clientKey = clientKey
+        self.browser = browser
     }
 }

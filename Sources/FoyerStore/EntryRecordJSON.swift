@@ -75,6 +75,14 @@ enum EntryRecordJSON {
             json.raw(#","chatID":"#)
             json.string(chatID)
         }
+        if let browser = entry.browser {
+            json.raw(#","browser":"#)
+            json.string(browser)
+        }
+        if let inactiveSince = entry.inactiveSince {
+            json.raw(#","inactiveSince":"#)
+            json.integer(inactiveSince)
+        }
         json.raw("}")
         return String(decoding: json.bytes, as: UTF8.self)
     }

@@ -74,8 +74,15 @@ enum LiveBatchCodec {
             fields.text(hello.language)
             fields.text(hello.timezone)
             fields.text(hello.location.flatMap(json) ?? "")
-            // Last and optional, so records written before it existed still read.
-            if let clientKey = hello.clientKey { fields.text(clientKey) }
+            // Last and optional, so records written before they existed still read; an
+            // empty client key stands for none when a browser key follows.
+            if hello.clientKey != nil || hello.browser != nil { fields.text(hello.clientKey ?? "") }
+            if let browser = hello.browser { fields.text(browser) }
+        case .activity(let tab, let inactive, let at):
+            fields.raw("a")
+            fields.text(tab)
+            fields.raw(inactive ? "1" : "0")
+            fields.raw(String(at))
         case .tick(let at):
             fields.raw("t")
             fields.raw(String(at))
@@ -203,10 +210,14 @@ enum LiveBatchCodec {
             let locationJSON = try text()
             let location = locationJSON.isEmpty ? nil : try JSONDecoder().decode(VisitorLocation.self, from: Data(locationJSON.utf8))
             let clientKey = fields.isEmpty ? nil : try text()
+            let browser = fields.isEmpty ? nil : try text()
             let hello = TabHello(
                 tab: tab, browserFirstSeen: firstSeen, url: url, title: title, referrer: referrer,
-                language: language, timezone: timezone, location: location, clientKey: clientKey)
+                language: language, timezone: timezone, location: location,
+                clientKey: clientKey?.isEmpty == true ? nil : clientKey, browser: browser)
             command = .hello(hello, connection: connection, at: at)
+        case "a":
+            command = .activity(tab: try text(), inactive: try flag(), at: try int())
         case "t":
             command = .tick(at: try int())
         case "o":

@@ -43,6 +43,11 @@ final class LiveAccount: Sendable {
         submit(.retitle(tab: tab, title: title), startedAtNanos: startedAtNanos)
     }
 
+    /// The tab's tracker reports it inactive (Idle) or active again.
+    func activity(tab: String, inactive: Bool, startedAtNanos: UInt64) {
+        submit(.activity(tab: tab, inactive: inactive, at: now), startedAtNanos: startedAtNanos)
+    }
+
     func disconnect(tab: String, connection: ConnectionID) {
         state.removeTracker(connection: connection)
         submit(.disconnect(tab: tab, connection: connection, at: now))
@@ -74,6 +79,21 @@ final class LiveAccount: Sendable {
 
     /// Closes every tracker socket of the account, on every node (site key rotated).
     func stopTrackers(code: UInt16, reason: String) { submit(.stopTrackers(code: code, reason: reason)) }
+
+    // MARK: Blocking
+
+    /// Blocks a browser key (or a tab key) until `until`, on every node; returns once
+    /// this node applied it, so the entries are gone when the caller answers.
+    func block(browser: String, until: Int64) async throws {
+        try await sink.submitAndWait(LiveRecord(account: id, command: .block(browser: browser, until: until, at: now)))
+    }
+
+    func unblock(browser: String) async throws {
+        try await sink.submitAndWait(LiveRecord(account: id, command: .unblock(browser: browser)))
+    }
+
+    /// Whether a tab, or its browser, is blocked now (as this node applied it).
+    func isBlocked(tab: String, browser: String?) -> Bool { state.isBlocked(tab: tab, browser: browser, now: now) }
 
     // MARK: Chats
 

@@ -23,6 +23,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private var session: TrackerSession
     private var chats: TrackerChatRelay
     private var released = false
+    /// The browser's key (``IdentityHasher/browser(_:accountID:)``) once the tab greeted
+    /// with a browser id: chat messages of a blocked browser are refused.
+    private var browser: String?
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
@@ -200,9 +203,12 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         case .retitle(let title):
             guard let tab = session.tab else { return }
             setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
+        case .activity(let inactive):
+            guard let tab = session.tab else { return }
+            setup.live.activity(tab: tab, inactive: inactive, startedAtNanos: startedAt)
         case .chat(let message):
             guard let tab = session.tab else { return }
-            if let refusal = chats.relay(message, tab: tab, setup: setup, channel: context.channel) { close(context, refusal) }
+            if let refusal = chats.relay(message, tab: tab, browser: browser, setup: setup, channel: context.channel) { close(context, refusal) }
         case .close(let refusal):
             close(context, refusal)
         }
@@ -215,6 +221,8 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         hello.clientKey = setup.hub.hasher.client(setup.clientAddress, accountID: setup.accountID)
         let startedAt = Monotonic.nanoseconds()
         let browserHash = greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
+        hello.browser = browserHash
+        browser = browserHash
         // Resumed tabs and browsers without an id need no lookup.
         guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
             finishGreeting(context.channel, hello: hello, browserHash: nil, firstSeen: nil, startedAt: startedAt)
