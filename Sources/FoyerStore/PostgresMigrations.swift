@@ -185,5 +185,24 @@ enum PostgresMigrations {
                 "INSERT INTO message_numbers (account_id, last_id) SELECT account_id, max(id) FROM messages GROUP BY account_id",
             ]
         ),
+        // H5: blocked browsers (hashes only).
+        (7, blockedBrowsers),
+    ]
+
+    /// Blocked browsers: the key is a salted hash, never a browser's own id.
+    static let blockedBrowsers = [
+        """
+        CREATE TABLE blocked_browsers (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            browser_hash TEXT NOT NULL,
+            visitor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            blocked_by TEXT NOT NULL,
+            blocked_at BIGINT NOT NULL,
+            until BIGINT NOT NULL,
+            UNIQUE (account_id, browser_hash)
+        )
+        """,
     ]
 }

@@ -133,5 +133,24 @@ enum SQLiteMigrations {
                 "CREATE INDEX messages_chat ON messages(chat_id, id)",
             ]
         ),
+        // H5: blocked browsers (hashes only).
+        (7, blockedBrowsers),
+    ]
+
+    /// Blocked browsers: the key is a salted hash, never a browser's own id.
+    static let blockedBrowsers = [
+        """
+        CREATE TABLE blocked_browsers (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            browser_hash TEXT NOT NULL,
+            visitor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            blocked_by TEXT NOT NULL,
+            blocked_at INTEGER NOT NULL,
+            until INTEGER NOT NULL,
+            UNIQUE (account_id, browser_hash)
+        )
+        """,
     ]
 }

@@ -75,6 +75,7 @@ public enum FoyerApplication {
         AuthController(authenticator: authenticator, store: store, live: hub, secureCookies: configuration.secureCookies, addresses: addresses).add(to: router)
         SettingsController(authenticator: authenticator, store: store, live: hub, publicURL: configuration.publicURL).add(to: router)
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
+        BlockingController(authenticator: authenticator, store: store, live: hub, clock: clock).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
         LocationsController(attribution: configuration.geoDownloadURL == nil ? nil : .init(

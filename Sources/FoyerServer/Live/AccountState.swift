@@ -110,6 +110,9 @@ final class AccountState: Sendable {
     /// The tab's current entry, if shown.
     func entry(tab: String) -> Entry? { state.withLock { $0.registry.entry(tab: tab) } }
 
+    /// A shown entry by its id.
+    func entry(id: String) -> Entry? { state.withLock { $0.registry.entry(id: id) } }
+
     /// Whether a tab, or its browser, is blocked at `now`.
     func isBlocked(tab: String, browser: String?, now: Int64) -> Bool {
         state.withLock { state in

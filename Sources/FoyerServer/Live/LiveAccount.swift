@@ -125,6 +125,9 @@ final class LiveAccount: Sendable {
     /// The tab's current entry, if shown.
     func entry(tab: String) -> Entry? { state.entry(tab: tab) }
 
+    /// A shown entry by its id.
+    func entry(id: String) -> Entry? { state.entry(id: id) }
+
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.hasEntry(tab: tab) }
 
