@@ -7,6 +7,7 @@
 import { api, capitalise } from '../common/api.js';
 import { PageChrome } from '../common/chrome.js';
 import { byId, el } from '../common/dom.js';
+import { loadBlocked } from './blocked.js';
 
 const chrome = new PageChrome();
 const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
@@ -152,6 +153,7 @@ async function start() {
     if (myRole !== 'owner') roleSelect.querySelector('option[value="owner"]')?.remove();
     showSettings(await api('GET', '/api/settings'));
     await loadTeam();
+    if (me.user.role !== 'agent') await loadBlocked();
     // A switch flipped elsewhere (another tab, a teammate) shows here too.
     chrome.follow((message) => {
       if (message.type === 'snapshot') showTracking(message.tracking);
