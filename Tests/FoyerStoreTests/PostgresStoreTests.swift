@@ -20,6 +20,7 @@ struct PostgresStoreTests {
     @Test func messageIDsArePerAccount() async throws { try await run(StoreContract.messageIDsArePerAccount) }
     @Test func concurrentBatchesApplyWhole() async throws { try await run(StoreContract.concurrentBatchesApplyWhole) }
     @Test func concurrentDemotionsKeepOneOwner() async throws { try await run(StoreContract.concurrentDemotionsKeepOneOwner) }
+    @Test func blocksAreKeptPerAccountAndEndedOnesPurged() async throws { try await run(StoreContract.blocksAreKeptPerAccountAndEndedOnesPurged) }
 
     @Test func nodesStartingTogetherMigrateOnce() async throws {
         try await run { fixture in
