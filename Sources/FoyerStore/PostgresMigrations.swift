@@ -189,20 +189,6 @@ enum PostgresMigrations {
         (7, blockedBrowsers),
     ]
 
-    /// Blocked browsers: the key is a salted hash, never a browser's own id.
-    static let blockedBrowsers = [
-        """
-        CREATE TABLE blocked_browsers (
-            id TEXT PRIMARY KEY,
-            account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            browser_hash TEXT NOT NULL,
-            visitor TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            blocked_by TEXT NOT NULL,
-            blocked_at BIGINT NOT NULL,
-            until BIGINT NOT NULL,
-            UNIQUE (account_id, browser_hash)
-        )
-        """,
-    ]
+    /// Blocked browsers (hashes only), as ``BlockedBrowser/schema(integer:)`` defines them.
+    static let blockedBrowsers = [BlockedBrowser.schema(integer: "BIGINT")]
 }

@@ -8,12 +8,8 @@ import Testing
 /// Idle and Block visitor across the nodes of a cluster on one PostgreSQL database.
 @Suite("Idle and blocking across a cluster", .serialized, .enabled(if: ScratchDatabase.url != nil, Comment(rawValue: ScratchDatabase.skipReason)))
 struct ClusterBlockingTests {
-    /// Reads messages until one matches; bounded in count (each read is bounded in time).
     func next(_ socket: TestSocket, _ matches: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        for _ in 0..<30 {
-            if let message = try await socket.nextJSON(), matches(message) { return message }
-        }
-        throw TestTimeout()
+        try await socket.nextJSON(matching: matches)
     }
 
     @Test func idleAndABlockOnOneNodeApplyOnEveryNode() async throws {

@@ -7,12 +7,8 @@ import Testing
 /// Idle and Block visitor (SPEC section 11) over real sockets against a real server.
 @Suite("Idle and blocking over real sockets", .serialized)
 struct IdleAndBlockTests {
-    /// Reads messages until one matches; bounded in count (each read is bounded in time).
     func next(_ socket: TestSocket, _ matches: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        for _ in 0..<30 {
-            if let message = try await socket.nextJSON(), matches(message) { return message }
-        }
-        throw TestTimeout()
+        try await socket.nextJSON(matching: matches)
     }
 
     func status(_ message: [String: Any]) -> String? { (message["set"] as? [String: Any])?["status"] as? String }
