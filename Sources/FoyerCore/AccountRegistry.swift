@@ -20,8 +20,7 @@ public struct AccountRegistry: Sendable, Codable {
     public private(set) var configuration: RegistryConfiguration
     public private(set) var trackingEnabled: Bool
 
-    /// Readable (not writable: ``put(_:)`` keeps the tally) by the `+Topic` extension files.
-    private(set) var entries = EntryTable()
+    var entries = EntryTable()
     /// Entries per status, kept as entries change so counters cost O(1) per event.
     private var tally: [EntryStatus: Int] = [:]
     /// When each Offline entry left, so the once-a-second expiry looks at Offline entries
@@ -29,13 +28,13 @@ public struct AccountRegistry: Sendable, Codable {
     private var offlineSince: [String: Int64] = [:]
     /// Entries in their disconnect grace (no connection, not yet Offline), for the same reason.
     private var inGrace: Set<String> = []
-    private var entryIDByTab: [String: String] = [:]
+    var entryIDByTab: [String: String] = [:]
     private var live: [String: LiveState] = [:]
     private var numbers = NumberPool()
-    private var waiting: [WaitingTab] = []
+    var waiting: [WaitingTab] = []
     /// Tabs whose chat was archived: hidden until they chat again or stay gone for the
     /// retention period, so an archived visitor does not pop back on the next click.
-    private var dismissed: [String: DismissedTab] = [:]
+    var dismissed: [String: DismissedTab] = [:]
     private var identifiers: IdentifierSequence
 
     /// Places held per client key (``TabHello/clientKey``), for the fair share.
@@ -56,6 +55,10 @@ public struct AccountRegistry: Sendable, Codable {
     /// once after the triggers or the watchers changed. Entries absent wait for a change.
     var triggerDue: [String: Int64]?
 
+    /// Blocked browser keys (``Entry/browser``, or a tab key for a tab without one) and
+    /// when each block ends. Optional so a state saved before blocks existed still decodes.
+    var blocks: [String: Int64]?
+
     /// Socket-level state of a shown entry; never persisted.
     private struct LiveState: Sendable, Codable {
         var connections: [ConnectionID] = []
@@ -65,14 +68,14 @@ public struct AccountRegistry: Sendable, Codable {
         var clientKey: String?
     }
 
-    private struct WaitingTab: Sendable, Codable {
+    struct WaitingTab: Sendable, Codable {
         var hello: TabHello
         var connections: [ConnectionID]
         var arrivedAt: Int64
         var chatID: String?
     }
 
-    private struct DismissedTab: Sendable, Codable {
+    struct DismissedTab: Sendable, Codable {
         var hello: TabHello
         var connections: [ConnectionID]
         var goneAt: Int64?
@@ -133,12 +136,15 @@ public struct AccountRegistry: Sendable, Codable {
         _ hello: TabHello, connection: ConnectionID, now: Int64
     ) -> (outcome: ConnectOutcome, events: [RegistryEvent]) {
         guard trackingEnabled else { return (.trackingOff, []) }
+        if isBlocked(hello, now: now) { return (.blocked, []) }
         let before = counters
         var events: [RegistryEvent] = []
         let outcome: ConnectOutcome
         if let id = entryIDByTab[hello.tab], var entry = entries[id] {
-            // A tab greets again on the same socket when asked to (a node resynchronising).
-            if live[id]?.connections.contains(connection) != true {
+            // A tab greets again on the same socket when asked to (a node resynchronising);
+            // a new socket is a page that just loaded, active until its tracker says otherwise.
+            let newSocket = live[id]?.connections.contains(connection) != true
+            if newSocket {
                 live[id, default: LiveState()].connections.append(connection)
             }
             live[id]?.disconnectedAt = nil
@@ -152,11 +158,12 @@ public struct AccountRegistry: Sendable, Codable {
                 placesByKey![key, default: 0] += 1
             }
             inGrace.remove(id)
+            // Not a feed field: kept without a change of its own.
+            if entry.browser == nil, let browser = hello.browser { entry.browser = browser }
             let previous = entry
-            if entry.status == .offline {
-                entry.status = entry.chatID == nil ? .online : .chatting
-                entry.leftAt = nil
-            }
+            if newSocket { entry.inactiveSince = nil }
+            if entry.status == .offline { entry.leftAt = nil }
+            entry.status = Self.status(of: entry, connected: true)
             if entry.url != hello.url {
                 visit(&entry, url: hello.url, title: hello.title, now: now)
             } else if entry.title != hello.title {
@@ -296,6 +303,7 @@ public struct AccountRegistry: Sendable, Codable {
             entry.leftAt = gone
             // The tab left: its invitation can no longer be answered.
             endInvitation(of: &entry, as: .expired, now: now)
+            entry.inactiveSince = nil
             put(entry)
             live[id]?.disconnectedAt = nil
             inGrace.remove(id)
@@ -311,6 +319,7 @@ public struct AccountRegistry: Sendable, Codable {
             hidden.goneAt.map { now - $0 < configuration.retentionMillis } ?? true
         }
         expireInvitations(now: now, events: &events)
+        purgeBlocks(now: now)
         admitWaiting(now: now, events: &events)
         appendCounters(before, to: &events)
         return events
@@ -345,7 +354,7 @@ public struct AccountRegistry: Sendable, Codable {
         let before = counters
         let previous = entry
         entry.chatID = chatID
-        if entry.status == .online { entry.status = .chatting }
+        if entry.status != .offline { entry.status = .chatting }
         // A reply to a pending invitation is what starts the chat.
         endInvitation(of: &entry, as: .accepted, now: now)
         guard entry != previous else { return [] }
@@ -364,7 +373,7 @@ public struct AccountRegistry: Sendable, Codable {
         let hello = TabHello(
             tab: entry.tab, url: entry.url, title: entry.title, referrer: entry.referrer,
             language: entry.language, timezone: entry.timezone, location: entry.location,
-            clientKey: live[entryID]?.clientKey, device: entry.device, campaign: entry.campaign, visits: entry.visits)
+            clientKey: live[entryID]?.clientKey, device: entry.device, campaign: entry.campaign, visits: entry.visits, browser: entry.browser)
         dismissed[entry.tab] = DismissedTab(hello: hello, connections: connections, goneAt: connections.isEmpty ? now : nil)
         remove(entryID, reason: .archived, events: &events)
         admitWaiting(now: now, events: &events)
@@ -433,7 +442,8 @@ public struct AccountRegistry: Sendable, Codable {
             referrer: hello.referrer, language: hello.language, timezone: hello.timezone,
             returning: returning, location: hello.location,
             pages: [PageView(url: hello.url, title: hello.title, at: now)], pageCount: 1,
-            device: hello.device, visits: hello.visits, campaign: hello.campaign
+            device: hello.device, visits: hello.visits, campaign: hello.campaign,
+            browser: hello.browser
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id
@@ -445,7 +455,7 @@ public struct AccountRegistry: Sendable, Codable {
         return entry
     }
 
-    private mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
+    mutating func remove(_ id: String, reason: RemovalReason, events: inout [RegistryEvent]) {
         guard let entry = entries.removeValue(forKey: id) else { return }
         tally[entry.status, default: 0] -= 1
         offlineSince[id] = nil
@@ -492,7 +502,7 @@ public struct AccountRegistry: Sendable, Codable {
     /// Lets waiting tabs in, in arrival order, while there is room for them: a tab whose
     /// address holds its whole share (with nothing Offline to give) stays in line and
     /// the next one is tried.
-    private mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
+    mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
         var index = 0
         var stuck: Set<String> = []
         while index < waiting.count {
@@ -550,7 +560,7 @@ public struct AccountRegistry: Sendable, Codable {
         if drop > 0 { entry.pages.removeFirst(drop) }
     }
 
-    private func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {
+    func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {
         let after = counters
         if after != before { events.append(.counters(after)) }
     }

@@ -49,6 +49,12 @@ public struct Entry: Sendable, Codable, Hashable {
 
     /// Tracked events kept per entry.
     public static let maxEvents = 50
+    /// The salted hash of the browser's id (the key blocks use); server-side only, like
+    /// ``tab``. `nil` when the tracker sent no browser id.
+    public var browser: String?
+    /// Since when the tracker has reported the tab inactive (hidden or without input);
+    /// the status is then ``EntryStatus/idle`` unless the tab is chatting or offline.
+    public var inactiveSince: Int64?
 
     public init(
         id: String, tab: String, number: Int, status: EntryStatus, connectedAt: Int64,
@@ -57,7 +63,7 @@ public struct Entry: Sendable, Codable, Hashable {
         pages: [PageView], chatID: String? = nil,
         pageCount: Int? = nil, invitation: Invitation? = nil, autoInvited: Bool? = nil,
         profile: VisitorProfile? = nil, device: DeviceInfo? = nil, visits: Int? = nil, campaign: Campaign? = nil,
-        events: [TrackedEvent]? = nil
+        events: [TrackedEvent]? = nil, browser: String? = nil, inactiveSince: Int64? = nil
     ) {
         self.id = id
         self.tab = tab
@@ -83,6 +89,8 @@ public struct Entry: Sendable, Codable, Hashable {
         self.visits = visits
         self.campaign = campaign
         self.events = events
+        self.browser = browser
+        self.inactiveSince = inactiveSince
     }
 
     /// `Visitor N`, the name agents see.

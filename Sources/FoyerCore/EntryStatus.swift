@@ -4,6 +4,8 @@ public enum EntryStatus: String, Sendable, Codable, Hashable, CaseIterable {
     case chatting
     /// Connected and browsing.
     case online
+    /// Connected, but hidden or without any input for the idle time.
+    case idle
     /// The tab has gone; the entry stays visible for the retention period.
     case offline
 }

@@ -19,6 +19,8 @@ public enum RemovalReason: String, Sendable, Codable, Hashable {
     /// Offline, it gave its place to a connected tab while the account was full
     /// (or its address held its whole share of places).
     case madeRoom = "made room"
+    /// An owner or admin blocked the browser (or the tab) it belongs to.
+    case blocked
 }
 
 /// The overlay card's numbers.
@@ -47,4 +49,6 @@ public enum ConnectOutcome: Sendable, Hashable {
     case hidden
     /// Tracking is off; nothing is collected.
     case trackingOff
+    /// The browser (or tab) is blocked; nothing is collected or shown.
+    case blocked
 }

@@ -20,11 +20,13 @@ public struct TabHello: Sendable, Hashable, Codable {
     public var campaign: Campaign?
     /// Visits of this browser counting this one; nil when not remembered.
     public var visits: Int?
+    /// The salted hash of the browser's id (``Entry/browser``), `nil` when none was sent.
+    public var browser: String?
 
     public init(
         tab: String, browserFirstSeen: Int64? = nil, url: String, title: String, referrer: String = "",
         language: String = "", timezone: String = "", location: VisitorLocation? = nil,
-        clientKey: String? = nil, device: DeviceInfo? = nil, campaign: Campaign? = nil, visits: Int? = nil
+        clientKey: String? = nil, device: DeviceInfo? = nil, campaign: Campaign? = nil, visits: Int? = nil, browser: String? = nil
     ) {
         self.tab = tab
         self.browserFirstSeen = browserFirstSeen
@@ -38,5 +40,6 @@ public struct TabHello: Sendable, Hashable, Codable {
         self.device = device
         self.campaign = campaign
         self.visits = visits
+        self.browser = browser
     }
 }

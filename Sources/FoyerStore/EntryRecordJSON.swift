@@ -77,6 +77,14 @@ enum EntryRecordJSON {
         }
         if let invitation = entry.invitation { self.invitation(invitation, to: &json) }
         if let autoInvited = entry.autoInvited { json.raw(autoInvited ? #","autoInvited":true"# : #","autoInvited":false"#) }
+        if let browser = entry.browser {
+            json.raw(#","browser":"#)
+            json.string(browser)
+        }
+        if let inactiveSince = entry.inactiveSince {
+            json.raw(#","inactiveSince":"#)
+            json.integer(inactiveSince)
+        }
         json.raw("}")
         return String(decoding: json.bytes, as: UTF8.self)
     }

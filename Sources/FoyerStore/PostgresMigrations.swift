@@ -197,7 +197,9 @@ enum PostgresMigrations {
                 "ALTER TABLE accounts ADD COLUMN remember_visitors BOOLEAN NOT NULL DEFAULT TRUE",
                 "ALTER TABLE browsers ADD COLUMN last_seen BIGINT",
                 "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
-            ]
+                // Issue 18: blocked browsers (hashes only).
+        (9, blockedBrowsers),
+    ]
         ),
     ]
 
@@ -226,4 +228,7 @@ enum PostgresMigrations {
         )
         """,
     ]
+
+    /// Blocked browsers (hashes only), as ``BlockedBrowser/schema(integer:)`` defines them.
+    static let blockedBrowsers = [BlockedBrowser.schema(integer: "BIGINT")]
 }

@@ -322,6 +322,42 @@ public final class PostgresStore: Store {
     private static let chatColumns = "id, account_id, tab, entry_id, visitor, status, started_at, archived_at"
     private static let messageColumns = "id, chat_id, author, agent_id, client_id, text, at, state"
 
+    // MARK: Blocked browsers
+
+    private static let blockColumns = "id, account_id, browser_hash, visitor, reason, blocked_by, blocked_at, until"
+
+    public func addBlock(_ block: BlockedBrowser) async throws {
+        try await run(
+            """
+            INSERT INTO blocked_browsers (id, account_id, browser_hash, visitor, reason, blocked_by, blocked_at, until)
+            VALUES (\(block.id), \(block.accountID), \(block.browserHash), \(block.visitor), \(block.reason), \(block.blockedBy),
+                \(block.blockedAt), \(block.until))
+            ON CONFLICT (account_id, browser_hash) DO UPDATE SET id = excluded.id, visitor = excluded.visitor, reason = excluded.reason,
+                blocked_by = excluded.blocked_by, blocked_at = excluded.blocked_at, until = excluded.until
+            """)
+    }
+
+    public func blocks(accountID: String, now: Int64) async throws -> [BlockedBrowser] {
+        try await run("DELETE FROM blocked_browsers WHERE until <= \(now)")
+        return try await run(
+            "SELECT \(unescaped: Self.blockColumns) FROM blocked_browsers WHERE account_id = \(accountID) ORDER BY blocked_at DESC, id"
+        ).map(Self.block)
+    }
+
+    public func removeBlock(id: String, accountID: String) async throws -> BlockedBrowser? {
+        try await run(
+            "DELETE FROM blocked_browsers WHERE id = \(id) AND account_id = \(accountID) RETURNING \(unescaped: Self.blockColumns)"
+        ).first.map(Self.block)
+    }
+
+    private static func block(_ row: PostgresRow) throws -> BlockedBrowser {
+        let (id, accountID, browserHash, visitor, reason, blockedBy, blockedAt, until) =
+            try row.decode((String, String, String, String, String, String, Int64, Int64).self)
+        return BlockedBrowser(
+            id: id, accountID: accountID, browserHash: browserHash, visitor: visitor, reason: reason, blockedBy: blockedBy,
+            blockedAt: blockedAt, until: until)
+    }
+
     public func createChat(_ chat: Chat) async throws {
         try await run(
             """

@@ -145,7 +145,9 @@ enum SQLiteMigrations {
                 "ALTER TABLE accounts ADD COLUMN remember_visitors INTEGER NOT NULL DEFAULT 1",
                 "ALTER TABLE browsers ADD COLUMN last_seen INTEGER",
                 "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
-            ]
+                // Issue 18: blocked browsers (hashes only).
+        (9, blockedBrowsers),
+    ]
         ),
     ]
 
@@ -174,4 +176,7 @@ enum SQLiteMigrations {
         )
         """,
     ]
+
+    /// Blocked browsers (hashes only), as ``BlockedBrowser/schema(integer:)`` defines them.
+    static let blockedBrowsers = [BlockedBrowser.schema(integer: "INTEGER")]
 }

@@ -374,6 +374,41 @@ public final class SQLiteStore: Store {
 
     // MARK: Chats
 
+    // MARK: Blocked browsers
+
+    public func addBlock(_ block: BlockedBrowser) async throws {
+        _ = try await reader.query(
+            """
+            INSERT INTO blocked_browsers (id, account_id, browser_hash, visitor, reason, blocked_by, blocked_at, until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, browser_hash) DO UPDATE SET id = excluded.id, visitor = excluded.visitor, reason = excluded.reason,
+                blocked_by = excluded.blocked_by, blocked_at = excluded.blocked_at, until = excluded.until
+            """,
+            [.text(block.id), .text(block.accountID), .text(block.browserHash), .text(block.visitor), .text(block.reason), .text(block.blockedBy),
+             .integer(Int(block.blockedAt)), .integer(Int(block.until))])
+    }
+
+    public func blocks(accountID: String, now: Int64) async throws -> [BlockedBrowser] {
+        _ = try await reader.query("DELETE FROM blocked_browsers WHERE until <= ?", [.integer(Int(now))])
+        return try await reader.query(
+            "SELECT * FROM blocked_browsers WHERE account_id = ? ORDER BY blocked_at DESC, id", [.text(accountID)]
+        ).map(Self.block)
+    }
+
+    public func removeBlock(id: String, accountID: String) async throws -> BlockedBrowser? {
+        let rows = try await reader.query(
+            "DELETE FROM blocked_browsers WHERE id = ? AND account_id = ? RETURNING *", [.text(id), .text(accountID)])
+        return rows.first.map(Self.block)
+    }
+
+    private static func block(_ row: SQLiteRow) -> BlockedBrowser {
+        BlockedBrowser(
+            id: row.column("id")?.string ?? "", accountID: row.column("account_id")?.string ?? "",
+            browserHash: row.column("browser_hash")?.string ?? "", visitor: row.column("visitor")?.string ?? "",
+            reason: row.column("reason")?.string ?? "", blockedBy: row.column("blocked_by")?.string ?? "",
+            blockedAt: Int64(row.column("blocked_at")?.integer ?? 0), until: Int64(row.column("until")?.integer ?? 0))
+    }
+
     public func createChat(_ chat: Chat) async throws {
         _ = try await reader.query(
             "INSERT INTO chats (id, account_id, tab, entry_id, visitor, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

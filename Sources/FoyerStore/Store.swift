@@ -49,6 +49,14 @@ public protocol Store: Sendable {
     /// Applies changes in order, atomically.
     func apply(_ changes: [EntryChange]) async throws
 
+    // Blocked browsers
+    /// Stores a block; a block of the same key on the account is replaced.
+    func addBlock(_ block: BlockedBrowser) async throws
+    /// The account's blocks still in force at `now`, newest first; ended ones are deleted.
+    func blocks(accountID: String, now: Int64) async throws -> [BlockedBrowser]
+    /// Deletes one of the account's blocks and returns it; nil when there is none.
+    func removeBlock(id: String, accountID: String) async throws -> BlockedBrowser?
+
     // Chats
     func createChat(_ chat: Chat) async throws
     func chat(id: String) async throws -> Chat?

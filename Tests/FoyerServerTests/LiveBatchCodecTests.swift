@@ -49,6 +49,15 @@ struct LiveBatchCodecTests {
             command: .setAttributes(tab: "tab-3", [VisitorAttribute(name: "plan", value: .string(hostile)), VisitorAttribute(name: "n", value: .number(2.5))], at: 12)),
         LiveRecord(account: "acc_1", command: .track(tab: "tab-3", event: "signed-up", at: 13)),
         LiveRecord(account: "acc_1", command: .browser(tab: "tab-3", browser: "hash", visits: 2, at: 14)),
+        LiveRecord(
+            account: "acc_1", command: .hello(TabHello(tab: "tab-3", url: "https://shop.example/", title: "", browser: "b0c1"), connection: 6, at: 1)),
+        LiveRecord(
+            account: "acc_1",
+            command: .hello(TabHello(tab: "tab-4", url: "https://shop.example/", title: "", clientKey: "k1", browser: "b\(hostile)"), connection: 7, at: 1)),
+        LiveRecord(account: "acc_1", command: .activity(tab: "tab-1", inactive: true, at: 1_764_000_000_400)),
+        LiveRecord(account: "acc_1", command: .activity(tab: "tab-1", inactive: false, at: 1_764_000_000_450)),
+        LiveRecord(account: "acc_1", ticket: 4, command: .block(browser: "b0c1", until: 1_766_592_000_000, at: 1_764_000_000_460)),
+        LiveRecord(account: "acc_1", command: .unblock(browser: "b0c1")),
         LiveRecord(account: "acc_1", command: .navigate(tab: "tab-1", url: "https://shop.example/\(hostile)", title: hostile, at: 1_764_000_000_500)),
         LiveRecord(account: "acc_1", command: .navigate(tab: "", url: "", title: "", at: -1)),
         LiveRecord(account: "acc_1", command: .retitle(tab: "tab-1", title: hostile)),

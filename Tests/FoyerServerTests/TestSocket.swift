@@ -69,6 +69,15 @@ final class TestSocket: Sendable {
         return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }
 
+    /// The next JSON message that `matches`, skipping others; bounded in count (each
+    /// read is bounded in time).
+    func nextJSON(matching matches: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        for _ in 0..<30 {
+            if let message = try await nextJSON(), matches(message) { return message }
+        }
+        throw TestTimeout()
+    }
+
     /// Waits for the server to close the socket; returns its close code and reason.
     func closed(timeout: Duration = .seconds(5)) async throws -> (code: Int, reason: String) {
         let task = self.task

@@ -149,6 +149,30 @@ enum StoreContract {
         try await reopened.close()
     }
 
+    static func blocksAreKeptPerAccountAndEndedOnesPurged(_ fixture: some StoreFixture) async throws {
+        let store = try await fixture.open()
+        let shop = try await store.createAccount(name: "shop", siteKey: "key-shop-01", now: 1)
+        let other = try await store.createAccount(name: "other", siteKey: "key-other-1", now: 1)
+        func block(_ id: String, _ account: Account, hash: String, until: Int64) -> BlockedBrowser {
+            BlockedBrowser(id: id, accountID: account.id, browserHash: hash, visitor: "Visitor 3", reason: "spam 🎉 <b>", blockedBy: "o@shop.example", blockedAt: 10, until: until)
+        }
+        try await store.addBlock(block("b_1", shop, hash: "h1", until: 1_000))
+        try await store.addBlock(block("b_2", shop, hash: "h2", until: 50))
+        try await store.addBlock(block("b_3", other, hash: "h1", until: 1_000))
+        // Blocking the same browser again replaces the block.
+        try await store.addBlock(block("b_4", shop, hash: "h1", until: 2_000))
+        #expect(try await store.blocks(accountID: shop.id, now: 20).map(\.id).sorted() == ["b_2", "b_4"])
+        // Ended blocks are ignored and purged.
+        #expect(try await store.blocks(accountID: shop.id, now: 50) == [block("b_4", shop, hash: "h1", until: 2_000)])
+        // Another account's block is not found; a removed block is returned once.
+        #expect(try await store.removeBlock(id: "b_3", accountID: shop.id) == nil)
+        #expect(try await store.removeBlock(id: "b_4", accountID: shop.id)?.browserHash == "h1")
+        #expect(try await store.removeBlock(id: "b_4", accountID: shop.id) == nil)
+        #expect(try await store.blocks(accountID: shop.id, now: 60).isEmpty)
+        #expect(try await store.blocks(accountID: other.id, now: 60).map(\.id) == ["b_3"])
+        try await store.close()
+    }
+
     static func chatsAndMessages(_ fixture: some StoreFixture) async throws {
         let store = try await fixture.open()
         let shop = try await store.createAccount(name: "shop", siteKey: "fk_1", now: 1)

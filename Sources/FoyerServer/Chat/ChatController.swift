@@ -35,6 +35,9 @@ struct ChatController {
                 throw HTTPError(.badRequest, message: "a message has at most \(ChatService.maxCharacters) characters")
             case .failure(.empty):
                 throw HTTPError(.badRequest, message: "the message is empty")
+            case .failure(.blocked):
+                // Only visitors' messages are refused for a block; kept for exhaustiveness.
+                throw HTTPError(.conflict, message: "the visitor is blocked")
             }
         }
         router.post("/api/chats/:id/read") { request, context in

@@ -23,12 +23,18 @@ final class ChatService: Sendable {
     enum Refusal: String, Error {
         case empty
         case tooLong = "too long"
+        /// The visitor's browser (or tab) is blocked.
+        case blocked
     }
 
     // MARK: Visitors
 
     /// A visitor's message; starts a chat if the tab has none.
-    func visitorSays(accountID: String, live: LiveAccount, tab: String, clientID: String, text raw: String) async throws -> Result<ChatMessage, Refusal> {
+    /// `browser` is the tab's browser key, if any: a blocked browser's messages are refused.
+    func visitorSays(
+        accountID: String, live: LiveAccount, tab: String, browser: String?, clientID: String, text raw: String
+    ) async throws -> Result<ChatMessage, Refusal> {
+        guard !live.isBlocked(tab: tab, browser: browser) else { return .failure(.blocked) }
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return .failure(.empty) }
         guard text.count <= Self.maxCharacters else { return .failure(.tooLong) }

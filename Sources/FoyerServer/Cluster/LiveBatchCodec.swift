@@ -75,14 +75,21 @@ enum LiveBatchCodec {
             fields.text(hello.timezone)
             fields.text(hello.location.flatMap(json) ?? "")
             // Last and optional, so records written before they existed still read: the
-            // client key, then (issue 18) device codes, visits and the campaign's JSON.
-            let profiled = hello.device != nil || hello.visits != nil || hello.campaign != nil
+            // client key, then (issue 18) device codes, visits, the campaign's JSON and the
+            // browser key; empty fields stand for none when a later one follows.
+            let profiled = hello.device != nil || hello.visits != nil || hello.campaign != nil || hello.browser != nil
             if hello.clientKey != nil || profiled { fields.text(hello.clientKey ?? "") }
             if profiled {
                 fields.raw(hello.device.map(deviceField) ?? "")
                 fields.raw(hello.visits.map(String.init) ?? "")
                 fields.text(hello.campaign.flatMap(json) ?? "")
             }
+            if let browser = hello.browser { fields.text(browser) }
+        case .activity(let tab, let inactive, let at):
+            fields.raw("a")
+            fields.text(tab)
+            fields.raw(inactive ? "1" : "0")
+            fields.raw(String(at))
         case .tick(let at):
             fields.raw("t")
             fields.raw(String(at))
@@ -237,7 +244,10 @@ enum LiveBatchCodec {
                 let campaignJSON = try text()
                 hello.campaign = campaignJSON.isEmpty ? nil : try JSONDecoder().decode(Campaign.self, from: Data(campaignJSON.utf8))
             }
+            if !fields.isEmpty { hello.browser = try text() }
             command = .hello(hello, connection: connection, at: at)
+        case "a":
+            command = .activity(tab: try text(), inactive: try flag(), at: try int())
         case "t":
             command = .tick(at: try int())
         case "o":

@@ -110,8 +110,15 @@ final class AccountState: Sendable {
     /// The tab's current entry, if shown.
     func entry(tab: String) -> Entry? { state.withLock { $0.registry.entry(tab: tab) } }
 
-    /// A shown entry by id.
+    /// A shown entry by its id.
     func entry(id: String) -> Entry? { state.withLock { $0.registry.entry(id: id) } }
+
+    /// Whether a tab, or its browser, is blocked at `now`.
+    func isBlocked(tab: String, browser: String?, now: Int64) -> Bool {
+        state.withLock { state in
+            state.registry.isBlocked(tab, now: now) || browser.map { state.registry.isBlocked($0, now: now) } == true
+        }
+    }
 
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.withLock { $0.registry.entry(tab: tab) != nil } }
@@ -190,7 +197,7 @@ final class AccountState: Sendable {
                 let result = state.registry.connect(hello, connection: connection, now: at)
                 events = result.events
                 if let tracker = state.greeting.removeValue(forKey: connection) ?? state.trackers[connection] ?? state.dormant[connection] {
-                    if result.outcome == .trackingOff {
+                    if result.outcome == .trackingOff || result.outcome == .blocked {
                         state.trackers[connection] = nil
                         state.dormant[connection] = tracker
                     } else {
@@ -223,6 +230,20 @@ final class AccountState: Sendable {
                 }
                 publish(events, state: &state, startedAtNanos: startedAtNanos)
                 Self.broadcast([FeedMessage.chatArchived(chat).encoded()], to: state, startedAtNanos: startedAtNanos)
+                return
+            case .activity(let tab, let inactive, let at):
+                events = state.registry.activity(tab: tab, inactive: inactive, now: at)
+            case .block(let browser, let until, let at):
+                let result = state.registry.block(browser, until: until, now: at)
+                events = result.events
+                let tabs = Set(result.stoppedTabs)
+                for (connection, tracker) in state.trackers where tabs.contains(tracker.tab) {
+                    state.trackers[connection] = nil
+                    state.dormant[connection] = tracker
+                    outgoing.append((tracker, #"{"t":"off"}"#))
+                }
+            case .unblock(let browser):
+                state.registry.unblock(browser)
                 return
             case .setRules(let rules, let at):
                 events = state.registry.setConfiguration(rules, now: at)
@@ -322,6 +343,8 @@ final class AccountState: Sendable {
         // Nothing is recorded; the socket stays open and silent so the tab resumes at
         // once if tracking is switched back on.
         case .trackingOff: #"{"t":"off"}"#
+        // A blocked browser's tab is treated like tracking off: silent, heartbeats only.
+        case .blocked: #"{"t":"off"}"#
         }
     }
 
@@ -375,6 +398,7 @@ final class AccountState: Sendable {
         switch status {
         case .online: metrics.entriesOnline
         case .chatting: metrics.entriesChatting
+        case .idle: metrics.entriesIdle
         case .offline: metrics.entriesOffline
         }
     }

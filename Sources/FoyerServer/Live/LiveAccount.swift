@@ -57,6 +57,11 @@ final class LiveAccount: Sendable {
         submit(.browser(tab: tab, browser: browser, visits: visits, at: now))
     }
 
+    /// The tab's tracker reports it inactive (Idle) or active again.
+    func activity(tab: String, inactive: Bool, startedAtNanos: UInt64) {
+        submit(.activity(tab: tab, inactive: inactive, at: now), startedAtNanos: startedAtNanos)
+    }
+
     func disconnect(tab: String, connection: ConnectionID) {
         state.removeTracker(connection: connection)
         submit(.disconnect(tab: tab, connection: connection, at: now))
@@ -92,6 +97,21 @@ final class LiveAccount: Sendable {
 
     /// Closes every tracker socket of the account, on every node (site key rotated).
     func stopTrackers(code: UInt16, reason: String) { submit(.stopTrackers(code: code, reason: reason)) }
+
+    // MARK: Blocking
+
+    /// Blocks a browser key (or a tab key) until `until`, on every node; returns once
+    /// this node applied it, so the entries are gone when the caller answers.
+    func block(browser: String, until: Int64) async throws {
+        try await sink.submitAndWait(LiveRecord(account: id, command: .block(browser: browser, until: until, at: now)))
+    }
+
+    func unblock(browser: String) async throws {
+        try await sink.submitAndWait(LiveRecord(account: id, command: .unblock(browser: browser)))
+    }
+
+    /// Whether a tab, or its browser, is blocked now (as this node applied it).
+    func isBlocked(tab: String, browser: String?) -> Bool { state.isBlocked(tab: tab, browser: browser, now: now) }
 
     // MARK: Chats
 
@@ -140,6 +160,9 @@ final class LiveAccount: Sendable {
 
     /// The tab's current entry, if shown.
     func entry(tab: String) -> Entry? { state.entry(tab: tab) }
+
+    /// A shown entry by its id.
+    func entry(id: String) -> Entry? { state.entry(id: id) }
 
     /// Whether the tab already has an entry (so a hello resumes it).
     func hasEntry(tab: String) -> Bool { state.hasEntry(tab: tab) }

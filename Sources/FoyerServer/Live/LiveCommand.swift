@@ -15,6 +15,12 @@ enum LiveCommand: Sendable, Codable, Hashable {
     case disconnect(tab: String, connection: ConnectionID, at: Int64)
     case startChat(tab: String, chat: String, at: Int64)
     case archiveChat(chat: String, tab: String, at: Int64)
+    /// The tab's tracker reports it inactive (Idle) or active again.
+    case activity(tab: String, inactive: Bool, at: Int64)
+    /// A browser key (or a tab key) is blocked until `until`: its entries go, its trackers
+    /// are told `off`, its hellos are refused.
+    case block(browser: String, until: Int64, at: Int64)
+    case unblock(browser: String)
     case setTracking(Bool)
     /// A node started with other rules (limit, grace…) than the account's: the most
     /// recently started node's rules apply to every node.

@@ -22,7 +22,12 @@ final class LocalCommandSink: LiveCommandSink {
         let environment = state.environment
         var registry = AccountRegistry(configuration: environment.configuration, trackingEnabled: account.trackingEnabled)
         let entries = LegacyTabs.keyed(try await store.entries(accountID: account.id), accountID: account.id, hasher: environment.hasher)
-        registry.restore(entries, now: environment.clock.nowMillis())
+        let now = environment.clock.nowMillis()
+        registry.restore(entries, now: now)
+        // Blocks in force (their entries left when the block began).
+        for block in try await store.blocks(accountID: account.id, now: now) {
+            _ = registry.block(block.browserHash, until: block.until, now: now)
+        }
         registry.setTriggers(try await store.triggers(accountID: account.id).map(\.trigger))
         let chats = try await LegacyTabs.activeChats(accountID: account.id, store: store, hasher: environment.hasher)
         return state.insert(AccountState(id: account.id, environment: environment, registry: registry, chats: chats))

@@ -11,6 +11,7 @@ public final class FoyerMetrics: Sendable {
     let waitingTabs: Prometheus.Gauge
     let entriesOnline: Prometheus.Gauge
     let entriesChatting: Prometheus.Gauge
+    let entriesIdle: Prometheus.Gauge
     let entriesOffline: Prometheus.Gauge
     let trackerEvents: Prometheus.Counter
     let rejectedConnections: Prometheus.Counter
@@ -36,6 +37,7 @@ public final class FoyerMetrics: Sendable {
         waitingTabs = registry.makeGauge(name: "foyer_waiting_tabs", help: "Tabs waiting over an account's entry limit")
         entriesOnline = registry.makeGauge(name: "foyer_entries", labels: [("status", "online")], help: "Entries shown, by status")
         entriesChatting = registry.makeGauge(name: "foyer_entries", labels: [("status", "chatting")], help: "Entries shown, by status")
+        entriesIdle = registry.makeGauge(name: "foyer_entries", labels: [("status", "idle")], help: "Entries shown, by status")
         entriesOffline = registry.makeGauge(name: "foyer_entries", labels: [("status", "offline")], help: "Entries shown, by status")
         trackerEvents = registry.makeCounter(name: "foyer_tracker_events_total", help: "Tracker messages applied (rate = events/s)")
         rejectedConnections = registry.makeCounter(name: "foyer_rejected_connections_total", help: "Tracker connections refused before upgrade")

@@ -16,7 +16,8 @@ struct TrackerChatRelay {
     }
 
     /// Handles one chat message of `tab`; refusals that end the socket come back.
-    mutating func relay(_ message: TrackerMessage, tab: String, setup: TrackerSetup, channel: any Channel) -> TrackerSession.Refusal? {
+    /// `browser` is the tab's browser key, if it sent a browser id (blocks are checked by it).
+    mutating func relay(_ message: TrackerMessage, tab: String, browser: String?, setup: TrackerSetup, channel: any Channel) -> TrackerSession.Refusal? {
         let reply: @Sendable (TrackerReply) -> Void = { reply in
             channel.writeAndFlush(WebSocketFrame.text(Array(reply.json.utf8), allocator: channel.allocator), promise: nil)
         }
@@ -34,7 +35,7 @@ struct TrackerChatRelay {
             }
             work = {
                 do {
-                    switch try await chats.visitorSays(accountID: accountID, live: live, tab: tab, clientID: cid, text: text) {
+                    switch try await chats.visitorSays(accountID: accountID, live: live, tab: tab, browser: browser, clientID: cid, text: text) {
                     case .success(let stored): reply(TrackerReply(t: "said", cid: cid, message: MessageView(stored)))
                     case .failure(let refusal): reply(TrackerReply(t: "refused", cid: cid, reason: refusal.rawValue))
                     }

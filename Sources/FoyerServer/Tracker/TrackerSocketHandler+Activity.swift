@@ -6,5 +6,6 @@ import Prometheus
 extension TrackerSocketHandler {
     func activity(_ context: ChannelHandlerContext, tab: String, inactive: Bool, startedAtNanos: UInt64) {
         setup.hub.metrics.trackerActivity.increment()
+        setup.live.activity(tab: tab, inactive: inactive, startedAtNanos: startedAtNanos)
     }
 }

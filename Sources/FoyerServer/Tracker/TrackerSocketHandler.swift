@@ -23,6 +23,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private(set) var session: TrackerSession
     private var chats: TrackerChatRelay
     private var released = false
+    /// The browser's key (``IdentityHasher/browser(_:accountID:)``) once the tab greeted
+    /// with a browser id: chat messages of a blocked browser are refused.
+    private var browser: String?
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
@@ -202,7 +205,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
         case .chat(let message):
             guard let tab = session.tab else { return }
-            if let refusal = chats.relay(message, tab: tab, setup: setup, channel: context.channel) { close(context, refusal) }
+            if let refusal = chats.relay(message, tab: tab, browser: browser, setup: setup, channel: context.channel) { close(context, refusal) }
         // One function per topic, each in its own file (TrackerSocketHandler+Topic.swift).
         case .api(let command, let argument):
             guard let tab = session.tab else { return }
@@ -232,6 +235,8 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         let startedAt = Monotonic.nanoseconds()
         let remembers = remembersVisitors
         let browserHash = remembers ? greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) } : nil
+        hello.browser = browserHash
+        browser = browserHash
         // Resumed tabs and browsers without an id need no lookup.
         guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
             if let browserHash, let visits = setup.live.entry(tab: hello.tab)?.visits {

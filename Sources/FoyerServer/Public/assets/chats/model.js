@@ -11,7 +11,7 @@
  * @typedef {object} Entry
  * @property {string} id
  * @property {string} name
- * @property {'online' | 'chatting' | 'offline'} status
+ * @property {'online' | 'idle' | 'chatting' | 'offline'} status
  * @property {number | null} leftAt
  * @property {string} url
  * @property {string} title

@@ -10,6 +10,7 @@ import { byId, el } from '../common/dom.js';
 import { startNotices } from './notices.js';
 import { startTriggers } from './triggers.js';
 import { showProfileSettings } from './profile.js';
+import { loadBlocked } from './blocked.js';
 
 const chrome = new PageChrome();
 const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
@@ -158,6 +159,7 @@ async function start() {
     await loadTeam();
     await startTriggers();
     await startNotices();
+    if (me.user.role !== 'agent') await loadBlocked();
     // A switch flipped elsewhere (another tab, a teammate) shows here too.
     chrome.follow((message) => {
       if (message.type === 'snapshot') showTracking(message.tracking);

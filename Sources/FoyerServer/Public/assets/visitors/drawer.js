@@ -16,6 +16,7 @@ const REMOVED_TEXT = {
   expired: 'This visitor was offline for 30 minutes and has been removed.',
   archived: 'This visitor’s chat was archived and the entry has been removed.',
   cleared: 'Visitor tracking was turned off and the entry has been removed.',
+  blocked: 'This visitor was blocked and the entry has been removed.',
 };
 
 /**

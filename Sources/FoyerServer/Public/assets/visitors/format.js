@@ -1,21 +1,21 @@
 // @ts-check
 /** Formatting and text helpers shared by the Visitors page modules. */
 
-/** @typedef {'online' | 'chatting' | 'offline'} Status */
+/** @typedef {'online' | 'idle' | 'chatting' | 'offline'} Status */
 
 /** @type {Record<Status, string>} */
-export const STATUS_LABEL = { online: 'Online', chatting: 'Chatting', offline: 'Offline' };
+export const STATUS_LABEL = { online: 'Online', idle: 'Idle', chatting: 'Chatting', offline: 'Offline' };
 
 /** Higher is "more active"; used to colour a group pin by its liveliest member. */
 /** @type {Record<Status, number>} */
-export const STATUS_RANK = { chatting: 3, online: 2, offline: 1 };
+export const STATUS_RANK = { chatting: 4, online: 3, idle: 2, offline: 1 };
 
 /**
  * @param {string} status
  * @returns {Status}
  */
 export function normaliseStatus(status) {
-  return status === 'chatting' || status === 'offline' ? status : 'online';
+  return status === 'chatting' || status === 'offline' || status === 'idle' ? status : 'online';
 }
 
 /**

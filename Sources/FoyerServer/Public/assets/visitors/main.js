@@ -5,6 +5,7 @@
  */
 import { PageChrome } from '../common/chrome.js';
 import { byId, el, setText } from '../common/dom.js';
+import { BlockForm } from './blocking.js';
 import { VisitorDrawer } from './drawer.js';
 import { VisitorList } from './list.js';
 import { BUTTON_ZOOM_FACTOR, WorldMap } from './map.js';
@@ -63,6 +64,7 @@ function start() {
     onSelect: (id, byKeyboard) => select(id, { fly: true, focusDrawer: byKeyboard }),
   });
   const drawer = new VisitorDrawer({ root: drawerRoot, store, onClose: () => select(null) });
+  const blockForm = new BlockForm({ root: drawerRoot, entryId: () => drawer.id });
 
   /**
    * @param {string | null} id
@@ -76,6 +78,7 @@ function start() {
       drawer.close();
       return;
     }
+    if (id !== drawer.id) blockForm.reset();
     drawer.open(id, options.focusDrawer);
     list.reveal(id);
     const point = pins.pointOf(id);
@@ -189,6 +192,7 @@ function start() {
 
   chrome.me.then((result) => {
     me = result;
+    blockForm.allow(result?.user.role);
     renderEmpty();
   });
 }

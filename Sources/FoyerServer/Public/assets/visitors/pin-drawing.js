@@ -36,7 +36,7 @@ export function drawPins(ctx, dpr, { groups, selected, view, sprites }) {
   const snap = (/** @type {number} */ value) => Math.round(value * dpr) / dpr;
 
   /** @type {Record<Status, Group[]>} */
-  const buckets = { offline: [], online: [], chatting: [] };
+  const buckets = { offline: [], idle: [], online: [], chatting: [] };
   for (const group of groups) {
     const sx = screenX(group);
     const sy = screenY(group);
@@ -45,7 +45,7 @@ export function drawPins(ctx, dpr, { groups, selected, view, sprites }) {
   }
   /** @type {Group[]} */
   const grouped = [];
-  for (const status of /** @type {Status[]} */ (['offline', 'online', 'chatting'])) {
+  for (const status of /** @type {Status[]} */ (['offline', 'idle', 'online', 'chatting'])) {
     for (const group of buckets[status]) {
       const multi = group.size > 1;
       const sprite = sprites.pin(status, multi);

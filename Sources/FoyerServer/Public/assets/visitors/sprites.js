@@ -15,6 +15,7 @@ const BADGE_HEIGHT_PX = 18;
 export const COLORS = {
   online: '#2ecc71',
   chatting: '#3d8bfd',
+  idle: '#f0a93b',
   offline: '#8a94a6',
   outline: '#0b1220',
   selected: '#ffd166',
@@ -25,12 +26,13 @@ const GROUP_RING = {
   offline: 'rgba(138, 148, 166, 0.6)',
   chatting: 'rgba(61, 139, 253, 0.6)',
   online: 'rgba(46, 204, 113, 0.6)',
+  idle: 'rgba(240, 169, 59, 0.6)',
 };
 
 /**
  * Draws one pin shape centred on (0, 0). The shape repeats the status for people
  * who cannot tell the colours apart: a filled dot (Online), a speech bubble
- * (Chatting), a hollow ring (Offline).
+ * (Chatting), a half-filled ring (Idle), a hollow ring (Offline).
  * @param {CanvasRenderingContext2D} ctx
  * @param {Status} status
  * @param {number} r
@@ -48,7 +50,19 @@ export function drawShape(ctx, status, r) {
   } else {
     ctx.arc(0, 0, r, 0, Math.PI * 2);
   }
-  if (status === 'offline') {
+  if (status === 'idle') {
+    // Half moon: the ring in amber with only its left half filled.
+    ctx.fillStyle = COLORS.outline;
+    ctx.fill();
+    ctx.lineWidth = 2.4;
+    ctx.strokeStyle = COLORS.idle;
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(0, 0, r, Math.PI / 2, Math.PI * 1.5);
+    ctx.closePath();
+    ctx.fillStyle = COLORS.idle;
+    ctx.fill();
+  } else if (status === 'offline') {
     ctx.fillStyle = COLORS.outline;
     ctx.fill();
     ctx.lineWidth = 2.4;
