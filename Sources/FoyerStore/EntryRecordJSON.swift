@@ -1,3 +1,4 @@
+import Foundation
 import FoyerCore
 
 /// An entry as its row stores it: the JSON document `Entry`'s `Codable` conformance
@@ -85,9 +86,32 @@ enum EntryRecordJSON {
             json.raw(#","inactiveSince":"#)
             json.integer(inactiveSince)
         }
+        if let pageCount = entry.pageCount {
+            json.raw(#","pageCount":"#)
+            json.integer(pageCount)
+        }
+        if let visits = entry.visits {
+            json.raw(#","visits":"#)
+            json.integer(visits)
+        }
+        // Who the visitor is: set once or rarely per entry, so their `Codable` forms
+        // (encoded only when present) cost little next to the page views above.
+        encoded("profile", entry.profile, to: &json)
+        encoded("device", entry.device, to: &json)
+        encoded("campaign", entry.campaign, to: &json)
+        encoded("events", entry.events, to: &json)
         json.raw("}")
         return String(decoding: json.bytes, as: UTF8.self)
     }
+
+    /// `,"key":…` with the value's `Codable` form, when there is a value.
+    private static func encoded<Value: Encodable>(_ key: String, _ value: Value?, to json: inout JSONWriter) {
+        guard let value, let data = try? encoder.encode(value) else { return }
+        json.raw(",\"\(key)\":")
+        json.raw(String(decoding: data, as: UTF8.self))
+    }
+
+    private static let encoder = JSONEncoder()
 
     /// `,"invitation":{…}` as `Invitation`'s `Codable` conformance reads it back.
     private static func invitation(_ invitation: Invitation, to json: inout JSONWriter) {

@@ -197,10 +197,10 @@ enum PostgresMigrations {
                 "ALTER TABLE accounts ADD COLUMN remember_visitors BOOLEAN NOT NULL DEFAULT TRUE",
                 "ALTER TABLE browsers ADD COLUMN last_seen BIGINT",
                 "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
-                // Issue 18: blocked browsers (hashes only).
-        (9, blockedBrowsers),
-    ]
+            ]
         ),
+        // Issue 18: blocked browsers (hashes only).
+        (9, blockedBrowsers),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

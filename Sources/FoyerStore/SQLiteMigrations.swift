@@ -145,10 +145,10 @@ enum SQLiteMigrations {
                 "ALTER TABLE accounts ADD COLUMN remember_visitors INTEGER NOT NULL DEFAULT 1",
                 "ALTER TABLE browsers ADD COLUMN last_seen INTEGER",
                 "ALTER TABLE browsers ADD COLUMN visits INTEGER NOT NULL DEFAULT 1",
-                // Issue 18: blocked browsers (hashes only).
-        (9, blockedBrowsers),
-    ]
+            ]
         ),
+        // Issue 18: blocked browsers (hashes only).
+        (9, blockedBrowsers),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -68,8 +68,25 @@ struct EntryRecordJSONTests {
                 PageView(url: text(&random), title: text(&random), at: Int64.random(in: 0...2_000_000_000_000, using: &random))
             },
             chatID: Bool.random(using: &random) ? text(&random) : nil,
+            pageCount: Bool.random(using: &random) ? Int.random(in: 1...900, using: &random) : nil,
             invitation: Bool.random(using: &random) ? invitation(&random) : nil,
-            autoInvited: [nil, true, false].randomElement(using: &random)!)
+            autoInvited: [nil, true, false].randomElement(using: &random)!,
+            profile: Bool.random(using: &random) ? profile(&random) : nil,
+            device: Bool.random(using: &random) ? DeviceInfo(type: .mobile, browserFamily: 2, browserMajor: 131, systemFamily: 3, systemMajor: 15) : nil,
+            visits: Bool.random(using: &random) ? Int.random(in: 1...500, using: &random) : nil,
+            campaign: Bool.random(using: &random) ? Campaign(source: text(&random), medium: nil, name: text(&random)) : nil,
+            events: Bool.random(using: &random) ? [TrackedEvent(name: text(&random), at: 5)] : nil,
+            browser: Bool.random(using: &random) ? text(&random) : nil,
+            inactiveSince: Bool.random(using: &random) ? 42 : nil)
+    }
+
+    private static func profile(_ random: inout SplitMix64) -> VisitorProfile {
+        VisitorProfile(
+            id: text(&random), name: Bool.random(using: &random) ? text(&random) : nil, email: nil, verified: Bool.random(using: &random),
+            attributes: [
+                VisitorAttribute(name: "plan", value: .string(text(&random))), VisitorAttribute(name: "seats", value: .number(3)),
+                VisitorAttribute(name: "trial", value: .bool(true)),
+            ])
     }
 
     private static func invitation(_ random: inout SplitMix64) -> Invitation {

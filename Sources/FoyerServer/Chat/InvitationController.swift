@@ -24,13 +24,13 @@ struct InvitationController {
     struct Body: Decodable { let message: String }
 
     func add(to router: Router<FoyerRequestContext>) {
-        router.post("/api/visitors/:entry/invitation") { request, context in
+        router.post("/api/visitors/:id/invitation") { request, context in
             let viewer = try await Viewer.require(request, authenticator: authenticator)
             guard let body = try? await request.decode(as: Body.self, context: context) else {
                 throw HTTPError(.badRequest, message: "send the invitation as {\"message\": text}")
             }
             let message = try Self.clean(body.message)
-            guard let entryID = context.parameters.get("entry") else { throw HTTPError(.notFound, message: "no such visitor") }
+            guard let entryID = context.parameters.get("id") else { throw HTTPError(.notFound, message: "no such visitor") }
             guard sent.take(viewer.user.id, now: clock.nowMillis()) else {
                 throw HTTPError(.tooManyRequests, message: "at most \(Self.perMinute) invitations per minute; try again shortly")
             }

@@ -26,8 +26,6 @@ struct TrackerSession {
         case greet(Greeting)
         case navigate(url: String, title: String)
         case retitle(String)
-        /// The tab turned inactive (`idle`) or active again (`active`).
-        case activity(inactive: Bool)
         /// A chat message for the chat relay (`say`, `history`, `seen`, `got`).
         case chat(TrackerMessage)
         /// A script command (`foyer('identify', …)`…), its argument unchecked: the
@@ -164,8 +162,6 @@ struct TrackerSession {
             }
         case "title":
             return .retitle(Self.title(message))
-        case "idle", "active":
-            return .activity(inactive: message.t == "idle")
         case "say", "history", "seen", "got":
             return .chat(message)
         case "api":
