@@ -26,7 +26,7 @@ struct ClusterBlockingTests {
         let tabs = [nodes[0].tracker(siteKey: account.siteKey), nodes[1].tracker(siteKey: account.siteKey)]
         for (index, tab) in tabs.enumerated() {
             tab.send(json: hello(tab: "tab-cluster-b\(index)", vid: "browser-bad-03"))
-            #expect(try await tab.next() == #"{"t":"ok"}"#)
+            #expect(try await tab.next() == trackerOK)
         }
         var ids: [String] = []
         for _ in 0..<2 {
@@ -61,7 +61,7 @@ struct ClusterBlockingTests {
         #expect(try await nodes[0].api("DELETE", "/api/blocked/\(try #require(row["id"] as? String))", cookie: owner).status == 204)
         let back = nodes[1].tracker(siteKey: account.siteKey)
         back.send(json: hello(tab: "tab-cluster-b0", vid: "browser-bad-03"))
-        #expect(try await back.next() == #"{"t":"ok"}"#)
+        #expect(try await back.next() == trackerOK)
         for node in nodes { await node.stop() }
         await database.drop()
     }

@@ -24,7 +24,7 @@ struct IdleAndBlockTests {
         _ = try await feed.nextJSON()
         let tab = server.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-idle-00001"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == trackerOK)
         _ = try await next(feed) { $0["type"] as? String == "added" }
 
         tab.send(json: ["t": "idle"])
@@ -55,13 +55,13 @@ struct IdleAndBlockTests {
         // Two tabs of one browser, one of another.
         let first = server.tracker(siteKey: account.siteKey)
         first.send(json: hello(tab: "tab-block-0001", vid: "browser-bad-01"))
-        #expect(try await first.next() == #"{"t":"ok"}"#)
+        #expect(try await first.next() == trackerOK)
         let second = server.tracker(siteKey: account.siteKey)
         second.send(json: hello(tab: "tab-block-0002", vid: "browser-bad-01"))
-        #expect(try await second.next() == #"{"t":"ok"}"#)
+        #expect(try await second.next() == trackerOK)
         let other = server.tracker(siteKey: account.siteKey)
         other.send(json: hello(tab: "tab-block-0003", vid: "browser-good-1"))
-        #expect(try await other.next() == #"{"t":"ok"}"#)
+        #expect(try await other.next() == trackerOK)
         var ids: [String] = []
         for _ in 0..<3 {
             let added = try await next(feeds[0]) { $0["type"] as? String == "added" }
@@ -117,7 +117,7 @@ struct IdleAndBlockTests {
         #expect(try await server.api("DELETE", "/api/blocked/\(blockID)", cookie: owner).status == 404)
         let back = server.tracker(siteKey: account.siteKey)
         back.send(json: hello(tab: "tab-block-0001", vid: "browser-bad-01"))
-        #expect(try await back.next() == #"{"t":"ok"}"#)
+        #expect(try await back.next() == trackerOK)
         _ = try await next(feeds[0]) { $0["type"] as? String == "added" }
         await server.stop()
     }
@@ -129,7 +129,7 @@ struct IdleAndBlockTests {
         let (account, owner) = try await server.makeAccount("shop")
         let tab = server.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-restart-01", vid: "browser-bad-02"))
-        #expect(try await tab.next() == #"{"t":"ok"}"#)
+        #expect(try await tab.next() == trackerOK)
         let id = try #require(server.registry(of: account.id)?.shownEntries.first?.id)
         #expect(try await server.api("POST", "/api/visitors/\(id)/block", cookie: owner, body: "").status == 201)
         await server.stop()

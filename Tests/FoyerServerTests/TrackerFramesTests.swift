@@ -42,7 +42,7 @@ struct TrackerFramesTests {
         // The frames are handled in order: the first answer is the unknown command's,
         // so none before it answered or closed the socket.
         let refused = try #require(try await tab.nextJSON())
-        #expect(refused as NSDictionary == ["t": "refused", "reason": "unknown command", "c": "dance"] as NSDictionary)
+        #expect(refused as NSDictionary == ["t": "refused", "reason": "unknown command (identify, set or track)", "c": "dance"] as NSDictionary)
         let metrics = try await RawHTTP.request(port: server.port, path: "/metrics").body
         for (type, count) in [("api", 4), ("vid", 1), ("activity", 2), ("invitation", 2)] {
             #expect(metrics.contains(#"foyer_tracker_frames_total{type="\#(type)"} \#(count)"#), "\(type) frames counted")

@@ -20,10 +20,10 @@ struct TriggerFiringTests {
         _ = try await feed.nextJSON()
         let pricing = server.tracker(siteKey: account.siteKey)
         pricing.send(json: hello(tab: "tab-pricing-01", url: "https://shop.example/pricing", title: "Pricing"))
-        #expect(try await pricing.next() == #"{"t":"ok"}"#)
+        #expect(try await pricing.next() == trackerOK)
         let home = server.tracker(siteKey: account.siteKey)
         home.send(json: hello(tab: "tab-home-0001", url: "https://shop.example/", title: "Home", vid: "browser-0002"))
-        #expect(try await home.next() == #"{"t":"ok"}"#)
+        #expect(try await home.next() == trackerOK)
 
         // The pricing tab waits for its 5 s (evaluated again only then); the home tab waits for nothing.
         let pricingEntry = try #require(server.inspector.entry(of: account.id, tabID: "tab-pricing-01"))
