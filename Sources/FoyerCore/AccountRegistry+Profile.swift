@@ -39,8 +39,12 @@ extension AccountRegistry {
 
     /// The browser of a tab became known after its hello (the tracker just created its
     /// id): its visits, and whether it is returning (never, for a browser new this visit).
-    public mutating func recordVisits(tab: String, visits: Int?, now: Int64) -> [RegistryEvent] {
-        change(tab: tab) { entry in entry.visits = visits }
+    public mutating func recordVisits(tab: String, browser: String? = nil, visits: Int?, now: Int64) -> [RegistryEvent] {
+        change(tab: tab) { entry in
+            entry.visits = visits
+            // The late browser id is also the key a block of this visitor uses.
+            if let browser { entry.browser = browser }
+        }
     }
 
     private mutating func change(tab: String, _ body: (inout Entry) -> Void) -> [RegistryEvent] {

@@ -162,7 +162,7 @@ def test_raw_frames_show_name_device_campaign_and_journey(server, site, agent_pa
         tab.send(json.dumps({"t": "hello", "tab": "identity-tab-0001", "vid": "identity-vid-0001",
                              "url": f"{site.url}/landing?utm_source=newsletter&utm_medium=email&token=secret",
                              "title": "Landing", "ref": "", "lang": "en-GB", "tz": "Europe/London"}))
-        assert json.loads(tab.recv(timeout=5)) == {"t": "ok", "r": 1}
+        assert {k: v for k, v in json.loads(tab.recv(timeout=5)).items() if k != "idle"} == {"t": "ok", "r": 1}
         tab.send(json.dumps({"t": "api", "c": "identify", "a": {
             "id": "cust-7", "name": "Grace <b>Hopper</b>", "email": "grace@example.com", "hash": sign(secret, "cust-7")}}))
         tab.send(json.dumps({"t": "api", "c": "set", "a": {"plan": "enterprise"}}))

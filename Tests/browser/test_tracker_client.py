@@ -143,7 +143,7 @@ foyer('set', {plan: 'pro', seats: 3});""")
     page.evaluate("foyer('dance', 1)")
     tab.wait_for(lambda: any(m.get("t") == "refused" for m in tab.received), "the refusal")
     page.wait_for_function("true")  # let the message handler run
-    assert [text for kind, text in problems["console"] if kind == "warning"] == ["Foyer: unknown command"]
+    assert [text for kind, text in problems["console"] if kind == "warning"] == ["Foyer: unknown command (identify, set or track)"]
 
     # A new socket greets again, and sends no command twice.
     count = len(tab.frames("hello"))

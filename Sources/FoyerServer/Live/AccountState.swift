@@ -297,8 +297,8 @@ final class AccountState: Sendable {
                 events = state.registry.setAttributes(tab: tab, attributes, now: at)
             case .track(let tab, let event, let at):
                 events = state.registry.track(tab: tab, event: event, now: at)
-            case .browser(let tab, _, let visits, let at):
-                events = state.registry.recordVisits(tab: tab, visits: visits, now: at)
+            case .browser(let tab, let browser, let visits, let at):
+                events = state.registry.recordVisits(tab: tab, browser: browser, visits: visits, now: at)
             case .tick(let at):
                 events = state.registry.tick(now: at)
                 events += state.registry.runTriggers(after: events, now: at)
