@@ -94,10 +94,18 @@ enum EntryRecordJSON {
             json.raw(#","visits":"#)
             json.integer(visits)
         }
-        // Who the visitor is: set once or rarely per entry, so their `Codable` forms
-        // (encoded only when present) cost little next to the page views above.
+        // Every entry has a device, so it is written by hand like the rest; the others are
+        // absent from most entries, and their `Codable` forms cost only where present.
+        if let device = entry.device {
+            json.raw(#","device":{"type":"#)
+            json.string(device.type.rawValue)
+            json.raw(#","browser":"#)
+            json.string(device.browser)
+            json.raw(#","os":"#)
+            json.string(device.os)
+            json.raw("}")
+        }
         encoded("profile", entry.profile, to: &json)
-        encoded("device", entry.device, to: &json)
         encoded("campaign", entry.campaign, to: &json)
         encoded("events", entry.events, to: &json)
         json.raw("}")
