@@ -26,6 +26,9 @@ import pytest
 from websockets.sync.client import connect as ws_connect
 
 from conftest import OWNER_EMAIL, OWNER_PASSWORD, FeedWatcher, FoyerServer, SiteHandler, free_port
+from playwright.sync_api import expect
+from test_chat import watch
+from test_invitations import invitation_state, invite, open_drawer
 
 DATABASE_URL = os.environ.get("FOYER_TEST_DATABASE_URL", "")
 PG_CTL = os.environ.get("FOYER_TEST_PG_CTL", "")
@@ -340,4 +343,48 @@ def test_postgres_restarted_under_load_loses_nothing(cluster: Cluster):
     for tab in tabs:
         tab.close()
     for feed in feeds:
+        feed.close()
+
+
+def test_an_agent_on_one_node_invites_a_visitor_whose_tab_is_on_another(cluster: Cluster, browser):
+    """Issue 15: a real visitor page whose tracker socket is held by node 1 (the page loads
+    foyer.js, and so opens its socket, from node 1 directly), an owner on node 0's Visitors
+    page: the invitation crosses nodes, the visitor sees it and replies, and node 0's row
+    turns Chatting with the invitation Accepted."""
+    agent_node, tab_node = cluster.nodes[0], cluster.nodes[1]
+    handler = type("Handler", (SiteHandler,), {"foyer_url": tab_node.url, "site_key": cluster.site_key})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    feed = cluster.feed(0)
+    visitor_context = browser.new_context()
+    agent_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        visitor = visitor_context.new_page()
+        errors = watch(visitor)
+        visitor.goto(f"http://127.0.0.1:{httpd.server_address[1]}/pricing?title=Pricing")
+        feed.wait_for(lambda f: f.by_url("/pricing"), timeout=15, what="node 1's visitor on node 0's feed")
+        signed_in = agent_context.request.post(agent_node.url + "/api/session",
+                                               data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
+        assert signed_in.ok, signed_in.text()
+        agent = agent_context.new_page()
+        open_drawer(agent, agent_node)
+        sent = invite(agent, "Hello from the other node")
+        region = visitor.get_by_role("region", name="Chat invitation")
+        # Across nodes the invitation goes through PostgreSQL: a few seconds at most here.
+        expect(region).to_contain_text("Hello from the other node", timeout=5000)
+        print(f"invitation across nodes shown {(time.monotonic() - sent) * 1000:.0f} ms after Send invitation")
+        expect(invitation_state(agent)).to_contain_text("Seen", timeout=5000)
+        region.get_by_role("textbox", name="Type your message").fill("Yes please")
+        region.get_by_role("button", name="Send", exact=True).click()
+        expect(region).to_be_hidden()
+        row = agent.get_by_role("list", name="Visitors").get_by_role("listitem").first
+        expect(row.get_by_role("img", name="Chatting")).to_be_visible(timeout=5000)
+        expect(invitation_state(agent)).to_contain_text("Accepted")
+        entry = feed.wait_for(lambda f: [e for e in f.entries.values() if e["status"] == "chatting"], what="Chatting on node 0")[0]
+        assert entry["invitation"]["state"] == "accepted"
+        assert errors == [], errors
+    finally:
+        visitor_context.close()
+        agent_context.close()
+        httpd.shutdown()
         feed.close()
