@@ -6,7 +6,7 @@ public enum TriggerLimits {
     /// **Trigger name** length in characters.
     public static let name = 80
     /// **Message** length in characters.
-    public static let message = 500
+    public static let message = InvitationMessage.maxCharacters
     /// **Page URL contains** and referrer host length in characters.
     public static let urlText = 200
     /// **Seconds on page**: a day.

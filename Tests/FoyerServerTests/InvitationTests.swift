@@ -135,6 +135,8 @@ struct InvitationTests {
 
         #expect(try await server.api("POST", path, cookie: owner, body: #"{"message":"   "}"#).status == 400)
         #expect(try await server.api("POST", path, cookie: owner, body: #"{"message":"\#(String(repeating: "a", count: 501))"}"#).status == 400)
+        #expect(try await server.api("POST", path, cookie: owner, body: #"{"message":"\#(String(repeating: "a", count: 500)) and more"}"#).status == 400,
+                "measured whole, never cut to 500 at a space")
         #expect(try await server.api("POST", path, cookie: owner, body: #"{"text":"hi"}"#).status == 400)
         #expect(try await server.api("POST", path, cookie: owner, body: #"{"message":"\#(String(repeating: "é", count: 500))"}"#).status == 201, "500 characters are fine")
         let foreign = try await server.api("POST", path, cookie: otherOwner, body: #"{"message":"hi"}"#)

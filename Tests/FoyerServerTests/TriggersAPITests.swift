@@ -81,6 +81,21 @@ struct TriggersAPITests {
         await server.stop()
     }
 
+    @Test func namesAndMessagesAreCleanedLikeHandWrittenInvitations() async throws {
+        let server = try await TestServer.start()
+        let (account, owner) = try await server.makeAccount("shop")
+        let body = #"{"name":" Pricing\u202e ","message":"Questions\u200b about\nplans?\u2066 "}"#
+        let created = try await server.api("POST", "/api/triggers", cookie: owner, body: body)
+        #expect(created.status == 201, "\(created.body)")
+        let stored = try #require(try await server.store.triggers(accountID: account.id).first?.trigger)
+        #expect(stored.name == "Pricing" && stored.message == "Questions about plans?")
+        // Measured whole after cleaning: 500 characters and more after a space is refused, not cut.
+        let long = #"{"name":"A","message":"\#(String(repeating: "m", count: 500)) and more"}"#
+        let refused = try await server.api("POST", "/api/triggers", cookie: owner, body: long)
+        #expect(refused.status == 400 && refused.body.contains("Message must be 1 to 500"))
+        await server.stop()
+    }
+
     @Test func noticeSwitchesArePerUser() async throws {
         let server = try await TestServer.start()
         let (account, owner) = try await server.makeAccount("shop")

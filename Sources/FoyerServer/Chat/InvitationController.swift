@@ -11,8 +11,8 @@ import HTTPTypes
 /// is not shown on the viewer's account; 409 when the visitor is Offline, chatting or
 /// already invited; 429 past ``perMinute`` invitations by one agent in a minute.
 struct InvitationController {
-    /// Longest invitation message, in characters (after trimming).
-    static let maxCharacters = 500
+    /// Longest invitation message, in characters (after cleaning).
+    static let maxCharacters = InvitationMessage.maxCharacters
     /// Invitations one agent may send per minute.
     static let perMinute = 10
 
@@ -49,10 +49,10 @@ struct InvitationController {
         }
     }
 
-    /// The message as the visitor will see it: control characters out (line breaks
-    /// become spaces), trimmed, then checked for length.
+    /// The message as the visitor will see it (``InvitationMessage/cleaned(_:)``), then
+    /// checked for length.
     static func clean(_ raw: String) throws -> String {
-        let text = TextLimits.clean(raw, limit: maxCharacters + 1).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = InvitationMessage.cleaned(raw)
         guard !text.isEmpty else { throw HTTPError(.badRequest, message: "the invitation message is empty") }
         guard text.count <= maxCharacters else {
             throw HTTPError(.badRequest, message: "an invitation message has at most \(maxCharacters) characters")

@@ -109,8 +109,10 @@ struct TriggersController {
     /// The trigger the input describes, or a 400 naming the first rule it breaks.
     static func validated(_ input: TriggerInput, id: String, position: Int) throws -> Trigger {
         func bad(_ message: String) -> HTTPError { HTTPError(.badRequest, message: message) }
-        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        let message = input.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Cleaned like a hand-written invitation: the message reaches visitors, and the
+        // name is shown to every agent of the account.
+        let name = InvitationMessage.cleaned(input.name)
+        let message = InvitationMessage.cleaned(input.message)
         guard (1...TriggerLimits.name).contains(name.count) else { throw bad("Trigger name must be 1 to \(TriggerLimits.name) characters") }
         guard (1...TriggerLimits.message).contains(message.count) else {
             throw bad("Message must be 1 to \(TriggerLimits.message) characters")
