@@ -3,6 +3,9 @@
 public enum InvitationMessage {
     /// Longest message, in characters, counted after cleaning.
     public static let maxCharacters = 500
+    /// What the drawer's form starts with until an owner or admin sets the account's own
+    /// default message in Settings → Invitations.
+    public static let builtIn = "Hi! Can I help you with anything?"
 
     /// `raw` cleaned like a page title (``TextLimits/clean(_:limit:)``: control characters
     /// out, line breaks as spaces, invisible and direction-changing characters dropped)

@@ -14,10 +14,14 @@ public struct Account: Sendable, Codable, Hashable {
     /// Whether the tracker keeps a browser id (`foyer.vid` in localStorage) for the ↩
     /// badge and Visits; on by default.
     public var rememberVisitors: Bool
+    /// The account's default invitation message (Settings → Invitations), already cleaned;
+    /// nil for the built-in one.
+    public var invitationMessage: String?
 
     public init(
         id: String, name: String, siteKey: String, trackingEnabled: Bool = true,
-        allowedOrigins: [String] = [], createdAt: Int64, identitySecret: String = "", rememberVisitors: Bool = true
+        allowedOrigins: [String] = [], createdAt: Int64, identitySecret: String = "", rememberVisitors: Bool = true,
+        invitationMessage: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -27,5 +31,6 @@ public struct Account: Sendable, Codable, Hashable {
         self.createdAt = createdAt
         self.identitySecret = identitySecret
         self.rememberVisitors = rememberVisitors
+        self.invitationMessage = invitationMessage
     }
 }

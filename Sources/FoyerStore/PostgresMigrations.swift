@@ -201,6 +201,8 @@ enum PostgresMigrations {
         ),
         // Issue 18: blocked browsers (hashes only).
         (9, blockedBrowsers),
+        // Each account's default invitation message (NULL: the built-in one).
+        (10, ["ALTER TABLE accounts ADD COLUMN invitation_message TEXT"]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -73,7 +73,7 @@ public final class PostgresStore: Store {
 
     // MARK: Accounts
 
-    private static let accountColumns = "id, name, site_key, tracking_enabled, allowed_origins, created_at, identity_secret, remember_visitors"
+    private static let accountColumns = "id, name, site_key, tracking_enabled, allowed_origins, created_at, identity_secret, remember_visitors, invitation_message"
 
     public func createAccount(name: String, siteKey: String, now: Int64) async throws -> Account {
         let account = Account(id: Identifier.make(prefix: "a_"), name: name, siteKey: siteKey, createdAt: now)
@@ -111,7 +111,8 @@ public final class PostgresStore: Store {
                 """
                 UPDATE accounts SET name = \(account.name), site_key = \(account.siteKey), tracking_enabled = \(account.trackingEnabled),
                 allowed_origins = \(account.allowedOrigins.joined(separator: "\n")), identity_secret = \(account.identitySecret),
-                remember_visitors = \(account.rememberVisitors) WHERE id = \(account.id)
+                remember_visitors = \(account.rememberVisitors), invitation_message = \(account.invitationMessage)
+                WHERE id = \(account.id)
                 """)
         } catch let error as StoreError where error == .duplicate("") {
             throw StoreError.duplicate("account \(account.name)")
@@ -119,12 +120,12 @@ public final class PostgresStore: Store {
     }
 
     private static func account(_ row: PostgresRow) throws -> Account {
-        let (id, name, siteKey, tracking, origins, createdAt, secret, remember) = try row.decode(
-            (String, String, String, Bool, String, Int64, String, Bool).self)
+        let (id, name, siteKey, tracking, origins, createdAt, secret, remember, invitationMessage) = try row.decode(
+            (String, String, String, Bool, String, Int64, String, Bool, String?).self)
         return Account(
             id: id, name: name, siteKey: siteKey, trackingEnabled: tracking,
             allowedOrigins: origins.split(separator: "\n").map(String.init), createdAt: createdAt,
-            identitySecret: secret, rememberVisitors: remember)
+            identitySecret: secret, rememberVisitors: remember, invitationMessage: invitationMessage)
     }
 
     // MARK: Team

@@ -105,11 +105,11 @@ public final class SQLiteStore: Store {
 
     public func updateAccount(_ account: Account) async throws {
         _ = try await reader.query(
-            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, identity_secret = ?, remember_visitors = ? WHERE id = ?",
+            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, identity_secret = ?, remember_visitors = ?, invitation_message = ? WHERE id = ?",
             [
                 .text(account.name), .text(account.siteKey), .integer(account.trackingEnabled ? 1 : 0),
                 .text(account.allowedOrigins.joined(separator: "\n")), .text(account.identitySecret),
-                .integer(account.rememberVisitors ? 1 : 0), .text(account.id),
+                .integer(account.rememberVisitors ? 1 : 0), account.invitationMessage.map { .text($0) } ?? .null, .text(account.id),
             ])
     }
 
@@ -123,7 +123,8 @@ public final class SQLiteStore: Store {
             allowedOrigins: origins.split(separator: "\n").map(String.init),
             createdAt: Int64(row.column("created_at")?.integer ?? 0),
             identitySecret: row.column("identity_secret")?.string ?? "",
-            rememberVisitors: (row.column("remember_visitors")?.integer ?? 1) != 0
+            rememberVisitors: (row.column("remember_visitors")?.integer ?? 1) != 0,
+            invitationMessage: row.column("invitation_message")?.string
         )
     }
 

@@ -27,8 +27,12 @@ enum StoreContract {
         var changed = shop
         changed.trackingEnabled = false
         changed.allowedOrigins = ["https://shop.example", "https://www.shop.example"]
+        changed.invitationMessage = "Need a hand? Ünïcode ✓"
         try await store.updateAccount(changed)
         #expect(try await store.account(id: shop.id) == changed)
+        changed.invitationMessage = nil
+        try await store.updateAccount(changed)
+        #expect(try await store.account(id: shop.id)?.invitationMessage == nil, "back to the built-in message")
         try await store.close()
     }
 

@@ -128,3 +128,50 @@ def test_the_drawer_with_the_form_open_is_accessible(agent_page: Page, server: F
     agent_page.get_by_role("button", name="Invite to chat").click()
     expect(agent_page.get_by_role("textbox", name="Invitation message")).to_be_focused()
     assert_accessible(agent_page)
+
+
+def test_the_accounts_default_message_starts_every_invitation_and_new_trigger(
+        browser: Browser, agent_page: Page, server: FoyerServer, visitor: Page) -> None:
+    """Settings → Invitations: an owner saves a default message; the drawer's form and a
+    new trigger's Message start with it; an agent sees it but cannot change it; Use the
+    built-in message goes back."""
+    # A Visitors page open since before the change.
+    visitors_page = agent_page.context.new_page()
+    open_drawer(visitors_page, server)
+    agent_page.goto(f"{server.url}/settings")
+    field = agent_page.get_by_role("textbox", name="Default invitation message")
+    expect(field).to_have_value("Hi! Can I help you with anything?")
+    expect(agent_page.get_by_role("button", name="Use the built-in message")).to_be_disabled()
+    field.fill("Hello from the shop team! Questions about sizes?")
+    expect(agent_page.get_by_text("48 / 500 characters")).to_be_visible()
+    agent_page.get_by_role("button", name="Save default message").click()
+    expect(agent_page.locator("#invitation-message-status")).to_have_text(re.compile("Saved"))
+    expect(agent_page.get_by_role("textbox", name="Message", exact=True)).to_have_value("Hello from the shop team! Questions about sizes?")
+    assert_accessible(agent_page)
+
+    # That page's drawer reads the default again when the form opens.
+    drawer = visitors_page.get_by_role("dialog", name="Visitor details")
+    drawer.get_by_role("button", name="Invite to chat").click()
+    expect(drawer.get_by_role("textbox", name="Invitation message")).to_have_value("Hello from the shop team! Questions about sizes?")
+    drawer.get_by_role("button", name="Send invitation").click()
+    expect(visitor.get_by_role("region", name="Chat invitation")).to_contain_text("Questions about sizes?", timeout=LIVE_MS)
+
+    server.cli("user", "add", "--email", "agent@shop.example", "--role", "agent", "--account", "shop", password="agent-password")
+    agent_context = browser.new_context()
+    try:
+        signed_in = agent_context.request.post(server.url + "/api/session", data={"email": "agent@shop.example", "password": "agent-password"})
+        assert signed_in.ok, signed_in.text()
+        agent = agent_context.new_page()
+        agent.goto(f"{server.url}/settings")
+        agent_field = agent.get_by_role("textbox", name="Default invitation message")
+        expect(agent_field).to_have_value("Hello from the shop team! Questions about sizes?")
+        expect(agent_field).not_to_be_editable()
+        expect(agent.get_by_role("button", name="Save default message")).to_be_disabled()
+        expect(agent.get_by_role("button", name="Use the built-in message")).to_be_disabled()
+    finally:
+        agent_context.close()
+
+    agent_page.goto(f"{server.url}/settings")
+    agent_page.get_by_role("button", name="Use the built-in message").click()
+    expect(agent_page.get_by_role("textbox", name="Default invitation message")).to_have_value("Hi! Can I help you with anything?")
+    expect(agent_page.locator("#invitation-message-status")).to_have_text(re.compile("built-in"))

@@ -4,8 +4,9 @@ import FoyerStore
 import Hummingbird
 import HTTPTypes
 
-/// Settings → Visitors (the tracking switch) and Site setup (snippet, allowed origins,
-/// site key rotation). Everyone signed in may read; only owners and admins may change.
+/// Settings → Visitors (the tracking switch), Knowing who is there, Invitations (the
+/// default invitation message) and Site setup (snippet, allowed origins, site key
+/// rotation). Everyone signed in may read; only owners and admins may change.
 struct SettingsController {
     let authenticator: SessionAuthenticator
     let store: any Store
@@ -23,9 +24,16 @@ struct SettingsController {
         let rememberVisitors: Bool
         /// The key of `identify`'s hash; only owners and admins receive it (absent otherwise).
         let identitySecret: String?
+        /// The message the drawer's **Invitation message** starts with: the account's own
+        /// default, or the built-in one.
+        let invitationMessage: String
+        /// Whether `invitationMessage` is the account's own (false: the built-in one).
+        let customInvitationMessage: Bool
     }
 
     struct TrackingChange: Decodable { let enabled: Bool }
+    /// A new default invitation message; `null` goes back to the built-in one.
+    struct InvitationMessageChange: Decodable { let message: String? }
     struct OriginsChange: Decodable { let origins: [String] }
 
     func add(to router: Router<FoyerRequestContext>) {
@@ -44,6 +52,26 @@ struct SettingsController {
             let change = try await decode(TrackingChange.self, request, context)
             var account = viewer.account
             account.rememberVisitors = change.enabled
+            try await save(account, previous: viewer.account)
+            return try JSONResponse.value(settings(account, request: request, canManage: true))
+        }
+        router.put("/api/settings/invitation-message") { request, context in
+            let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
+            let change = try await decode(InvitationMessageChange.self, request, context)
+            var account = viewer.account
+            if let raw = change.message {
+                // The same cleaning and limit as the invitation it will start.
+                let message = InvitationMessage.cleaned(raw)
+                guard !message.isEmpty else {
+                    throw HTTPError(.badRequest, message: "the default invitation message is empty (send null for the built-in one)")
+                }
+                guard message.count <= InvitationMessage.maxCharacters else {
+                    throw HTTPError(.badRequest, message: "an invitation message has at most \(InvitationMessage.maxCharacters) characters")
+                }
+                account.invitationMessage = message
+            } else {
+                account.invitationMessage = nil
+            }
             try await save(account, previous: viewer.account)
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
@@ -98,7 +126,9 @@ struct SettingsController {
             tracking: account.trackingEnabled, siteKey: account.siteKey,
             snippet: SiteKey.snippet(baseURL: base, siteKey: account.siteKey),
             allowedOrigins: account.allowedOrigins, canManage: canManage, rememberVisitors: account.rememberVisitors,
-            identitySecret: canManage ? account.identitySecret : nil)
+            identitySecret: canManage ? account.identitySecret : nil,
+            invitationMessage: account.invitationMessage ?? InvitationMessage.builtIn,
+            customInvitationMessage: account.invitationMessage != nil)
     }
 
     /// A new identity secret: 32 random bytes as 64 hex digits.

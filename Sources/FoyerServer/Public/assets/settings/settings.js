@@ -10,6 +10,7 @@ import { byId, el } from '../common/dom.js';
 import { startNotices } from './notices.js';
 import { startTriggers } from './triggers.js';
 import { showProfileSettings } from './profile.js';
+import { showInvitationSettings } from './invitations.js';
 import { loadBlocked } from './blocked.js';
 
 const chrome = new PageChrome();
@@ -25,10 +26,11 @@ function say(id, text, error = false) {
   element.classList.toggle('error', error);
 }
 
-/** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean, rememberVisitors: boolean, identitySecret?: string}} settings */
+/** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean, rememberVisitors: boolean, identitySecret?: string, invitationMessage: string, customInvitationMessage: boolean}} settings */
 function showSettings(settings) {
   canManage = settings.canManage;
   showProfileSettings(settings);
+  showInvitationSettings(settings);
   showTracking(settings.tracking);
   byId('snippet').textContent = settings.snippet;
   /** @type {HTMLTextAreaElement} */ (byId('origins')).value = settings.allowedOrigins.join('\n');

@@ -7,6 +7,7 @@
  */
 import { api } from '../common/api.js';
 import { byId, el } from '../common/dom.js';
+import { defaultInvitationMessage, followDefaultInvitationMessage } from './invitations.js';
 
 /**
  * @typedef {object} Conditions
@@ -140,7 +141,7 @@ function startEditing(trigger) {
   const c = trigger ? trigger.conditions : {};
   byId('trigger-form-heading').textContent = trigger ? `Edit trigger ${trigger.name}` : 'New trigger';
   input('trigger-name').value = trigger ? trigger.name : '';
-  /** @type {HTMLTextAreaElement} */ (byId('trigger-message')).value = trigger ? trigger.message : '';
+  /** @type {HTMLTextAreaElement} */ (byId('trigger-message')).value = trigger ? trigger.message : defaultInvitationMessage();
   input('trigger-url').value = c.urlContains || '';
   input('trigger-seconds').value = c.secondsOnPage ? String(c.secondsOnPage) : '';
   input('trigger-pages').value = c.pagesViewed ? String(c.pagesViewed) : '';
@@ -183,6 +184,12 @@ form.addEventListener('submit', async (event) => {
 
 /** Loads the list; call once the page knows who is signed in. */
 export async function startTriggers() {
+  const message = /** @type {HTMLTextAreaElement} */ (byId('trigger-message'));
+  if (!editing && !message.value) message.value = defaultInvitationMessage();
+  // A new trigger's untouched message follows a new default.
+  followDefaultInvitationMessage((previous, next) => {
+    if (!editing && message.value === previous) message.value = next;
+  });
   try {
     show(await api('GET', '/api/triggers'));
   } catch (error) {

@@ -10,8 +10,20 @@ import { formatTime } from './format.js';
 
 /** @typedef {import('./store.js').Entry} Entry */
 
-/** What the form starts with. */
-export const DEFAULT_INVITATION_MESSAGE = 'Hi! Can I help you with anything?';
+/** What the form starts with: the built-in message until the account's own default
+ * (Settings → Invitations) has been read. */
+let defaultMessage = 'Hi! Can I help you with anything?';
+
+/** Reads the account's default invitation message again; a failure keeps the last one. */
+async function readDefaultMessage() {
+  try {
+    const settings = await api('GET', '/api/settings');
+    if (typeof settings.invitationMessage === 'string') defaultMessage = settings.invitationMessage;
+  } catch {
+    // The form keeps the message it has; sending reports its own errors.
+  }
+}
+void readDefaultMessage();
 /** Longest message the server takes, in characters. */
 const MAX_CHARACTERS = 500;
 
@@ -70,9 +82,15 @@ export class InvitationPanel {
     if (!this.entry || !canInvite(this.entry)) return;
     this.form.hidden = false;
     this.button.setAttribute('aria-expanded', 'true');
-    if (!this.field.value) this.field.value = DEFAULT_INVITATION_MESSAGE;
+    const prefill = defaultMessage;
+    if (!this.field.value) this.field.value = prefill;
     setText(this.error, '');
     this.field.focus();
+    // Settings may have changed the default since this page loaded: take the new one
+    // unless the agent has started typing.
+    void readDefaultMessage().then(() => {
+      if (this.field.value === prefill && prefill !== defaultMessage) this.field.value = defaultMessage;
+    });
   }
 
   closeForm() {
