@@ -203,6 +203,8 @@ enum PostgresMigrations {
         (9, blockedBrowsers),
         // Each account's default invitation message (NULL: the built-in one).
         (10, ["ALTER TABLE accounts ADD COLUMN invitation_message TEXT"]),
+        // Each member's display name (NULL: none set; visitors see a name made from the email).
+        (11, ["ALTER TABLE users ADD COLUMN display_name TEXT"]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -130,7 +130,7 @@ public final class PostgresStore: Store {
 
     // MARK: Team
 
-    private static let userColumns = "id, account_id, email, password_hash, role, created_at"
+    private static let userColumns = "id, account_id, email, password_hash, role, created_at, display_name"
 
     public func createUser(accountID: String, email: String, passwordHash: String, role: Role, now: Int64) async throws -> User {
         let user = User(id: Identifier.make(prefix: "u_"), accountID: accountID, email: email.lowercased(), passwordHash: passwordHash, role: role, createdAt: now)
@@ -207,9 +207,16 @@ public final class PostgresStore: Store {
         return expiresAt > now ? accountID : nil
     }
 
+    public func setDisplayName(userID: String, _ name: String?) async throws {
+        try await run("UPDATE users SET display_name = \(name) WHERE id = \(userID)")
+    }
+
     private static func user(_ row: PostgresRow) throws -> User {
-        let (id, accountID, email, passwordHash, role, createdAt) = try row.decode((String, String, String, String, String, Int64).self)
-        return User(id: id, accountID: accountID, email: email, passwordHash: passwordHash, role: Role(rawValue: role) ?? .agent, createdAt: createdAt)
+        let (id, accountID, email, passwordHash, role, createdAt, displayName) = try row.decode(
+            (String, String, String, String, String, Int64, String?).self)
+        return User(
+            id: id, accountID: accountID, email: email, passwordHash: passwordHash, role: Role(rawValue: role) ?? .agent,
+            createdAt: createdAt, displayName: displayName)
     }
 
     // MARK: Sessions

@@ -167,6 +167,11 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func setDisplayName(userID: String, _ name: String?) async throws {
+        _ = try await reader.query(
+            "UPDATE users SET display_name = ? WHERE id = ?", [name.map { .text($0) } ?? .null, .text(userID)])
+    }
+
     /// Runs a team change in one transaction and rolls it back if the account would be
     /// left without an owner, so two concurrent demotions can never both succeed.
     private func changeTeam(userID: String, _ change: @Sendable (User) async throws -> Void) async throws {
@@ -203,7 +208,8 @@ public final class SQLiteStore: Store {
             email: row.column("email")?.string ?? "",
             passwordHash: row.column("password_hash")?.string ?? "",
             role: Role(rawValue: row.column("role")?.string ?? "") ?? .agent,
-            createdAt: Int64(row.column("created_at")?.integer ?? 0)
+            createdAt: Int64(row.column("created_at")?.integer ?? 0),
+            displayName: row.column("display_name")?.string
         )
     }
 

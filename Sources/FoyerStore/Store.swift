@@ -26,6 +26,8 @@ public protocol Store: Sendable {
     func updateRole(userID: String, role: Role) async throws
     /// Removes a member and their sessions; refuses to remove the last owner.
     func deleteUser(id: String) async throws
+    /// Sets (nil: clears) the name a member shows to visitors.
+    func setDisplayName(userID: String, _ name: String?) async throws
 
     // One-time setup links for an account's first owner
     func createSetupToken(accountID: String, tokenHash: String, expiresAt: Int64) async throws

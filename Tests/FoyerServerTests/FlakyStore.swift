@@ -47,6 +47,7 @@ final class FlakyStore: Store {
     func users(accountID: String) async throws -> [User] { try await base.users(accountID: accountID) }
     func updateRole(userID: String, role: Role) async throws { try await base.updateRole(userID: userID, role: role) }
     func deleteUser(id: String) async throws { try await base.deleteUser(id: id) }
+    func setDisplayName(userID: String, _ name: String?) async throws { try await base.setDisplayName(userID: userID, name) }
     func createSetupToken(accountID: String, tokenHash: String, expiresAt: Int64) async throws {
         try await base.createSetupToken(accountID: accountID, tokenHash: tokenHash, expiresAt: expiresAt)
     }

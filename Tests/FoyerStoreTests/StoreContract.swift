@@ -46,6 +46,10 @@ enum StoreContract {
         }
         #expect(try await store.user(email: "OWNER@shop.example") == user)
         #expect(try await store.user(id: user.id) == user)
+        try await store.setDisplayName(userID: user.id, "Ada Lovelace ✓")
+        #expect(try await store.user(email: "owner@shop.example")?.displayName == "Ada Lovelace ✓")
+        try await store.setDisplayName(userID: user.id, nil)
+        #expect(try await store.user(id: user.id) == user, "cleared")
         #expect(try await store.users(accountID: shop.id) == [user])
         try await store.createSession(Session(tokenHash: "h1", userID: user.id, createdAt: 10, lastSeenAt: 10))
         try await store.createSession(Session(tokenHash: "h2", userID: user.id, createdAt: 10, lastSeenAt: 10))

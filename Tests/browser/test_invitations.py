@@ -175,3 +175,20 @@ def test_the_accounts_default_message_starts_every_invitation_and_new_trigger(
     agent_page.get_by_role("button", name="Use the built-in message").click()
     expect(agent_page.get_by_role("textbox", name="Default invitation message")).to_have_value("Hi! Can I help you with anything?")
     expect(agent_page.locator("#invitation-message-status")).to_have_text(re.compile("built-in"))
+
+
+def test_the_visitor_sees_the_agents_display_name(agent_page: Page, server: FoyerServer, visitor: Page) -> None:
+    """Settings → Your profile: the owner sets a Display name; the visitor's Chat
+    invitation shows it instead of the name made from the email."""
+    agent_page.goto(f"{server.url}/settings")
+    expect(agent_page.locator("#display-name-shown")).to_have_text("Owner")
+    agent_page.get_by_role("textbox", name="Display name").fill("Ada from Support")
+    agent_page.get_by_role("button", name="Save display name").click()
+    expect(agent_page.locator("#display-name-status")).to_have_text("Saved: visitors see \u201cAda from Support\u201d.")
+    expect(agent_page.get_by_role("cell", name=re.compile("Ada from Support"))).to_be_visible()
+    assert_accessible(agent_page)
+    open_drawer(agent_page, server)
+    invite(agent_page)
+    region = visitor.get_by_role("region", name="Chat invitation")
+    expect(region).to_contain_text("Ada from Support", timeout=SHOWN_WITHIN_MS)
+    expect(invitation_state(agent_page)).to_contain_text("by Ada from Support", timeout=LIVE_MS)

@@ -79,6 +79,7 @@ public enum FoyerApplication {
         TeamController(authenticator: authenticator, store: store, clock: clock, live: hub).add(to: router)
         TriggersController(authenticator: authenticator, store: store, live: hub).add(to: router)
         NoticesController(authenticator: authenticator, store: store).add(to: router)
+        DisplayNameController(authenticator: authenticator, store: store).add(to: router)
         BlockingController(authenticator: authenticator, store: store, live: hub, clock: clock).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
         InvitationController(authenticator: authenticator, live: hub, clock: clock).add(to: router)

@@ -23,6 +23,10 @@ struct AuthController {
         struct Member: Encodable {
             let email: String
             let role: String
+            /// The name the member set for visitors, or nil.
+            let displayName: String?
+            /// The name visitors see on the member's invitations.
+            let shownName: String
         }
         struct Site: Encodable {
             let name: String
@@ -80,7 +84,9 @@ struct AuthController {
             }
             return try JSONResponse.value(
                 Me(
-                    user: .init(email: user.email, role: user.role.rawValue),
+                    user: .init(
+                        email: user.email, role: user.role.rawValue, displayName: user.displayName,
+                        shownName: DisplayNameController.shownName(of: user)),
                     account: .init(name: account.name, siteKey: account.siteKey, tracking: account.trackingEnabled),
                     canManage: user.role.canManage))
         }

@@ -18,6 +18,8 @@ struct TeamController {
         let email: String
         let role: String
         let you: Bool
+        /// The name the member set for visitors, or nil.
+        var displayName: String? = nil
     }
 
     struct NewMember: Decodable {
@@ -32,7 +34,7 @@ struct TeamController {
         router.get("/api/team") { request, _ in
             let viewer = try await Viewer.require(request, authenticator: authenticator)
             let members = try await store.users(accountID: viewer.account.id).map {
-                Member(id: $0.id, email: $0.email, role: $0.role.rawValue, you: $0.id == viewer.user.id)
+                Member(id: $0.id, email: $0.email, role: $0.role.rawValue, you: $0.id == viewer.user.id, displayName: $0.displayName)
             }
             return try JSONResponse.value(["members": members])
         }

@@ -36,7 +36,7 @@ struct InvitationController {
             }
             let account = try await live.liveAccount(for: viewer.account)
             let invitation = Invitation(
-                id: Identifier.make(prefix: "i_", length: 16), message: message, agent: Self.displayName(of: viewer.user),
+                id: Identifier.make(prefix: "i_", length: 16), message: message, agent: DisplayNameController.shownName(of: viewer.user),
                 agentID: viewer.user.id, sentAt: clock.nowMillis())
             switch try await account.invite(entryID: entryID, invitation: invitation) {
             case .success(let made):
@@ -60,10 +60,4 @@ struct InvitationController {
         return text
     }
 
-    /// The name visitors see: the part of the agent's email before the `@`, capitalised
-    /// (users have no separate display name).
-    static func displayName(of user: User) -> String {
-        let local = user.email.split(separator: "@").first.map(String.init) ?? user.email
-        return TextLimits.clean(local.prefix(1).uppercased() + local.dropFirst(), limit: 64)
-    }
 }

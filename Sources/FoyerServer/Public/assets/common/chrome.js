@@ -18,7 +18,7 @@ const ANNOUNCE_RETRY_FROM_MS = 1500;
 
 /**
  * @typedef {object} Me
- * @property {{ email: string, role: 'owner' | 'admin' | 'agent' }} user
+ * @property {{ email: string, role: 'owner' | 'admin' | 'agent', displayName?: string | null, shownName: string }} user
  * @property {{ name: string, siteKey: string, tracking: boolean }} account
  */
 

@@ -11,6 +11,7 @@ import { startNotices } from './notices.js';
 import { startTriggers } from './triggers.js';
 import { showProfileSettings } from './profile.js';
 import { showInvitationSettings } from './invitations.js';
+import { startDisplayName } from './display-name.js';
 import { loadBlocked } from './blocked.js';
 
 const chrome = new PageChrome();
@@ -97,17 +98,18 @@ byId('rotate').addEventListener('click', async () => {
   }
 });
 
-/** @param {{id: string, email: string, role: string, you: boolean}[]} members */
+/** @param {{id: string, email: string, role: string, you: boolean, displayName?: string | null}[]} members */
 function showTeam(members) {
   byId('members').replaceChildren(...members.map(memberRow));
 }
 
 /**
  * A team member's row: a role menu and a Remove button when this user may change them.
- * @param {{id: string, email: string, role: string, you: boolean}} member
+ * @param {{id: string, email: string, role: string, you: boolean, displayName?: string | null}} member
  */
 function memberRow(member) {
-  const email = el('td', { text: member.you ? `${member.email} (you)` : member.email });
+  const named = member.displayName ? `${member.email} · ${member.displayName}` : member.email;
+  const email = el('td', { text: member.you ? `${named} (you)` : named });
   const mayChange = canManage && (member.role !== 'owner' || myRole === 'owner');
   if (!mayChange) return el('tr', {}, [email, el('td', { text: capitalise(member.role) }), el('td')]);
   const path = `/api/team/${encodeURIComponent(member.id)}`;
@@ -155,6 +157,7 @@ async function start() {
     const me = await chrome.me;
     if (!me) throw new Error('Foyer cannot be reached. Reload the page to try again.');
     myRole = me.user.role;
+    startDisplayName(me.user, () => void loadTeam());
     const roleSelect = /** @type {HTMLSelectElement} */ (byId('member-role'));
     if (myRole !== 'owner') roleSelect.querySelector('option[value="owner"]')?.remove();
     showSettings(await api('GET', '/api/settings'));
