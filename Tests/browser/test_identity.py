@@ -115,7 +115,8 @@ def test_identify_before_the_script_loads_shows_a_verified_name(browser, server,
     expect(row(page, "Visitor 1")).to_contain_text("Ada Lovelace", timeout=LIVE_MS)
     row(page, "Visitor 1").get_by_role("button", name="Visitor 1", exact=True).click()
     expect(detail(page, "Name")).to_have_text("Ada Lovelace", timeout=LIVE_MS)
-    expect(detail(page, "Email")).to_have_text("ada@example.com (verified)")
+    expect(detail(page, "Email")).to_have_text("ada@example.com")
+    expect(detail(page, "User ID")).to_have_text("cust-42 (verified)")
     expect(detail(page, "plan")).to_have_text("gold")
     expect(detail(page, "seats")).to_have_text("3")
     expect(page.get_by_role("dialog", name="Visitor details")).to_contain_text("Event: viewed-account")
@@ -130,7 +131,8 @@ def test_a_wrong_hash_shows_unverified(browser, server, identity_site, agent_pag
     visitor = visitor_context(browser).new_page()
     visitor.goto(f"{identity_site}/account?id=cust-42&hash={sign(secret, 'cust-43')}")
     row(page, "Visitor 1").get_by_role("button", name="Visitor 1", exact=True).click()
-    expect(detail(page, "Email")).to_have_text("ada@example.com (unverified)", timeout=LIVE_MS)
+    expect(detail(page, "User ID")).to_have_text("cust-42 (unverified)", timeout=LIVE_MS)
+    expect(detail(page, "Email")).to_have_text("ada@example.com")
     visitor.context.close()
 
 
@@ -173,7 +175,8 @@ def test_raw_frames_show_name_device_campaign_and_journey(server, site, agent_pa
         row(page, "Visitor 1").get_by_role("button", name="Visitor 1", exact=True).click()
         expect(detail(page, "Name")).to_have_text("Grace <b>Hopper</b>", timeout=LIVE_MS)
         assert page.get_by_role("dialog", name="Visitor details").locator("b").count() == 0, "visitor text is never HTML"
-        expect(detail(page, "Email")).to_have_text("grace@example.com (verified)")
+        expect(detail(page, "Email")).to_have_text("grace@example.com")
+        expect(detail(page, "User ID")).to_have_text("cust-7 (verified)")
         expect(detail(page, "plan")).to_have_text("enterprise")
         expect(detail(page, "Device")).to_have_text("Mobile · Chrome 131 · Android 10")
         expect(detail(page, "Visits")).to_have_text("1")

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Who the visitor is (issue 18): Name, Email (verified or not, said in words),
+ * Who the visitor is (issue 18): Name, Email, User ID (verified or not, said in words),
  * custom attributes, Device, Visits, Campaign, and the page journey with the time
  * spent on each page and the tracked events. Everything here is visitor-supplied
  * text: it is only ever set with textContent (el's `text`).
@@ -80,10 +80,14 @@ export function renderProfile(entry, dl, journey, now) {
   const profile = profileOf(entry);
   if (profile) {
     if (profile.name) row(dl, 'Name', profile.name);
-    if (profile.email || profile.id) {
+    if (profile.email) row(dl, 'Email', profile.email);
+    if (profile.id) {
+      // The hash covers the id only: name and email are what the page said, so the
+      // mark belongs to the id (a visitor can pair their own valid id and hash with
+      // someone else's email from the console).
       const mark = profile.verified ? 'verified' : 'unverified';
-      row(dl, 'Email', el('span', {}, [
-        el('span', { text: profile.email || '—' }),
+      row(dl, 'User ID', el('span', {}, [
+        el('span', { text: profile.id }),
         el('span', { class: `identity-mark identity-${mark}`, text: ` (${mark})` }),
       ]));
     }
