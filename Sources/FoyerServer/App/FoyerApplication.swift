@@ -40,14 +40,16 @@ public enum FoyerApplication {
             invitationExpiryMillis: configuration.invitationExpirySeconds * 1000)
         // A store several nodes can share makes this server a node of a cluster, whose
         // live state lives in the shared log instead of entry rows.
+        let directory = AccountDirectory(store: store)
         let environment = LiveEnvironment(
             clock: clock, metrics: metrics, writer: store.liveLog == nil ? writer : nil, connections: ConnectionIDs(),
             hasher: IdentityHasher(salt: salt), configuration: rules,
-            idleAfterMillis: configuration.idleAfterSeconds * 1000, triggerCounter: TriggerCounter(store: store, logger: logger))
+            idleAfterMillis: configuration.idleAfterSeconds * 1000, triggerCounter: TriggerCounter(store: store, logger: logger),
+            directory: directory)
         let state = LiveState(environment: environment)
         let cluster = store.liveLog.map { ClusterBus(log: $0, state: state, store: store, configuration: configuration.cluster, logger: logger) }
         let sink: any LiveCommandSink = cluster ?? LocalCommandSink(state: state, store: store)
-        let hub = LiveHub(state: state, sink: sink, store: store, writer: writer)
+        let hub = LiveHub(state: state, sink: sink, store: store, writer: writer, directory: directory)
         // Changes made while the store refused writes may be lost if the process dies
         // before it recovers: once it does, every tab greets again, so the rows hold what
         // the tabs show now.

@@ -28,9 +28,26 @@ final class AccountDirectory: Sendable {
     /// The cached account with this id, without touching the store.
     func cached(accountID: String) -> Account? { byID.withLock { $0[accountID] } }
 
+    /// Caches an account read from the store, unless it is cached already: a copy a
+    /// request loaded before a change must not replace what ``changed(_:previous:)`` or
+    /// ``reload(accountID:)`` put there (an old site key or secret would work again).
     func remember(_ account: Account) {
-        bySiteKey.withLock { $0[account.siteKey] = account }
-        byID.withLock { $0[account.id] = account }
+        let isNew = byID.withLock { table in
+            guard table[account.id] == nil else { return false }
+            table[account.id] = account
+            return true
+        }
+        if isNew { bySiteKey.withLock { $0[account.siteKey] = account } }
+    }
+
+    /// Reads an account again from the store, in the background (another node changed
+    /// its settings): its old site key stops finding it here too.
+    func reload(accountID: String) {
+        guard let previous = cached(accountID: accountID) else { return }
+        Task {
+            guard let fresh = try? await store.account(id: accountID) else { return }
+            changed(fresh, previous: previous)
+        }
     }
 
     /// An account's settings changed: its old site key no longer finds it.

@@ -268,6 +268,9 @@ final class AccountState: Sendable {
             case .toTab(let tab, let message):
                 outgoing += state.trackers.values.filter { $0.tab == tab }.map { ($0, message) }
                 return
+            case .settingsChanged:
+                environment.directory?.reload(accountID: id)
+                return
             case .stopTrackers(let code, let reason):
                 stopped = Array(state.trackers.values) + state.dormant.values + state.greeting.values
                 state.trackers.removeAll()

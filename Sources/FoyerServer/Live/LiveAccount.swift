@@ -97,6 +97,8 @@ final class LiveAccount: Sendable {
 
     /// Closes every tracker socket of the account, on every node (site key rotated).
     func stopTrackers(code: UInt16, reason: String) { submit(.stopTrackers(code: code, reason: reason)) }
+    /// Tells every node to read the account's settings again.
+    func settingsChanged() { submit(.settingsChanged) }
 
     // MARK: Blocking
 

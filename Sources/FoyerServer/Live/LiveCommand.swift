@@ -30,6 +30,11 @@ enum LiveCommand: Sendable, Codable, Hashable {
     /// A message for every socket of a tab, wherever it is connected.
     case toTab(tab: String, message: String)
     case stopTrackers(code: UInt16, reason: String)
+    /// The account's settings changed in the store (site key, allowed origins, identity
+    /// secret, Remember returning visitors…): every node reads the account again, so a
+    /// rotated key or secret stops working on every node, not only the one that saved it.
+    /// Carries nothing: secrets stay out of the log.
+    case settingsChanged
     case closeDashboards(code: UInt16, reason: String, DashboardSelector)
     /// A node's first dashboard of the account opened, or its last closed (node 0: a
     /// server on its own). Triggers stay quiet while no node has one.

@@ -16,4 +16,7 @@ struct LiveEnvironment: Sendable {
     let idleAfterMillis: Int64
     /// Counts how automatic invitations went; nil in tests that build states by hand.
     var triggerCounter: TriggerCounter? = nil
+    /// The node's accounts by site key and id, read again when another node changes an
+    /// account's settings; nil in tests that build states by hand.
+    var directory: AccountDirectory? = nil
 }

@@ -17,11 +17,11 @@ final class LiveHub: Sendable {
     let browsers: BrowserLookup
     private let accounts = Mutex<[String: LiveAccount]>([:])
 
-    init(state: LiveState, sink: any LiveCommandSink, store: any Store, writer: EntryWriter) {
+    init(state: LiveState, sink: any LiveCommandSink, store: any Store, writer: EntryWriter, directory: AccountDirectory) {
         self.state = state
         self.sink = sink
         self.writer = writer
-        directory = AccountDirectory(store: store)
+        self.directory = directory
         browsers = BrowserLookup(store: store)
     }
 
@@ -60,6 +60,8 @@ final class LiveHub: Sendable {
         if previous.trackingEnabled != account.trackingEnabled {
             live.setTracking(account.trackingEnabled)
         }
+        // Every node's directory (this one has it already).
+        live.settingsChanged()
     }
 
     /// Applies the passage of time (a cluster's leader does it for every node).
