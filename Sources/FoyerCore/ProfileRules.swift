@@ -18,6 +18,16 @@ public enum ProfileRules {
     public static let maxEmailCharacters = 254
     /// `identify`'s `hash`: the hex of an HMAC-SHA256.
     public static let hashHexCharacters = 64
+    /// UTF-8 bytes allowed per character of a limit. Characters are what people count,
+    /// but one character can carry any number of combining marks: without a byte bound a
+    /// single 200-character value could fill a whole frame, and 30 of them half a
+    /// megabyte per entry, sent to every dashboard on every change.
+    public static let bytesPerCharacter = 4
+
+    /// Whether `text` is within `characters` characters and their bytes.
+    static func fits(_ text: String, characters: Int) -> Bool {
+        text.utf8.count <= characters * bytesPerCharacter && text.count <= characters
+    }
 
     /// Whether `name` may name an attribute or an event: 1–40 characters, each an ASCII
     /// letter or digit, `_`, `-`, `.` or a space, not only spaces.
@@ -43,7 +53,7 @@ public enum ProfileRules {
 
     /// A string value checked and cleaned, or the reason it is refused.
     public static func value(_ text: String) -> Result<String, Refusal> {
-        guard text.count <= maxValueCharacters else { return .failure(Refusal("value too long (max \(maxValueCharacters) characters)")) }
+        guard fits(text, characters: maxValueCharacters) else { return .failure(Refusal("value too long (max \(maxValueCharacters) characters)")) }
         return .success(TextLimits.clean(text, limit: maxValueCharacters))
     }
 
@@ -57,16 +67,16 @@ public enum ProfileRules {
     public static func identity(id: String?, name: String?, email: String?, hash: String?) -> Result<(VisitorProfile, hash: String?), Refusal> {
         guard let id else { return .failure(Refusal("id is required")) }
         let cleanID = TextLimits.clean(id, limit: maxIDCharacters + 1).trimmingSpaces()
-        guard !cleanID.isEmpty, id.count <= maxIDCharacters else { return .failure(Refusal("id must be 1-\(maxIDCharacters) characters")) }
+        guard !cleanID.isEmpty, fits(id, characters: maxIDCharacters) else { return .failure(Refusal("id must be 1-\(maxIDCharacters) characters")) }
         var cleanName: String?
         if let name {
-            guard name.count <= maxDisplayNameCharacters else { return .failure(Refusal("name too long (max \(maxDisplayNameCharacters) characters)")) }
+            guard fits(name, characters: maxDisplayNameCharacters) else { return .failure(Refusal("name too long (max \(maxDisplayNameCharacters) characters)")) }
             let cleaned = TextLimits.clean(name, limit: maxDisplayNameCharacters).trimmingSpaces()
             cleanName = cleaned.isEmpty ? nil : String(cleaned)
         }
         var cleanEmail: String?
         if let email, !email.isEmpty {
-            guard email.count <= maxEmailCharacters else { return .failure(Refusal("email too long (max \(maxEmailCharacters) characters)")) }
+            guard fits(email, characters: maxEmailCharacters) else { return .failure(Refusal("email too long (max \(maxEmailCharacters) characters)")) }
             guard isPlausibleEmail(email) else { return .failure(Refusal("email is not an address")) }
             cleanEmail = email
         }

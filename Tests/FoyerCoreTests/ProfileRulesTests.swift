@@ -20,6 +20,13 @@ struct ProfileRulesTests {
         #expect(try ProfileRules.value(String(repeating: "x", count: 200)).get().count == 200)
         #expect(throws: ProfileRules.Refusal.self) { try ProfileRules.value(String(repeating: "x", count: 201)).get() }
         #expect(try ProfileRules.value("gold\u{202E}\u{0007}") .get() == "gold", "controls and bidi characters are dropped")
+        // One character with thousands of combining marks: few characters, many bytes.
+        let heavy = "x" + String(repeating: "\u{0301}", count: 8_000)
+        #expect(heavy.count == 1)
+        #expect(throws: ProfileRules.Refusal.self) { try ProfileRules.value(heavy).get() }
+        #expect(throws: ProfileRules.Refusal.self) { try ProfileRules.identity(id: heavy, name: nil, email: nil, hash: nil).get() }
+        #expect(throws: ProfileRules.Refusal.self) { try ProfileRules.identity(id: "42", name: heavy, email: nil, hash: nil).get() }
+        #expect(try ProfileRules.value(String(repeating: "😀", count: 200)).get().count == 200, "four-byte characters fit")
         #expect(throws: ProfileRules.Refusal.self) { try ProfileRules.number(.infinity).get() }
         #expect(try ProfileRules.number(2.5).get() == 2.5)
     }
