@@ -131,8 +131,9 @@ final class TestServer: Sendable {
     }
 
     /// A dashboard feed signed in with `cookie`.
-    func feed(cookie: String) -> TestSocket {
-        TestSocket(url: "\(socketURL)/feed", headers: [.cookie: cookie])
+    /// A dashboard's feed; `watches: false` is the Settings page's (`/feed?watch=0`).
+    func feed(cookie: String, watches: Bool = true) -> TestSocket {
+        TestSocket(url: "\(socketURL)/feed" + (watches ? "" : "?watch=0"), headers: [.cookie: cookie])
     }
 }
 

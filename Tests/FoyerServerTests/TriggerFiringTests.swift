@@ -49,4 +49,31 @@ struct TriggerFiringTests {
         #expect(server.inspector.entry(of: account.id, tabID: "tab-home-0001")?.invitation == nil, "the tab on / is never invited")
         await server.stop()
     }
+
+    @Test func aSettingsPageAloneDoesNotWakeTheTriggers() async throws {
+        let clock = ManualClock()
+        let server = try await TestServer.start(clock: clock)
+        let (account, owner) = try await server.makeAccount("shop")
+        let created = try await server.api(
+            "POST", "/api/triggers", cookie: owner, body: #"{"name":"Any page","message":"Hello","conditions":{"secondsOnPage":1}}"#)
+        #expect(created.status == 201)
+        // Only Settings is open: its feed follows the account but does not watch visitors.
+        let settings = server.feed(cookie: owner, watches: false)
+        #expect(try await settings.nextJSON()?["type"] as? String == "snapshot")
+        let tab = server.tracker(siteKey: account.siteKey)
+        tab.send(json: hello(tab: "tab-quiet-0001"))
+        #expect(try await tab.next() == trackerOK)
+        clock.advance(millis: 2_000)
+        let early = (try? await tab.next(timeout: .milliseconds(2_500))) ?? nil  // past the once-a-second tick
+        #expect(early == nil, "no invitation while nobody watches: \(early ?? "")")
+        #expect(server.inspector.entry(of: account.id, tabID: "tab-quiet-0001")?.invitation == nil)
+
+        // A Visitors page opens: the tab that waited is invited.
+        let visitors = server.feed(cookie: owner)
+        _ = try await visitors.nextJSON()
+        clock.advance(millis: 1_000)
+        let frame = try #require(try await tab.next(timeout: .seconds(3)))
+        #expect(frame.contains(#""t":"invite""#), "\(frame)")
+        await server.stop()
+    }
 }

@@ -59,7 +59,9 @@ struct SocketGate: Sendable {
         case "/track":
             return await decideTracker(head: head, query: query, peer: channel.remoteAddress?.ipAddress)
         case "/feed":
-            return await decideFeed(head: head)
+            // `watch=0`: a page that follows the feed for its header (Settings) and is not
+            // where visitors are watched, so it does not wake the triggers.
+            return await decideFeed(head: head, watches: Self.parameter("watch", in: query) != "0")
         default:
             return .refuse(.notFound, "no WebSocket endpoint at \(path)")
         }
@@ -115,7 +117,7 @@ struct SocketGate: Sendable {
                 device: head.headers.first(name: "user-agent").flatMap(UserAgentParser.parse)))
     }
 
-    private func decideFeed(head: HTTPRequestHead) async -> SocketDecision {
+    private func decideFeed(head: HTTPRequestHead, watches: Bool) async -> SocketDecision {
         // Browsers always send an Origin on WebSockets; only this server's own pages may
         // ride an agent's cookie (cross-site WebSocket hijacking). `null` (sandboxed frames,
         // file:// pages), file:// and extension origins are other sites too. A client
@@ -135,7 +137,7 @@ struct SocketGate: Sendable {
             else {
                 return .refuse(.unauthorized, "sign in first")
             }
-            let viewer = FeedViewer(userID: user.id, sessionHash: SessionAuthenticator.hash(token))
+            let viewer = FeedViewer(userID: user.id, sessionHash: SessionAuthenticator.hash(token), watches: watches)
             return .feed(try await hub.liveAccount(for: account), viewer)
         } catch {
             logger.error("authenticating a feed failed: \(error)")

@@ -29,6 +29,7 @@ final class FeedLink: FeedSubscriber {
     private let writer: NIOLoopBound<ChannelHandlerContext>
     let userID: String
     let sessionHash: String
+    let watches: Bool
     private let metrics: FoyerMetrics
     private let maxQueuedBytes: Int
     private let pending = Mutex(Pending())
@@ -44,13 +45,14 @@ final class FeedLink: FeedSubscriber {
     }
 
     init(
-        channel: any Channel, writer: ChannelHandlerContext, userID: String, sessionHash: String, metrics: FoyerMetrics,
-        maxQueuedBytes: Int
+        channel: any Channel, writer: ChannelHandlerContext, userID: String, sessionHash: String, watches: Bool = true,
+        metrics: FoyerMetrics, maxQueuedBytes: Int
     ) {
         self.channel = channel
         self.writer = NIOLoopBound(writer, eventLoop: channel.eventLoop)
         self.userID = userID
         self.sessionHash = sessionHash
+        self.watches = watches
         self.metrics = metrics
         self.maxQueuedBytes = maxQueuedBytes
     }

@@ -33,8 +33,8 @@ final class FeedSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let link = FeedLink(
-            channel: context.channel, writer: writer, userID: viewer.userID, sessionHash: viewer.sessionHash, metrics: metrics,
-            maxQueuedBytes: maxQueuedBytes)
+            channel: context.channel, writer: writer, userID: viewer.userID, sessionHash: viewer.sessionHash,
+            watches: viewer.watches, metrics: metrics, maxQueuedBytes: maxQueuedBytes)
         self.link = link
         live.subscribe(link)
         sessionCheck?.start(on: context.channel, sessionHash: viewer.sessionHash)

@@ -3,4 +3,7 @@
 struct FeedViewer: Sendable {
     let userID: String
     let sessionHash: String
+    /// Whether the page shows the visitors (Visitors, Chats): only those count as someone
+    /// watching for the triggers' quiet rule.
+    var watches = true
 }

@@ -24,7 +24,9 @@ final class AccountState: Sendable {
         var opened: Bool
         var chatsLoaded: Bool
         var dashboards: [ObjectIdentifier: any FeedSubscriber] = [:]
-        /// Other nodes with dashboards of this account open (cluster).
+        /// How many of `dashboards` show visitors (``FeedSubscriber/watches``).
+        var watchers = 0
+        /// Other nodes with dashboards showing visitors of this account open (cluster).
         var remoteDashboards: Set<Int64> = []
         /// Trackers that said hello and wait for the outcome.
         var greeting: [ConnectionID: any TrackerConnection] = [:]
@@ -67,21 +69,27 @@ final class AccountState: Sendable {
     }
 
     /// Adds a dashboard and sends it the snapshot, atomically with respect to changes;
-    /// returns whether it is this node's first dashboard of the account.
+    /// returns whether it is this node's first dashboard of the account showing visitors.
     func addDashboard(_ subscriber: any FeedSubscriber) -> Bool {
         let first = state.withLock { state in
             state.dashboards[ObjectIdentifier(subscriber)] = subscriber
             subscriber.send(FeedFrames([snapshotMessage(&state)]), startedAtNanos: Monotonic.nanoseconds())
-            return state.dashboards.count == 1
+            guard subscriber.watches else { return false }
+            state.watchers += 1
+            return state.watchers == 1
         }
         metrics.feedSockets.increment()
         return first
     }
 
-    /// Removes a dashboard; returns whether it was here, and whether it was the last.
+    /// Removes a dashboard; returns whether it was here, and whether it was the last one
+    /// showing visitors.
     func removeDashboard(_ subscriber: any FeedSubscriber) -> (removed: Bool, last: Bool) {
         let result = state.withLock { state in
-            (state.dashboards.removeValue(forKey: ObjectIdentifier(subscriber)) != nil, state.dashboards.isEmpty)
+            guard state.dashboards.removeValue(forKey: ObjectIdentifier(subscriber)) != nil else { return (false, false) }
+            guard subscriber.watches else { return (true, false) }
+            state.watchers -= 1
+            return (true, state.watchers == 0)
         }
         if result.0 { metrics.feedSockets.decrement() }
         return result
@@ -133,7 +141,8 @@ final class AccountState: Sendable {
 
     var remoteDashboardNodes: Set<Int64> { state.withLock { $0.remoteDashboards } }
 
-    var hasLocalDashboards: Bool { state.withLock { !$0.dashboards.isEmpty } }
+    /// Whether a dashboard showing visitors is open here.
+    var hasLocalDashboards: Bool { state.withLock { $0.watchers > 0 } }
 
     /// Whether any dashboard of the account is open, on any node.
     var isWatched: Bool { state.withLock { !$0.dashboards.isEmpty || !$0.remoteDashboards.isEmpty } }

@@ -8,7 +8,7 @@
 import { ChatAlerts } from './alerts.js';
 import { api, capitalise, request, signInURL } from './api.js';
 import { byId, setText } from './dom.js';
-import { FeedClient } from './feed.js';
+import { FeedClient, feedURL } from './feed.js';
 import { Notices } from './notices.js';
 
 /** The first connection says "Connecting…" only when it takes long enough to notice. */
@@ -47,10 +47,13 @@ export class PageChrome {
   /**
    * Opens the account's feed; each message goes to the unread badge, then to the page.
    * @param {(message: any) => void} onMessage
+   * @param {{watches?: boolean}} [options] false for a page that does not show visitors
+   *   (Settings): it then does not count as someone watching for the triggers
    * @returns {FeedClient}
    */
-  follow(onMessage) {
+  follow(onMessage, { watches = true } = {}) {
     const feed = new FeedClient({
+      url: watches ? feedURL() : `${feedURL()}?watch=0`,
       onMessage: (message) => {
         this.alerts.apply(message);
         this.notices?.apply(message);

@@ -169,7 +169,7 @@ async function start() {
     chrome.follow((message) => {
       if (message.type === 'snapshot') showTracking(message.tracking);
       if (message.type === 'tracking') showTracking(message.enabled);
-    });
+    }, { watches: false });
   } catch (error) {
     say('tracking-status', /** @type {Error} */ (error).message, true);
   }
