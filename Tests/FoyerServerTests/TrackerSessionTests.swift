@@ -169,4 +169,16 @@ struct TrackerSessionTests {
         #expect(session.admit(nowNanos: 0) == .init(code: 1008, reason: "rate limit exceeded"))
         #expect(session.admit(nowNanos: 500_000_000) == nil, "half a second at 2/s refills one")
     }
+
+    @Test func theSitesQueuedScriptCommandsGoThroughThenAreChargedLikeTheRest() {
+        var session = session(rate: 2, burst: 3)
+        let command = Array(#"{"t":"api","c":"set","a":{"plan":"gold"}}"#.utf8)
+        #expect(TrackerSession.isScriptCommand(command))
+        #expect(!TrackerSession.isScriptCommand(Array(#"{"c":"set","t":"api"}"#.utf8)), "another spelling is charged")
+        #expect(!TrackerSession.isScriptCommand(Array(#"{"t":"page","url":"x"}"#.utf8)))
+        let free = Int(TrackerSession.freeScriptCommands)
+        #expect((0..<free).allSatisfy { _ in session.admit(nowNanos: 0, isScriptCommand: true) == nil }, "one set per attribute and more")
+        #expect((0..<3).map { _ in session.admit(nowNanos: 0) } == [nil, nil, nil], "other messages keep their whole burst")
+        #expect(session.admit(nowNanos: 0, isScriptCommand: true) == .init(code: 1008, reason: "rate limit exceeded"), "then commands are charged too")
+    }
 }

@@ -81,11 +81,15 @@ def identity_site(server: FoyerServer):
                 return
             identity = {"id": query.get("id", ["cust-42"])[0], "name": "Ada Lovelace", "email": "ada@example.com",
                         "hash": query.get("hash", [""])[0]}
+            # `?sets=N`: N attributes set one call each, as a site looping over them would.
+            sets = int(query.get("sets", ["0"])[0])
+            set_calls = "\n".join(f"foyer('set', {{\"attr-{n}\": {n}}});" for n in range(sets)) if sets else \
+                "foyer('set', {\"plan\": \"gold\", \"seats\": 3});"
             body = f"""<!doctype html><html><head><meta charset="utf-8"><title>Account</title>
 <script>
 window.foyer = window.foyer || function(){{(foyer.q=foyer.q||[]).push(arguments)}};
 foyer('identify', {json.dumps(identity)});
-foyer('set', {{"plan": "gold", "seats": 3}});
+{set_calls}
 foyer('track', 'viewed-account');
 </script>
 <script async src="{server.url}/foyer.js" data-site="{site_key}"></script></head><body><h1>Account</h1></body></html>"""
@@ -119,6 +123,20 @@ def test_identify_before_the_script_loads_shows_a_verified_name(browser, server,
     expect(detail(page, "User ID")).to_have_text("cust-42 (verified)")
     expect(detail(page, "plan")).to_have_text("gold")
     expect(detail(page, "seats")).to_have_text("3")
+    expect(page.get_by_role("dialog", name="Visitor details")).to_contain_text("Event: viewed-account")
+    visitor.context.close()
+
+
+def test_thirty_queued_set_calls_all_arrive(browser, server, identity_site, agent_page):
+    """The site's calls queued before foyer.js loaded go at once after `ok`: 30 `set`
+    calls (one per attribute), `identify` and `track` must all arrive, none lost to the
+    socket's rate limit."""
+    page = dashboard(agent_page, server)
+    visitor = visitor_context(browser).new_page()
+    visitor.goto(f"{identity_site}/account?sets=30")
+    row(page, "Visitor 1").get_by_role("button", name="Visitor 1", exact=True).click()
+    expect(detail(page, "attr-29")).to_have_text("29", timeout=LIVE_MS)
+    expect(detail(page, "attr-0")).to_have_text("0")
     expect(page.get_by_role("dialog", name="Visitor details")).to_contain_text("Event: viewed-account")
     visitor.context.close()
 

@@ -51,8 +51,14 @@ struct TrackerSession {
     /// Most messages held while a greeting is looked up.
     static let maxQueued = 8
 
+    /// Script commands (`api` frames) a socket may send outside the rate limit: the site's
+    /// calls queued before foyer.js loaded all go at once after `ok` (one `set` per
+    /// attribute is 30 frames), and charging them would close the socket and lose them.
+    static let freeScriptCommands: UInt8 = 40
+
     private(set) var phase = Phase.awaitingHello
     private var bucket: RateBucket
+    private var freeCommandsLeft = freeScriptCommands
 
     init(messagesPerSecond: Double, burst: Double, nowNanos: UInt64) {
         bucket = RateBucket(rate: messagesPerSecond, burst: burst, nowNanos: nowNanos)
@@ -60,10 +66,23 @@ struct TrackerSession {
 
     // MARK: Receiving
 
-    /// Charges one message to the rate limit; a refusal when it is spent.
-    mutating func admit(nowNanos: UInt64) -> Refusal? {
-        bucket.take(nowNanos: nowNanos) ? nil : Refusal(code: 1008, reason: "rate limit exceeded")
+    /// Charges one message to the rate limit; a refusal when it is spent. The first
+    /// ``freeScriptCommands`` script commands of the socket are not charged.
+    mutating func admit(nowNanos: UInt64, isScriptCommand: Bool = false) -> Refusal? {
+        if isScriptCommand, freeCommandsLeft > 0 {
+            freeCommandsLeft -= 1
+            return nil
+        }
+        return bucket.take(nowNanos: nowNanos) ? nil : Refusal(code: 1008, reason: "rate limit exceeded")
     }
+
+    /// Whether a frame's payload is a script command as foyer.js writes it (`t` first).
+    /// Any other spelling is still read, and charged like every other message.
+    static func isScriptCommand(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.starts(with: scriptCommandPrefix)
+    }
+
+    private static let scriptCommandPrefix = Array(#"{"t":"api""#.utf8)
 
     /// Reads a text message's payload.
     static func decode(_ bytes: some Collection<UInt8>) -> Result<TrackerMessage, Refusal> {

@@ -173,11 +173,12 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     private func receive(_ context: ChannelHandlerContext, _ frame: WebSocketFrame) {
         if case .closed = session.phase { return }
-        if let refusal = session.admit(nowNanos: Monotonic.nanoseconds()) {
+        let payload = frame.unmaskedData.readableBytesView
+        if let refusal = session.admit(nowNanos: Monotonic.nanoseconds(), isScriptCommand: TrackerSession.isScriptCommand(payload)) {
             close(context, refusal)
             return
         }
-        switch TrackerSession.decode(frame.unmaskedData.readableBytesView) {
+        switch TrackerSession.decode(payload) {
         case .success(let message):
             setup.hub.metrics.trackerEvents.increment()
             act(context, session.receive(message, tabKey: tabKey))
