@@ -1,4 +1,5 @@
 import Foundation
+import FoyerCore
 import FoyerGeo
 import FoyerStore
 import Hummingbird
@@ -32,6 +33,8 @@ struct AuthController {
             let name: String
             let siteKey: String
             let tracking: Bool
+            /// What the drawer's Invitation message starts with (Settings → Invitations).
+            let invitationMessage: String
         }
         let user: Member
         let account: Site
@@ -87,7 +90,9 @@ struct AuthController {
                     user: .init(
                         email: user.email, role: user.role.rawValue, displayName: user.displayName,
                         shownName: DisplayNameController.shownName(of: user)),
-                    account: .init(name: account.name, siteKey: account.siteKey, tracking: account.trackingEnabled),
+                    account: .init(
+                        name: account.name, siteKey: account.siteKey, tracking: account.trackingEnabled,
+                        invitationMessage: account.invitationMessage ?? InvitationMessage.builtIn),
                     canManage: user.role.canManage))
         }
     }

@@ -19,7 +19,7 @@ const ANNOUNCE_RETRY_FROM_MS = 1500;
 /**
  * @typedef {object} Me
  * @property {{ email: string, role: 'owner' | 'admin' | 'agent', displayName?: string | null, shownName: string }} user
- * @property {{ name: string, siteKey: string, tracking: boolean }} account
+ * @property {{ name: string, siteKey: string, tracking: boolean, invitationMessage: string }} account
  */
 
 export class PageChrome {

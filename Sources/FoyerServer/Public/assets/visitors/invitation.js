@@ -17,8 +17,10 @@ let defaultMessage = 'Hi! Can I help you with anything?';
 /** Reads the account's default invitation message again; a failure keeps the last one. */
 async function readDefaultMessage() {
   try {
-    const settings = await api('GET', '/api/settings');
-    if (typeof settings.invitationMessage === 'string') defaultMessage = settings.invitationMessage;
+    // /api/me, not /api/settings: reading settings as an owner may write (it makes the
+    // identity secret the first time).
+    const me = await api('GET', '/api/me');
+    if (typeof me?.account?.invitationMessage === 'string') defaultMessage = me.account.invitationMessage;
   } catch {
     // The form keeps the message it has; sending reports its own errors.
   }
