@@ -57,13 +57,13 @@ struct InvitationTests {
         #expect(made.status == 201, "\(made.body)")
         let invitation = try #require(try json(made.body)["invitation"] as? [String: Any])
         #expect(invitation["message"] as? String == "Hi! Can I <b>help</b>?", "trimmed, control characters out, markup kept as text")
-        #expect(invitation["agent"] as? String == "Ada" && invitation["state"] as? String == "sent")
+        #expect(invitation["agent"] as? String == "Team" && invitation["state"] as? String == "sent")
         let invitationID = try #require(invitation["id"] as? String)
 
         // The tab hears it at once; every dashboard sees the entry's invitation.
         let frame = try await nextTab(tab, t: "invite")
         let shown = try #require(frame["inv"] as? [String: Any])
-        #expect(shown["id"] as? String == invitationID && shown["message"] as? String == "Hi! Can I <b>help</b>?" && shown["agent"] as? String == "Ada")
+        #expect(shown["id"] as? String == invitationID && shown["message"] as? String == "Hi! Can I <b>help</b>?" && shown["agent"] as? String == "Team", "no display name: never a name made from the email")
         #expect(shown.count == 3, "the tab gets id, message and agent only")
         let changed = try await nextFeed(feed, type: "changed") { ($0["set"] as? [String: Any])?["invitation"] != nil }
         #expect(((changed["set"] as? [String: Any])?["invitation"] as? [String: Any])?["state"] as? String == "sent")

@@ -69,7 +69,7 @@ def test_agent_invites_the_visitor_replies_and_the_row_turns_chatting(
     shown_ms = (time.monotonic() - sent) * 1000
     print(f"invitation shown {shown_ms:.0f} ms after Send invitation")
     expect(region).to_contain_text("Looking at prices? <b>Ask me</b>")  # text, never markup
-    expect(region).to_contain_text("Owner")
+    expect(region).to_contain_text("Team")  # no display name set: never a name made from the email
     # The dashboard: Seen once shown, and the Invited badge on the row and the pin.
     expect(invitation_state(agent_page)).to_contain_text("Seen", timeout=LIVE_MS)
     row = agent_page.get_by_role("list", name="Visitors").get_by_role("listitem").first
@@ -181,7 +181,7 @@ def test_the_visitor_sees_the_agents_display_name(agent_page: Page, server: Foye
     """Settings → Your profile: the owner sets a Display name; the visitor's Chat
     invitation shows it instead of the name made from the email."""
     agent_page.goto(f"{server.url}/settings")
-    expect(agent_page.locator("#display-name-shown")).to_have_text("Owner")
+    expect(agent_page.locator("#display-name-shown")).to_have_text("Team")
     agent_page.get_by_role("textbox", name="Display name").fill("Ada from Support")
     agent_page.get_by_role("button", name="Save display name").click()
     expect(agent_page.locator("#display-name-status")).to_have_text("Saved: visitors see \u201cAda from Support\u201d.")

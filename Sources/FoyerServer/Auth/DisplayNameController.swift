@@ -4,7 +4,7 @@ import Hummingbird
 
 /// A member's own **Display name**, the name visitors see on the member's invitations
 /// (Settings → Your profile). Each member sets only their own; without one, visitors see
-/// a name made from the email (``shownName(of:)``).
+/// "Team" (``shownName(of:)``).
 struct DisplayNameController {
     let authenticator: SessionAuthenticator
     let store: any Store
@@ -38,11 +38,14 @@ struct DisplayNameController {
         }
     }
 
-    /// The name visitors see for `user`: their display name, else the part of their email
-    /// before the `@`, capitalised.
+    /// The name visitors see for `user`: their display name, else "Team", like an
+    /// automatic invitation. (Not a name made from the email: with the site's domain,
+    /// "J.smith" tells a visitor the agent's address.)
     static func shownName(of user: User) -> String {
         if let name = user.displayName, !name.isEmpty { return name }
-        let local = user.email.split(separator: "@").first.map(String.init) ?? user.email
-        return TextLimits.clean(local.prefix(1).uppercased() + local.dropFirst(), limit: 64)
+        return Self.withoutName
     }
+
+    /// What visitors see from a member without a display name.
+    static let withoutName = "Team"
 }
