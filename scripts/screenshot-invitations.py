@@ -47,6 +47,9 @@ def main() -> int:
             agent = browser.new_context(viewport={"width": 1280, "height": 800})
             response = agent.request.post(server.url + "/api/session", data={"email": AGENT_EMAIL, "password": OWNER_PASSWORD})
             assert response.ok, response.text()
+            # The name the visitor sees (Settings → Your profile → Display name).
+            named = agent.request.put(server.url + "/api/me/name", data={"name": "Maya"})
+            assert named.ok, named.text()
             page = agent.new_page()
             page.goto(server.url + "/visitors")
             rows = page.get_by_role("list", name="Visitors").get_by_role("listitem")
