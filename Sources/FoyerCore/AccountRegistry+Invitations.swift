@@ -32,6 +32,9 @@ extension AccountRegistry {
             entry.invitation?.updatedAt = now
         } else {
             endInvitation(of: &entry, as: state, now: now)
+            // A visitor who dismissed an invitation gets no automatic one for the rest of
+            // the visit, even after a later invitation by hand ends otherwise.
+            if state == .dismissed { entry.autoInvited = true }
         }
         put(entry)
         return [.changed(EntryUpdate(entry: entry, previous: previous))]

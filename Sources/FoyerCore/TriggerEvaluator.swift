@@ -23,7 +23,8 @@ public enum TriggerEvaluator {
     }
 
     /// Whether the tab's invitations allow an automatic one: none yet this visit, none
-    /// pending, none dismissed.
+    /// pending, none dismissed (a dismissal also sets `autoInvited`, so one dismissed
+    /// before a later invitation by hand still counts).
     public static func mayInvite(_ entry: Entry) -> Bool {
         guard entry.autoInvited != true else { return false }
         guard let invitation = entry.invitation else { return true }

@@ -165,6 +165,26 @@ struct RegistryTriggerFiringTests {
         #expect(registry.runTriggers(after: registry.tick(now: start + 60_000), now: start + 60_000).isEmpty)
     }
 
+    @Test func aDismissalBeforeALaterInvitationByHandStillKeepsTriggersAway() throws {
+        var registry = AccountRegistry(configuration: RegistryConfiguration(invitationExpiryMillis: 10_000), seed: 1)
+        registry.dashboards(node: 0, open: true)
+        let hello = registry.connect(self.hello("tab-aaaaaaaa", url: "https://shop.example/"), connection: 1, now: start)
+        _ = registry.runTriggers(after: hello.events, now: start)
+        let entryID = try #require(registry.entry(tab: "tab-aaaaaaaa")?.id)
+        // An agent invites by hand; the visitor dismisses it.
+        _ = try registry.invite(entryID: entryID, invitation: Invitation(id: "i_a", message: "Hi", agent: "Ada", sentAt: 0), now: start + 1_000).get()
+        _ = registry.updateInvitation(tab: "tab-aaaaaaaa", id: "i_a", state: .dismissed, now: start + 2_000)
+        // Another agent invites by hand; that one runs out.
+        _ = try registry.invite(entryID: entryID, invitation: Invitation(id: "i_b", message: "Hello?", agent: "Bo", sentAt: 0), now: start + 3_000).get()
+        _ = registry.tick(now: start + 14_000)
+        #expect(registry.entry(tab: "tab-aaaaaaaa")?.invitation?.state == .expired)
+        // Now a trigger that matches every page: it must not invite this visit.
+        registry.setTriggers([Trigger(id: "tr_1", name: "All", message: "Hi")])
+        #expect(registry.runTriggers(after: registry.tick(now: start + 15_000), now: start + 15_000).isEmpty)
+        let moved = registry.navigate(tab: "tab-aaaaaaaa", url: "https://shop.example/pricing", title: "Pricing", now: start + 16_000)
+        #expect(registry.runTriggers(after: moved, now: start + 16_000).isEmpty)
+    }
+
     @Test func quietWhileNobodyWatches() {
         var registry = AccountRegistry(seed: 1)
         registry.setTriggers([Trigger(id: "tr_1", name: "All", message: "Hi")])
