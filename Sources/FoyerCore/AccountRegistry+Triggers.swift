@@ -20,7 +20,7 @@ extension AccountRegistry {
     public mutating func setTriggers(_ rules: [Trigger]) {
         let sorted = rules.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
         triggers = sorted.isEmpty ? nil : sorted
-        triggerPatterns = sorted.isEmpty ? nil : sorted.map { $0.conditions.urlContains.map(TriggerPattern.init) }
+        triggerPatterns = sorted.isEmpty ? nil : TriggerPatternTable(sorted.map { $0.conditions.urlContains.map(TriggerPattern.init) })
         reconsiderAll()
     }
 
@@ -61,7 +61,8 @@ extension AccountRegistry {
         }
         var fired: [RegistryEvent] = []
         var seen: Set<String> = []
-        for id in candidates where seen.insert(id).inserted {
+        // One candidate (a navigation) needs no set of those seen, nor its hashing.
+        for id in candidates where candidates.count == 1 || seen.insert(id).inserted {
             fired += reconsider(entryID: id, now: now)
         }
         if triggerDue?.isEmpty == true { triggerDue = nil }
@@ -77,7 +78,7 @@ extension AccountRegistry {
             schedule(entryID, at: now + 1000)
             return []
         }
-        switch TriggerEvaluator.evaluate(entry, triggers: rules, patterns: triggerPatterns, now: now) {
+        switch TriggerEvaluator.evaluate(entry, triggers: rules, table: triggerPatterns, now: now) {
         case .fire(let trigger): return fire(trigger, for: entry, now: now)
         case .wait(let until): schedule(entryID, at: until)
         case .never: break

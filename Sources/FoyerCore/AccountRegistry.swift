@@ -47,7 +47,7 @@ public struct AccountRegistry: Sendable, Codable {
     /// The account's triggers in order (``setTriggers(_:)``); nil or empty: none.
     var triggers: [Trigger]?
     /// Each trigger's **Page URL contains** prepared for matching, in the same order.
-    var triggerPatterns: [TriggerPattern?]?
+    var triggerPatterns: TriggerPatternTable?
     /// Nodes with a Visitors or Chats page of the account open; triggers stay quiet while
     /// there are none. Changed only by commands, so every node agrees.
     var watchingNodes: Set<Int64>?

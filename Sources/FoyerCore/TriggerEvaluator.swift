@@ -9,14 +9,33 @@ public enum TriggerEvaluator {
     /// `patterns` (``TriggerPattern``s of each trigger's **Page URL contains**, in the same
     /// order) saves preparing them on every call; without them they are made here.
     public static func evaluate(_ entry: Entry, triggers: [Trigger], patterns: [TriggerPattern?]? = nil, now: Int64) -> TriggerVerdict {
+        evaluate(entry, triggers: triggers, table: patterns.map(TriggerPatternTable.init), now: now)
+    }
+
+    /// ``evaluate(_:triggers:patterns:now:)`` with the patterns prepared as the registry keeps them.
+    static func evaluate(_ entry: Entry, triggers: [Trigger], table: TriggerPatternTable?, now: Int64) -> TriggerVerdict {
+        // Unwrapped once: binding it in the loop copied (retained) its arrays per trigger.
+        let table = table ?? TriggerPatternTable([])
         var earliest: Int64?
-        var url: [UInt8]?
-        for (index, trigger) in triggers.enumerated() where trigger.enabled {
-            let conditions = trigger.conditions
-            let pattern = patterns.flatMap { index < $0.count ? $0[index] : nil }
-            guard holdsAtOnce(conditions, entry: entry, pattern: pattern, url: &url) else { continue }
-            let due = conditions.secondsOnPage.map { entry.pageSince + Int64(max(0, $0)) * 1000 } ?? now
-            if due <= now { return .fire(trigger) }
+        var url = PreparedURL()
+        // Not optional: unwrapping it copied its 128 bytes for every trigger.
+        var pairs = BytePairSet()
+        var pairsMade = false
+        // By index, not `for trigger in`: a copy of each trigger costs more than ruling
+        // most of them out by their URL pairs, which reads numbers only.
+        for index in triggers.indices where triggers[index].enabled {
+            if table.hasPairs(index) {
+                if !pairsMade {
+                    pairs = BytePairSet(entry.url)
+                    pairsMade = true
+                    url.pairs = pairs
+                }
+                guard table.mayOccur(index, in: pairs) else { continue }
+            }
+            let pattern = index < table.patterns.count ? table.patterns[index] : nil
+            guard holdsAtOnce(triggers[index].conditions, entry: entry, pattern: pattern, url: &url) else { continue }
+            let due = triggers[index].conditions.secondsOnPage.map { entry.pageSince + Int64(max(0, $0)) * 1000 } ?? now
+            if due <= now { return .fire(triggers[index]) }
             earliest = min(earliest ?? due, due)
         }
         return earliest.map { .wait(until: $0) } ?? .never
@@ -31,9 +50,16 @@ public enum TriggerEvaluator {
         return !invitation.isPending && invitation.state != .dismissed
     }
 
-    /// The conditions that do not depend on time. `url` is the entry's URL in lower case,
-    /// made on first need and kept for the next trigger.
-    static func holdsAtOnce(_ conditions: TriggerConditions, entry: Entry, pattern: TriggerPattern?, url: inout [UInt8]?) -> Bool {
+    /// The entry's URL as the **Page URL contains** tests need it, each part made on first
+    /// need and kept for the next trigger: its byte pairs (one pass, no allocation), and
+    /// its lower-case bytes only once some needle passed the pairs test.
+    struct PreparedURL {
+        var pairs: BytePairSet?
+        var lowered: [UInt8]?
+    }
+
+    /// The conditions that do not depend on time.
+    static func holdsAtOnce(_ conditions: TriggerConditions, entry: Entry, pattern: TriggerPattern?, url: inout PreparedURL) -> Bool {
         if let pages = conditions.pagesViewed, (entry.pageCount ?? entry.pages.count) < pages { return false }
         if let returning = conditions.returning, entry.returning != returning { return false }
         if let countries = conditions.countries, !countries.isEmpty {
@@ -43,8 +69,11 @@ public enum TriggerEvaluator {
             guard isHost(host(of: entry.referrer), within: wanted) else { return false }
         }
         if let needle = conditions.urlContains, !needle.isEmpty {
-            if url == nil { url = lowered(entry.url) }
-            guard (pattern ?? TriggerPattern(needle)).occurs(in: url!) else { return false }
+            let pattern = pattern ?? TriggerPattern(needle)
+            if url.pairs == nil { url.pairs = BytePairSet(entry.url) }
+            guard pattern.mayOccur(in: url.pairs!) else { return false }
+            if url.lowered == nil { url.lowered = lowered(entry.url) }
+            guard pattern.occurs(in: url.lowered!) else { return false }
         }
         return true
     }
@@ -68,6 +97,6 @@ public enum TriggerEvaluator {
 
     /// ASCII lower case; other bytes as they are (sanitised URLs are ASCII).
     static func lowered(_ text: String) -> [UInt8] {
-        text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        text.utf8.map(BytePairSet.lowered)
     }
 }

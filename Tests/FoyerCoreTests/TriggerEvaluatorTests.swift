@@ -1,3 +1,4 @@
+import Foundation
 import FoyerCore
 import Testing
 
@@ -78,6 +79,37 @@ struct TriggerEvaluatorTests {
         #expect(TriggerEvaluator.evaluate(entry(url: url), triggers: rules, patterns: patterns, now: start) == .never)
         let found = [trigger("t", TriggerConditions(urlContains: "AAB"))]
         #expect(TriggerEvaluator.evaluate(entry(url: url + "b"), triggers: found, patterns: [TriggerPattern("AAB")], now: start) == .fire(found[0]))
+    }
+}
+
+extension TriggerEvaluatorTests {
+    @Test func thePairsTestNeverRulesOutAURLThatHoldsTheText() {
+        // Random URLs and needles over a small alphabet (so many needles do occur, in any
+        // case): the prepared patterns answer exactly as a plain case-insensitive search.
+        var random = SplitMix64(seed: 15)
+        let alphabet = Array("abAB/-.x1")
+        func text(_ count: Int) -> String { String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }) }
+        var found = 0
+        for _ in 0..<2_000 {
+            let url = "https://shop.example/" + text(Int(random.next() % 40))
+            let needles = (0..<3).map { _ in text(1 + Int(random.next() % 4)) }
+            let rules = needles.enumerated().map { trigger("t\($0.offset)", TriggerConditions(urlContains: $0.element)) }
+            let patterns = needles.map { Optional(TriggerPattern($0)) }
+            let expected = rules.first { url.lowercased().contains($0.conditions.urlContains!.lowercased()) }
+            let verdict = TriggerEvaluator.evaluate(entry(url: url), triggers: rules, patterns: patterns, now: start)
+            #expect(verdict == (expected.map { .fire($0) } ?? .never), "\(url) \(needles)")
+            if expected != nil { found += 1 }
+        }
+        #expect(found > 500 && found < 1_900, "both answers tested: \(found) of 2,000 found")
+    }
+
+    @Test func aPatternEncodesAsBeforeItsPairs() throws {
+        // Registry snapshots hold the patterns: the pairs are derived, not stored.
+        let pattern = TriggerPattern("/Pricing")
+        let json = try JSONEncoder().encode(pattern)
+        let keys = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any]).keys.sorted()
+        #expect(keys == ["fallback", "needle"])
+        #expect(try JSONDecoder().decode(TriggerPattern.self, from: json) == pattern)
     }
 }
 

@@ -1,4 +1,4 @@
-import FoyerCore
+@testable import FoyerCore
 import Testing
 
 @Suite("URL sanitiser")
@@ -67,5 +67,50 @@ struct URLSanitizerTests {
         #expect(TextLimits.timezone("<script>") == "")
         #expect(TextLimits.language("en-US") == "en-US")
         #expect(TextLimits.language("en US;") == "")
+    }
+}
+
+@Suite("URL sanitiser, ASCII path")
+struct URLSanitizerASCIITests {
+    /// Random ASCII text built from URL pieces and every awkward byte (controls, CR LF,
+    /// spaces, `?`, `#`, `@`, `/`, upper case, DEL): the byte path gives exactly what the
+    /// `Character` path gives.
+    @Test func theBytePathAgreesWithTheCharacterPath() throws {
+        var random = SplitMix64(seed: 2026)
+        let pieces = [
+            "https://", "http://", "HTTPS://", "hTTp://", "https:/", "ftp://", "//", "/", "?", "#", "@", ":", "\r\n", "\r", "\n",
+            "\t", " ", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\u{00}", "\u{7F}", "Shop.Example", "user:pw", "a", "Z", "%41",
+            "/p/1", "x y", "..", "~",
+        ]
+        let schemes = ["https://", "http://", "HTTPS://", "hTTp://", " https://", "\r\nhttp://", "\t HTTP://u@"]
+        var tried = 0
+        var succeeded = 0
+        for _ in 0..<20_000 {
+            let count = Int(random.next() % 9)
+            var raw = (0..<count).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            // Most start like a URL, so both answers are tried often.
+            if random.next() % 4 != 0 { raw = schemes[Int(random.next() % UInt64(schemes.count))] + "Shop.example" + raw }
+            let ascii = try #require(URLSanitizer.sanitizeASCII(raw))
+            #expect(ascii == URLSanitizer.sanitizeUnicode(raw), "\(raw.debugDescription)")
+            tried += 1
+            if case .success = ascii { succeeded += 1 }
+        }
+        #expect(succeeded > 1_000 && succeeded < tried - 1_000, "both answers tested: \(succeeded) of \(tried)")
+        // Lengths around the limit, and every single byte after a host.
+        for length in 2_040...2_050 {
+            let raw = "https://shop.example/" + String(repeating: "b", count: length - 21)
+            #expect(URLSanitizer.sanitizeASCII(raw) == URLSanitizer.sanitizeUnicode(raw))
+            let encoded = "https://shop.example/" + String(repeating: " ", count: (length - 21) / 3)
+            #expect(URLSanitizer.sanitizeASCII(encoded) == URLSanitizer.sanitizeUnicode(encoded))
+        }
+        for byte in UInt8(0)..<0x80 {
+            let raw = "https://shop.example/a" + String(UnicodeScalar(byte)) + "b"
+            #expect(URLSanitizer.sanitizeASCII(raw) == URLSanitizer.sanitizeUnicode(raw), "byte \(byte)")
+        }
+    }
+
+    @Test func anyOtherTextTakesTheCharacterPath() {
+        #expect(URLSanitizer.sanitizeASCII("https://shop.example/caf\u{E9}") == nil)
+        #expect(URLSanitizer.sanitize("https://shop.example/caf\u{E9}") == .success("https://shop.example/caf%C3%A9"))
     }
 }
