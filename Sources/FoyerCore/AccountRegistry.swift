@@ -447,11 +447,14 @@ public struct AccountRegistry: Sendable, Codable {
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id
-        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil, clientKey: hello.clientKey)
-        if let key = hello.clientKey {
+        var clientKey = hello.clientKey
+        if let key = clientKey {
             if placesByKey == nil { placesByKey = [:] }
             placesByKey![key, default: 0] += 1
+            // The same key's string as the table's, not one more copy per tab of an address.
+            if let index = placesByKey!.index(forKey: key) { clientKey = placesByKey!.keys[index] }
         }
+        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil, clientKey: clientKey)
         return entry
     }
 

@@ -110,9 +110,8 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
                 + Self.accept(key) + "\r\n\r\n")
         context.writeAndFlush(wrapOutboundOut(response), promise: nil)
         do {
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(WebSocketFrameEncoder())
-            try pipeline.addHandler(TrackerSocketHandler(setup: setup))
+            // The handler encodes its frames itself: no NIO encoder per idle tab.
+            try context.pipeline.syncOperations.addHandler(TrackerSocketHandler(setup: setup))
         } catch {
             // Nothing holds the connection's place in the address limit now.
             gate.limiter.release(setup.clientAddress)

@@ -13,10 +13,13 @@ import Logging
 /// pings, closes and the idle timeout. What the messages mean is decided by the
 /// ``TrackerSession`` (a value with no I/O); the handler carries out its actions on the
 /// account's ``LiveAccount``, and hands chat messages to the ``TrackerChatRelay``.
-final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler, IdleSweeper.Member {
+final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, IdleSweeper.Member {
     /// Raw bytes: frames are read here (``TrackerFrameReader``), not by NIO's decoder.
     typealias InboundIn = ByteBuffer
-    typealias OutboundOut = WebSocketFrame
+    /// Frames written to the socket (``TrackerLink``, the chat relay, closes) are encoded
+    /// here too (``TrackerFrameWriter``), not by NIO's encoder.
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = ByteBuffer
 
     let setup: TrackerSetup
     private let connection: ConnectionID
@@ -28,6 +31,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private var browser: String?
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
+    /// False behind NIO's encoder (the general upgrade path leaves one, which cannot be
+    /// removed): frames then pass on as they are.
+    private let encodesFrames: Bool
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
     private static let maxFragments = 16
     /// A fragmented message being received (nil nearly always).
@@ -39,8 +45,9 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private var context: ChannelHandlerContext?
     private var sweeper: IdleSweeper?
 
-    init(setup: TrackerSetup) {
+    init(setup: TrackerSetup, encodesFrames: Bool = true) {
         self.setup = setup
+        self.encodesFrames = encodesFrames
         connection = setup.hub.connections.make()
         let now = Monotonic.nanoseconds()
         session = TrackerSession(messagesPerSecond: setup.context.messagesPerSecond, burst: setup.context.messageBurst, nowNanos: now)
@@ -134,8 +141,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
                 }
             }
         case .ping:
-            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            send(context, WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
         case .connectionClose:
             // The peer's close, or its answer to ours: answer only if we have not closed.
             if closeSent {
@@ -272,7 +278,21 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// Sends one message to this tab.
     func reply(_ context: ChannelHandlerContext, _ reply: TrackerReply) {
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame.text(Array(reply.json.utf8), allocator: context.channel.allocator)), promise: nil)
+        send(context, WebSocketFrame.text(Array(reply.json.utf8), allocator: context.channel.allocator))
+    }
+
+    /// Sends a frame of this handler's own: its writes start below ``write(context:data:promise:)``,
+    /// so they are encoded here.
+    func send(_ context: ChannelHandlerContext, _ frame: WebSocketFrame) {
+        let out = encodesFrames ? wrapOutboundOut(TrackerFrameWriter.bytes(of: frame, allocator: context.channel.allocator)) : NIOAny(frame)
+        context.writeAndFlush(out, promise: nil)
+    }
+
+    /// Frames written through the pipeline or the channel, on their way to the socket.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard encodesFrames else { return context.write(data, promise: promise) }
+        let frame = unwrapOutboundIn(data)
+        context.write(wrapOutboundOut(TrackerFrameWriter.bytes(of: frame, allocator: context.channel.allocator)), promise: promise)
     }
 
     /// Closes the socket with the refusal's code and reason.
