@@ -6,8 +6,9 @@
 ///
 /// Every shown tab holds one of these for hours, so the fields few entries use (the
 /// time it left, its chat, invitation and tracked events) live in one optional box
-/// (``Rare``): an entry without them pays 8 bytes instead of ~150, and small numbers
-/// are kept narrow. The properties read and write like plain stored ones; the encoded
+/// (``Rare``): an entry without them pays 8 bytes instead of ~150, small numbers are
+/// kept narrow, and the current page is not kept twice (as the page and as the last of
+/// ``pages``). The properties read and write like plain stored ones; the encoded
 /// form is the same as when they were.
 public struct Entry: Sendable, Codable, Hashable {
     /// The fields few entries have, boxed together; the box is never changed, only
@@ -32,8 +33,8 @@ public struct Entry: Sendable, Codable, Hashable {
     public var id: String
     /// The tab identity sent by the tracker (kept in the tab's `sessionStorage`).
     public var tab: String
-    public var url: String
-    public var title: String
+    private var storedURL: String
+    private var storedTitle: String
     /// Sanitised referrer, or `""` for a direct visit.
     public var referrer: String
     public var language: String
@@ -42,12 +43,12 @@ public struct Entry: Sendable, Codable, Hashable {
     /// ``tab``. `nil` when the tracker sent no browser id.
     public var browser: String?
     public var location: VisitorLocation?
-    /// Pages viewed in this tab, oldest first, bounded.
-    public var pages: [PageView]
+    /// ``pages`` without its last one when that is the current page (``lastPageIsCurrent``),
+    /// as it nearly always is: a tab on its first page then needs no array at all.
+    private var earlierPages: [PageView]
     /// First arrival of the tab.
     public var connectedAt: Int64
-    /// When the current page began.
-    public var pageSince: Int64
+    private var storedPageSince: Int64
     /// Identity and custom attributes from `foyer('identify'…)` / `foyer('set'…)` (issue 18).
     public var profile: VisitorProfile?
     /// utm_source/medium/campaign of the landing page.
@@ -65,6 +66,46 @@ public struct Entry: Sendable, Codable, Hashable {
     public var device: DeviceInfo?
     public var status: EntryStatus
     public var returning: Bool
+    private var lastPageIsCurrent: Bool
+
+    public var url: String {
+        get { storedURL }
+        set { setPage(url: newValue, title: storedTitle, since: storedPageSince, pages: pages) }
+    }
+    public var title: String {
+        get { storedTitle }
+        set { setPage(url: storedURL, title: newValue, since: storedPageSince, pages: pages) }
+    }
+    /// When the current page began.
+    public var pageSince: Int64 {
+        get { storedPageSince }
+        set { setPage(url: storedURL, title: storedTitle, since: newValue, pages: pages) }
+    }
+    /// Pages viewed in this tab, oldest first, bounded.
+    public var pages: [PageView] {
+        get {
+            guard lastPageIsCurrent else { return earlierPages }
+            var all = earlierPages
+            all.append(PageView(url: storedURL, title: storedTitle, at: storedPageSince))
+            return all
+        }
+        set { setPage(url: storedURL, title: storedTitle, since: storedPageSince, pages: newValue) }
+    }
+
+    /// Sets the current page and the history at once (one change instead of four).
+    public mutating func setPage(url: String, title: String, since: Int64, pages: [PageView]) {
+        storedURL = url
+        storedTitle = title
+        storedPageSince = since
+        // Always the same form for the same pages, so equal entries compare equal.
+        if let last = pages.last, last.url == url, last.title == title, last.at == since {
+            earlierPages = Array(pages.dropLast())
+            lastPageIsCurrent = true
+        } else {
+            earlierPages = pages
+            lastPageIsCurrent = false
+        }
+    }
 
     /// `Visitor N`'s N: the smallest free number when the entry was created.
     public var number: Int {
@@ -127,16 +168,16 @@ public struct Entry: Sendable, Codable, Hashable {
     ) {
         self.id = id
         self.tab = tab
-        self.url = url
-        self.title = title
+        storedURL = url
+        storedTitle = title
         self.referrer = referrer
         self.language = language
         self.timezone = timezone
         self.browser = browser
         self.location = location
-        self.pages = pages
+        earlierPages = []
         self.connectedAt = connectedAt
-        self.pageSince = pageSince
+        storedPageSince = pageSince
         self.profile = profile
         self.campaign = campaign
         self.inactiveSince = inactiveSince
@@ -146,8 +187,10 @@ public struct Entry: Sendable, Codable, Hashable {
         self.device = device
         self.status = status
         self.returning = returning
+        lastPageIsCurrent = false
         let rare = Rare(leftAt: leftAt, chatID: chatID, invitation: invitation, autoInvited: autoInvited, events: events)
         rareBox = rare == Rare() ? nil : RareBox(rare)
+        setPage(url: url, title: title, since: pageSince, pages: pages)
     }
 
     /// `Visitor N`, the name agents see.

@@ -24,7 +24,8 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
     let setup: TrackerSetup
     private let connection: ConnectionID
     private(set) var session: TrackerSession
-    private var chats: TrackerChatRelay
+    /// Made at the first chat message (most tabs never chat).
+    private var chats: TrackerChatRelay?
     private var released = false
     /// The browser's key (``IdentityHasher/browser(_:accountID:)``) once the tab greeted
     /// with a browser id: chat messages of a blocked browser are refused.
@@ -36,14 +37,28 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
     private let encodesFrames: Bool
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
     private static let maxFragments = 16
+    /// A partial frame or fragmented message between reads (nil nearly always).
+    private var pending: PendingInput?
     /// A fragmented message being received (nil nearly always).
-    private var fragmented: FragmentedMessage?
+    private var fragmented: FragmentedMessage? {
+        get { pending?.fragmented }
+        set { if newValue != nil || pending != nil { updatePending { $0.fragmented = newValue } } }
+    }
     /// The start of a frame whose rest has not arrived (nil nearly always).
-    private var unread: ByteBuffer?
+    private var unread: ByteBuffer? {
+        get { pending?.unread }
+        set { if newValue != nil || pending != nil { updatePending { $0.unread = newValue } } }
+    }
     private(set) var idleDeadlineNanos: UInt64
     /// Set while the handler is in the pipeline (the idle sweeper closes through it).
     private var context: ChannelHandlerContext?
     private var sweeper: IdleSweeper?
+
+    private func updatePending(_ change: (PendingInput) -> Void) {
+        let box = pending ?? PendingInput()
+        change(box)
+        pending = box.isEmpty ? nil : box
+    }
 
     init(setup: TrackerSetup, encodesFrames: Bool = true) {
         self.setup = setup
@@ -51,7 +66,6 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
         connection = setup.hub.connections.make()
         let now = Monotonic.nanoseconds()
         session = TrackerSession(messagesPerSecond: setup.context.messagesPerSecond, burst: setup.context.messageBurst, nowNanos: now)
-        chats = TrackerChatRelay(nowNanos: now)
         idleDeadlineNanos = now + setup.context.idleTimeoutNanos
     }
 
@@ -211,6 +225,8 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
             setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
         case .chat(let message):
             guard let tab = session.tab else { return }
+            let chats = self.chats ?? TrackerChatRelay(nowNanos: Monotonic.nanoseconds())
+            self.chats = chats
             if let refusal = chats.relay(message, tab: tab, browser: browser, setup: setup, channel: context.channel) { close(context, refusal) }
         // One function per topic, each in its own file (TrackerSocketHandler+Topic.swift).
         case .api(let command, let argument):
