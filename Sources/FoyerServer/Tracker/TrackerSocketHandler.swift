@@ -70,6 +70,7 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: FirstRequestHandler.trackerReads)
         setup.hub.metrics.trackerSockets.increment()
         self.context = context
         let sweeper = IdleSweeper.on(context.eventLoop)
