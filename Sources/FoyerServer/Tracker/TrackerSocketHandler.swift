@@ -13,7 +13,7 @@ import Logging
 /// pings, closes and the idle timeout. What the messages mean is decided by the
 /// ``TrackerSession`` (a value with no I/O); the handler carries out its actions on the
 /// account's ``LiveAccount``, and hands chat messages to the ``TrackerChatRelay``.
-final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, IdleSweeper.Member {
+final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Raw bytes: frames are read here (``TrackerFrameReader``), not by NIO's decoder.
     typealias InboundIn = ByteBuffer
     /// Frames written to the socket (``TrackerLink``, the chat relay, closes) are encoded
@@ -27,6 +27,8 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
     /// Made at the first chat message (most tabs never chat).
     private var chats: TrackerChatRelay?
     private var released = false
+    /// This socket's place in its loop's ``IdleSweeper`` (-1: not watched); set by the sweeper.
+    var sweepSlot: Int32 = -1
     /// The browser's key (``IdentityHasher/browser(_:accountID:)``) once the tab greeted
     /// with a browser id: chat messages of a blocked browser are refused.
     private var browser: String?
@@ -49,6 +51,7 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
         get { pending?.unread }
         set { if newValue != nil || pending != nil { updatePending { $0.unread = newValue } } }
     }
+    /// `Monotonic.nanoseconds()` from which on the socket is idle, unless it hears from its peer.
     private(set) var idleDeadlineNanos: UInt64
     /// Set while the handler is in the pipeline (the idle sweeper closes through it).
     private var context: ChannelHandlerContext?
@@ -78,6 +81,7 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler,
         self.sweeper = sweeper
     }
 
+    /// Called by the sweeper, on the loop, once the deadline has passed; it no longer watches this socket.
     func idleTimedOut() {
         sweeper = nil
         guard let context else { return }
