@@ -46,12 +46,6 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     static let firstReads = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 512)
     /// Afterwards: small and adaptive (most sockets are idle tabs), growing for bulk reads.
     static let laterReads = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
-    /// A tracker socket's reads (``TrackerSocketHandler``): 512 bytes each, whatever came
-    /// before. Its messages are small and a longer one is simply read in pieces, so the
-    /// buffer an idle tab keeps never grows past 512; and a fixed-size allocator fits in
-    /// the channel's option inline, where an adaptive one is a 56-byte box per socket
-    /// (both measured with heaptrack).
-    static let trackerReads = FixedSizeRecvByteBufferAllocator(capacity: 512)
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
@@ -109,7 +103,7 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     /// Answers 101 and leaves the socket to a ``TrackerSocketHandler``.
     private func upgrade(_ context: ChannelHandlerContext, key: String, setup: TrackerSetup, rest: ByteBuffer) {
-        // The tracker's handler sets its own receive allocator when it is added.
+        // The tracker's handler sets its own receive allocator when it is added (``TrackerSocketHandler/reads``).
         var response = context.channel.allocator.buffer(capacity: 129)
         response.writeString(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
