@@ -60,12 +60,60 @@ public struct AccountRegistry: Sendable, Codable {
     var blocks: [String: Int64]?
 
     /// Socket-level state of a shown entry; never persisted.
+    ///
+    /// A tab nearly always has one connection: it is kept inline, and an array only holds
+    /// any more (an array per entry cost a 48-byte allocation). Encoded as before.
     private struct LiveState: Sendable, Codable {
-        var connections: [ConnectionID] = []
-        /// Set when the last connection closed; the grace runs from here.
-        var disconnectedAt: Int64?
         /// The client key of the tab that created the entry; it holds the place.
         var clientKey: String?
+        /// Connections after the first.
+        private var more: [ConnectionID] = []
+        private var first: ConnectionID = 0
+        /// Set when the last connection closed; the grace runs from here.
+        var disconnectedAt: Int64?
+        private var hasFirst = false
+
+        init(connections: [ConnectionID] = [], disconnectedAt: Int64? = nil, clientKey: String? = nil) {
+            self.clientKey = clientKey
+            self.disconnectedAt = disconnectedAt
+            self.connections = connections
+        }
+
+        /// Whether any connection is held (without making the array).
+        var isConnected: Bool { hasFirst }
+
+        func holds(_ connection: ConnectionID) -> Bool { hasFirst && (first == connection || more.contains(connection)) }
+
+        var connections: [ConnectionID] {
+            get {
+                guard hasFirst else { return [] }
+                var all = [first]
+                all += more
+                return all
+            }
+            set {
+                hasFirst = !newValue.isEmpty
+                first = newValue.first ?? 0
+                more = newValue.count > 1 ? Array(newValue.dropFirst()) : []
+            }
+        }
+
+        private enum CodingKeys: String, CodingKey { case connections, disconnectedAt, clientKey }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                connections: try container.decode([ConnectionID].self, forKey: .connections),
+                disconnectedAt: try container.decodeIfPresent(Int64.self, forKey: .disconnectedAt),
+                clientKey: try container.decodeIfPresent(String.self, forKey: .clientKey))
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(connections, forKey: .connections)
+            try container.encodeIfPresent(disconnectedAt, forKey: .disconnectedAt)
+            try container.encodeIfPresent(clientKey, forKey: .clientKey)
+        }
     }
 
     struct WaitingTab: Sendable, Codable {
@@ -113,7 +161,7 @@ public struct AccountRegistry: Sendable, Codable {
     public func isDismissed(tab: String) -> Bool { dismissed[tab] != nil }
 
     /// Whether a shown entry has a live connection.
-    public func isConnected(entryID: String) -> Bool { !(live[entryID]?.connections.isEmpty ?? true) }
+    public func isConnected(entryID: String) -> Bool { live[entryID]?.isConnected ?? false }
 
     // MARK: Restoring
 
@@ -143,7 +191,7 @@ public struct AccountRegistry: Sendable, Codable {
         if let id = entryIDByTab[hello.tab], var entry = entries[id] {
             // A tab greets again on the same socket when asked to (a node resynchronising);
             // a new socket is a page that just loaded, active until its tracker says otherwise.
-            let newSocket = live[id]?.connections.contains(connection) != true
+            let newSocket = live[id]?.holds(connection) != true
             if newSocket {
                 live[id, default: LiveState()].connections.append(connection)
             }
@@ -291,7 +339,7 @@ public struct AccountRegistry: Sendable, Codable {
         let before = counters
         var events: [RegistryEvent] = []
         let graceOver = inGrace.compactMap { id -> (Int, String)? in
-            guard let state = live[id], state.connections.isEmpty, let gone = state.disconnectedAt,
+            guard let state = live[id], !state.isConnected, let gone = state.disconnectedAt,
                 now - gone >= configuration.disconnectGraceMillis, let number = entries[id]?.number
             else { return nil }
             return (number, id)
@@ -447,11 +495,14 @@ public struct AccountRegistry: Sendable, Codable {
         )
         put(entry)
         entryIDByTab[entry.tab] = entry.id
-        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil, clientKey: hello.clientKey)
-        if let key = hello.clientKey {
+        var clientKey = hello.clientKey
+        if let key = clientKey {
             if placesByKey == nil { placesByKey = [:] }
             placesByKey![key, default: 0] += 1
+            // The same key's string as the table's, not one more copy per tab of an address.
+            if let index = placesByKey!.index(forKey: key) { clientKey = placesByKey!.keys[index] }
         }
+        live[entry.id] = LiveState(connections: [connection], disconnectedAt: nil, clientKey: clientKey)
         return entry
     }
 
@@ -531,33 +582,33 @@ public struct AccountRegistry: Sendable, Codable {
     }
 
     private func visit(_ entry: inout Entry, url: String, title: String, now: Int64) {
-        entry.url = url
-        entry.title = title
-        entry.pageSince = now
-        entry.pages.append(PageView(url: url, title: title, at: now))
-        entry.pageCount = (entry.pageCount ?? entry.pages.count - 1) + 1
-        if entry.pages.count > configuration.historyLimit {
-            entry.pages.removeFirst(entry.pages.count - configuration.historyLimit)
+        var pages = entry.pages
+        pages.append(PageView(url: url, title: title, at: now))
+        entry.pageCount = (entry.pageCount ?? pages.count - 1) + 1
+        if pages.count > configuration.historyLimit {
+            pages.removeFirst(pages.count - configuration.historyLimit)
         }
-        boundHistoryBytes(&entry)
+        boundHistoryBytes(&pages)
+        entry.setPage(url: url, title: title, since: now, pages: pages)
     }
 
     private func retitle(_ entry: inout Entry, title: String) {
-        entry.title = title
-        if !entry.pages.isEmpty { entry.pages[entry.pages.count - 1].title = title }
-        boundHistoryBytes(&entry)
+        var pages = entry.pages
+        if !pages.isEmpty { pages[pages.count - 1].title = title }
+        boundHistoryBytes(&pages)
+        entry.setPage(url: entry.url, title: title, since: entry.pageSince, pages: pages)
     }
 
     /// Drops the oldest pages while the history is over its byte bound; the current
     /// page stays whatever its size (the URL and title bounds cap it).
-    private func boundHistoryBytes(_ entry: inout Entry) {
-        var bytes = entry.pages.reduce(0) { $0 + $1.url.utf8.count + $1.title.utf8.count }
+    private func boundHistoryBytes(_ pages: inout [PageView]) {
+        var bytes = pages.reduce(0) { $0 + $1.url.utf8.count + $1.title.utf8.count }
         var drop = 0
-        while bytes > configuration.historyByteLimit, drop < entry.pages.count - 1 {
-            bytes -= entry.pages[drop].url.utf8.count + entry.pages[drop].title.utf8.count
+        while bytes > configuration.historyByteLimit, drop < pages.count - 1 {
+            bytes -= pages[drop].url.utf8.count + pages[drop].title.utf8.count
             drop += 1
         }
-        if drop > 0 { entry.pages.removeFirst(drop) }
+        if drop > 0 { pages.removeFirst(drop) }
     }
 
     func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {

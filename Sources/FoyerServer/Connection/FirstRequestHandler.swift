@@ -103,16 +103,15 @@ final class FirstRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     /// Answers 101 and leaves the socket to a ``TrackerSocketHandler``.
     private func upgrade(_ context: ChannelHandlerContext, key: String, setup: TrackerSetup, rest: ByteBuffer) {
-        try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.laterReads)
+        // The tracker's handler sets its own receive allocator when it is added (``TrackerSocketHandler/reads``).
         var response = context.channel.allocator.buffer(capacity: 129)
         response.writeString(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
                 + Self.accept(key) + "\r\n\r\n")
         context.writeAndFlush(wrapOutboundOut(response), promise: nil)
         do {
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(WebSocketFrameEncoder())
-            try pipeline.addHandler(TrackerSocketHandler(setup: setup))
+            // The handler encodes its frames itself: no NIO encoder per idle tab.
+            try context.pipeline.syncOperations.addHandler(TrackerSocketHandler(setup: setup))
         } catch {
             // Nothing holds the connection's place in the address limit now.
             gate.limiter.release(setup.clientAddress)

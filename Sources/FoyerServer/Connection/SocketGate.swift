@@ -156,7 +156,8 @@ struct SocketGate: Sendable {
             // handler a decoded frame; a client may not send frames before it has the
             // 101 anyway (RFC 6455 4.1), and any it did are dropped with the decoder.
             let decoder = try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self)
-            let handler = TrackerSocketHandler(setup: setup)
+            // NIO's upgrader left its frame encoder, which cannot be removed: it encodes.
+            let handler = TrackerSocketHandler(setup: setup, encodesFrames: false)
             let limiter = self.limiter
             pipeline.removeHandler(context: decoder).assumeIsolated().whenComplete { result in
                 do {

@@ -6,7 +6,11 @@ import NIOWebSocket
 /// A tracker socket's chat messages: stored, then answered (docs/PROTOCOL.md section 3),
 /// one after the other in the order the tab sent them, at most one per second (a burst
 /// of five) for the visitor's own messages.
-struct TrackerChatRelay {
+///
+/// A class made at a socket's first chat message, so the many tabs that never chat hold
+/// one empty reference instead of its fields. Made later it is the same: its bucket
+/// starts full, as an unused one made with the socket would be by then.
+final class TrackerChatRelay {
     /// The last chat operation; the next one starts after it, so messages keep their order.
     private var tail: EventLoopFuture<Void>?
     private var bucket: RateBucket
@@ -17,7 +21,7 @@ struct TrackerChatRelay {
 
     /// Handles one chat message of `tab`; refusals that end the socket come back.
     /// `browser` is the tab's browser key, if it sent a browser id (blocks are checked by it).
-    mutating func relay(_ message: TrackerMessage, tab: String, browser: String?, setup: TrackerSetup, channel: any Channel) -> TrackerSession.Refusal? {
+    func relay(_ message: TrackerMessage, tab: String, browser: String?, setup: TrackerSetup, channel: any Channel) -> TrackerSession.Refusal? {
         let reply: @Sendable (TrackerReply) -> Void = { reply in
             channel.writeAndFlush(WebSocketFrame.text(Array(reply.json.utf8), allocator: channel.allocator), promise: nil)
         }

@@ -65,6 +65,6 @@ extension TrackerSocketHandler {
         reply.raw(#","reason":"#)
         reply.string(reason)
         reply.raw("}")
-        context.writeAndFlush(NIOAny(WebSocketFrame.text(reply.bytes, allocator: context.channel.allocator)), promise: nil)
+        send(context, WebSocketFrame.text(reply.bytes, allocator: context.channel.allocator))
     }
 }

@@ -13,42 +13,72 @@ import Logging
 /// pings, closes and the idle timeout. What the messages mean is decided by the
 /// ``TrackerSession`` (a value with no I/O); the handler carries out its actions on the
 /// account's ``LiveAccount``, and hands chat messages to the ``TrackerChatRelay``.
-final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler, IdleSweeper.Member {
+final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Raw bytes: frames are read here (``TrackerFrameReader``), not by NIO's decoder.
     typealias InboundIn = ByteBuffer
-    typealias OutboundOut = WebSocketFrame
+    /// Frames written to the socket (``TrackerLink``, the chat relay, closes) are encoded
+    /// here too (``TrackerFrameWriter``), not by NIO's encoder.
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = ByteBuffer
 
     let setup: TrackerSetup
     private let connection: ConnectionID
     private(set) var session: TrackerSession
-    private var chats: TrackerChatRelay
+    /// Made at the first chat message (most tabs never chat).
+    private var chats: TrackerChatRelay?
     private var released = false
+    /// This socket's place in its loop's ``IdleSweeper`` (-1: not watched); set by the sweeper.
+    var sweepSlot: Int32 = -1
     /// The browser's key (``IdentityHasher/browser(_:accountID:)``) once the tab greeted
     /// with a browser id: chat messages of a blocked browser are refused.
     private var browser: String?
     /// Set once our close frame is on its way: exactly one per socket.
     private var closeSent = false
+    /// False behind NIO's encoder (the general upgrade path leaves one, which cannot be
+    /// removed): frames then pass on as they are.
+    private let encodesFrames: Bool
+    /// The socket's reads: 512 bytes each, whatever came before. Tracker messages are
+    /// small and a longer one is simply read in pieces, so the buffer an idle tab keeps
+    /// never grows past 512; and a fixed-size allocator fits in the channel's option
+    /// inline, where an adaptive one is a 56-byte box per socket (both measured with heaptrack).
+    static let reads = FixedSizeRecvByteBufferAllocator(capacity: 512)
     /// A message may come in at most this many fragments, `maxMessageBytes` in all.
     private static let maxFragments = 16
+    /// A partial frame or fragmented message between reads (nil nearly always).
+    private var pending: PendingInput?
     /// A fragmented message being received (nil nearly always).
-    private var fragmented: FragmentedMessage?
+    private var fragmented: FragmentedMessage? {
+        get { pending?.fragmented }
+        set { if newValue != nil || pending != nil { updatePending { $0.fragmented = newValue } } }
+    }
     /// The start of a frame whose rest has not arrived (nil nearly always).
-    private var unread: ByteBuffer?
+    private var unread: ByteBuffer? {
+        get { pending?.unread }
+        set { if newValue != nil || pending != nil { updatePending { $0.unread = newValue } } }
+    }
+    /// `Monotonic.nanoseconds()` from which on the socket is idle, unless it hears from its peer.
     private(set) var idleDeadlineNanos: UInt64
     /// Set while the handler is in the pipeline (the idle sweeper closes through it).
     private var context: ChannelHandlerContext?
     private var sweeper: IdleSweeper?
 
-    init(setup: TrackerSetup) {
+    private func updatePending(_ change: (PendingInput) -> Void) {
+        let box = pending ?? PendingInput()
+        change(box)
+        pending = box.isEmpty ? nil : box
+    }
+
+    init(setup: TrackerSetup, encodesFrames: Bool = true) {
         self.setup = setup
+        self.encodesFrames = encodesFrames
         connection = setup.hub.connections.make()
         let now = Monotonic.nanoseconds()
         session = TrackerSession(messagesPerSecond: setup.context.messagesPerSecond, burst: setup.context.messageBurst, nowNanos: now)
-        chats = TrackerChatRelay(nowNanos: now)
         idleDeadlineNanos = now + setup.context.idleTimeoutNanos
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        try? context.channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.reads)
         setup.hub.metrics.trackerSockets.increment()
         self.context = context
         let sweeper = IdleSweeper.on(context.eventLoop)
@@ -56,6 +86,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
         self.sweeper = sweeper
     }
 
+    /// Called by the sweeper, on the loop, once the deadline has passed; it no longer watches this socket.
     func idleTimedOut() {
         sweeper = nil
         guard let context else { return }
@@ -134,8 +165,7 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
                 }
             }
         case .ping:
-            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            send(context, WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
         case .connectionClose:
             // The peer's close, or its answer to ours: answer only if we have not closed.
             if closeSent {
@@ -206,6 +236,8 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             setup.live.retitle(tab: tab, title: title, startedAtNanos: startedAt)
         case .chat(let message):
             guard let tab = session.tab else { return }
+            let chats = self.chats ?? TrackerChatRelay(nowNanos: Monotonic.nanoseconds())
+            self.chats = chats
             if let refusal = chats.relay(message, tab: tab, browser: browser, setup: setup, channel: context.channel) { close(context, refusal) }
         // One function per topic, each in its own file (TrackerSocketHandler+Topic.swift).
         case .api(let command, let argument):
@@ -273,7 +305,21 @@ final class TrackerSocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// Sends one message to this tab.
     func reply(_ context: ChannelHandlerContext, _ reply: TrackerReply) {
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame.text(Array(reply.json.utf8), allocator: context.channel.allocator)), promise: nil)
+        send(context, WebSocketFrame.text(Array(reply.json.utf8), allocator: context.channel.allocator))
+    }
+
+    /// Sends a frame of this handler's own: its writes start below ``write(context:data:promise:)``,
+    /// so they are encoded here.
+    func send(_ context: ChannelHandlerContext, _ frame: WebSocketFrame) {
+        let out = encodesFrames ? wrapOutboundOut(TrackerFrameWriter.bytes(of: frame, allocator: context.channel.allocator)) : NIOAny(frame)
+        context.writeAndFlush(out, promise: nil)
+    }
+
+    /// Frames written through the pipeline or the channel, on their way to the socket.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard encodesFrames else { return context.write(data, promise: promise) }
+        let frame = unwrapOutboundIn(data)
+        context.write(wrapOutboundOut(TrackerFrameWriter.bytes(of: frame, allocator: context.channel.allocator)), promise: promise)
     }
 
     /// Closes the socket with the refusal's code and reason.
