@@ -356,7 +356,7 @@ def test_new_chat_alerts_badge_and_notification(browser: Browser, agent_page: Pa
         window.Notification.requestPermission = async () => 'granted';
     """)
     errors = watch(agent_page)
-    with agent_page.expect_websocket(lambda socket: socket.url.endswith("/feed")) as socket_info:
+    with agent_page.expect_websocket(lambda socket: socket.url.split("?")[0].endswith("/feed")) as socket_info:
         agent_page.goto(f"{server.url}/settings")
     # The feed's first frame is the snapshot: from then on the page hears of new chats.
     socket_info.value.wait_for_event("framereceived")
