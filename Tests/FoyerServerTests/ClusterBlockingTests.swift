@@ -13,12 +13,7 @@ struct ClusterBlockingTests {
     }
 
     @Test func idleAndABlockOnOneNodeApplyOnEveryNode() async throws {
-        let database = try await ScratchDatabase.create()
-        let clock = ManualClock()
-        var nodes: [TestServer] = []
-        for _ in 0..<2 {
-            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { $0.cluster.nodeExpirySeconds = 2 })
-        }
+        let (database, nodes) = try await TestCluster.start(2)
         let (account, owner) = try await nodes[0].makeAccount("shop")
         let feed = nodes[1].feed(cookie: owner)
         _ = try await feed.nextJSON()
@@ -62,7 +57,6 @@ struct ClusterBlockingTests {
         let back = nodes[1].tracker(siteKey: account.siteKey)
         back.send(json: hello(tab: "tab-cluster-b0", vid: "browser-bad-03"))
         #expect(try await back.next() == trackerOK)
-        for node in nodes { await node.stop() }
-        await database.drop()
+        await TestCluster.stop(database, nodes)
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import FoyerCore
 import FoyerServer
@@ -10,17 +9,8 @@ import Testing
 /// secret or site key must not keep working where the account was cached before.
 @Suite("Account settings across a cluster", .serialized, .enabled(if: ScratchDatabase.url != nil, Comment(rawValue: ScratchDatabase.skipReason)))
 struct ClusterSettingsTests {
-    func sign(_ id: String, _ secret: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
-    }
-
     @Test func aRotatedSecretAndSiteKeyApplyOnEveryNode() async throws {
-        let database = try await ScratchDatabase.create()
-        let clock = ManualClock()
-        var nodes: [TestServer] = []
-        for _ in 0..<2 {
-            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { $0.cluster.nodeExpirySeconds = 2 })
-        }
+        let (database, nodes) = try await TestCluster.start(2)
         let (account, owner) = try await nodes[0].makeAccount("shop")
         let feed = nodes[0].feed(cookie: owner)
         _ = try await feed.nextJSON()
@@ -41,7 +31,7 @@ struct ClusterSettingsTests {
             let tab = nodes[1].tracker(siteKey: account.siteKey)
             tab.send(json: hello(tab: "tab-cluster-s2-\(attempt)", vid: "browser-s2-\(attempt)"))
             #expect(try await tab.next() == trackerOK)
-            tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-9","hash":"\#(sign("cust-9", secret))"}}"#)
+            tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-9","hash":"\#(identityHash("cust-9", secret: secret))"}}"#)
             let changed = try await feed.nextJSON(matching: {
                 (($0["set"] as? [String: Any])?["profile"] as? [String: Any])?["id"] as? String == "cust-9"
             })
@@ -62,7 +52,6 @@ struct ClusterSettingsTests {
             if !refused { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(refused, "the old site key stops working on node 1 too")
-        for node in nodes { await node.stop() }
-        await database.drop()
+        await TestCluster.stop(database, nodes)
     }
 }

@@ -8,21 +8,6 @@ import Testing
 /// Several servers on one PostgreSQL database: one live state across nodes.
 @Suite("Cluster of nodes on one PostgreSQL database", .serialized, .enabled(if: ScratchDatabase.url != nil, Comment(rawValue: ScratchDatabase.skipReason)))
 struct ClusterTests {
-    /// Starts `count` nodes on a fresh database, sharing one clock.
-    private static func cluster(
-        _ count: Int, clock: ManualClock = ManualClock(), configure: @escaping (inout FoyerConfiguration) -> Void = { _ in }
-    ) async throws -> (ScratchDatabase, [TestServer]) {
-        let database = try await ScratchDatabase.create()
-        var nodes: [TestServer] = []
-        for _ in 0..<count {
-            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { configuration in
-                configuration.cluster.nodeExpirySeconds = 2
-                configure(&configuration)
-            })
-        }
-        return (database, nodes)
-    }
-
     /// What `read` returns once it equals `expected`, or after 5 s: each node applies the
     /// log on its own, so another node may be a moment behind the one a test heard from.
     private static func settled<T: Equatable>(_ expected: T, _ read: () -> T) async throws -> T {
@@ -34,13 +19,8 @@ struct ClusterTests {
         return value
     }
 
-    private static func stop(_ database: ScratchDatabase, _ nodes: [TestServer]) async {
-        for node in nodes { await node.stop() }
-        await database.drop()
-    }
-
     @Test func aTabOnOneNodeShowsOnADashboardOfAnother() async throws {
-        let (database, nodes) = try await Self.cluster(3)
+        let (database, nodes) = try await TestCluster.start(3)
         let (account, cookie) = try await nodes[0].makeAccount("shop")
         let feed = nodes[1].feed(cookie: cookie)
         #expect(try await feed.nextJSON()?["type"] as? String == "snapshot")
@@ -81,13 +61,13 @@ struct ClusterTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(leaders == 1)
-        await Self.stop(database, nodes)
+        await TestCluster.stop(database, nodes)
     }
 
     @Test func numbersStayUniqueAndTheLimitHoldsUnderConcurrentTabsOnThreeNodes() async throws {
         let clock = ManualClock()
         let limit = 12
-        let (database, nodes) = try await Self.cluster(3, clock: clock) {
+        let (database, nodes) = try await TestCluster.start(3, clock: clock) {
             $0.entryLimit = limit
             $0.addressSharePercent = 100  // every tab here comes from one address
         }
@@ -150,7 +130,7 @@ struct ClusterTests {
         let registries = nodes.map { $0.registry(of: account.id)?.shownEntries.map { "\($0.id)=\($0.number)" }.sorted() }
         #expect(registries[0] == registries[1] && registries[1] == registries[2], "every node holds the same state")
         for (socket, _) in tabs { socket.close() }
-        await Self.stop(database, nodes)
+        await TestCluster.stop(database, nodes)
     }
 
     /// The node that opens an account's live state sets its rules for every node, and a
@@ -187,11 +167,11 @@ struct ClusterTests {
             #expect(node.registry(of: account.id)?.configuration.entryLimit == 4)
         }
         for tab in tabs { tab.close() }
-        await Self.stop(database, nodes)
+        await TestCluster.stop(database, nodes)
     }
 
     @Test func aNodeStartedLaterLoadsTheSnapshotAndTheLogAfterIt() async throws {
-        let (database, nodes) = try await Self.cluster(1) {
+        let (database, nodes) = try await TestCluster.start(1) {
             $0.cluster.snapshotInterval = .milliseconds(500)
             $0.cluster.snapshotLogShare = 0
         }
@@ -219,12 +199,12 @@ struct ClusterTests {
         #expect(try await Self.settled(6) { nodes[0].registry(of: account.id)?.shownEntries.count } == 6)
         for tab in tabs { tab.close() }
         sixth.close()
-        await Self.stop(database, nodes + [late])
+        await TestCluster.stop(database, nodes + [late])
     }
 
     @Test func aCrashedNodesTabsTurnOfflineOnTheOthers() async throws {
         let clock = ManualClock()
-        let (database, nodes) = try await Self.cluster(2, clock: clock)
+        let (database, nodes) = try await TestCluster.start(2, clock: clock)
         let (account, cookie) = try await nodes[0].makeAccount("shop")
         let feed = nodes[0].feed(cookie: cookie)
         _ = try await feed.nextJSON()
@@ -246,14 +226,14 @@ struct ClusterTests {
             }
         }
         #expect(status == "offline")
-        await Self.stop(database, nodes)
+        await TestCluster.stop(database, nodes)
     }
 
     /// An agent on node A invites a visitor whose tab is on node B: B's tab hears it,
     /// every node's registry holds the same invitation, and the reply through B starts
     /// the chat that A's dashboard sees as Chatting with the invitation Accepted.
     @Test func anInvitationMadeOnOneNodeReachesATabOnAnother() async throws {
-        let (database, nodes) = try await Self.cluster(2)
+        let (database, nodes) = try await TestCluster.start(2)
         let (account, cookie) = try await nodes[0].makeAccount("shop")
         let feed = nodes[0].feed(cookie: cookie)
         #expect(try await feed.nextJSON()?["type"] as? String == "snapshot")
@@ -282,6 +262,6 @@ struct ClusterTests {
             }
         }
         #expect(accepted, "node A's dashboard sees Chatting and Accepted")
-        await Self.stop(database, nodes)
+        await TestCluster.stop(database, nodes)
     }
 }

@@ -26,7 +26,7 @@ struct DisplayNameTests {
         _ = try await feed.nextJSON()
         let tab = server.tracker(siteKey: account.siteKey)
         tab.send(json: hello(tab: "tab-display-name-1", url: "https://shop.example/", title: "Home"))
-        let added = try await nextJSON(feed, type: "added")
+        let added = try await feed.nextJSON(matching: { $0["type"] as? String == "added" })
         let entryID = try #require((added["entry"] as? [String: Any])?["id"] as? String)
         let made = try await server.api("POST", "/api/visitors/\(entryID)/invitation", cookie: agent, body: #"{"message":"Hi"}"#)
         #expect(made.status == 201 && made.body.contains(#""agent":"Ada Lovelace""#), "\(made.body)")
@@ -52,12 +52,5 @@ struct DisplayNameTests {
         #expect(try await server.store.users(accountID: account.id).first?.displayName == "Kept")
         #expect(try await server.api("PUT", "/api/me/name", cookie: "foyer_session=nope", body: #"{"name":"Nobody"}"#).status == 401)
         await server.stop()
-    }
-
-    func nextJSON(_ feed: TestSocket, type: String) async throws -> [String: Any] {
-        for _ in 0..<20 {
-            if let message = try await feed.nextJSON(), message["type"] as? String == type { return message }
-        }
-        throw TestTimeout()
     }
 }

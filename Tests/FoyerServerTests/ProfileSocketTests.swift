@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import FoyerCore
 @testable import FoyerStore
@@ -26,11 +25,6 @@ struct ProfileSocketTests {
         return try #require(settings["identitySecret"] as? String)
     }
 
-    /// The HMAC a customer's server computes, written here without the server's code.
-    private func hmac(_ id: String, _ secret: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
-    }
-
     @Test func identityAttributesAndEventsReachTheFeedAndFollowTheTab() async throws {
         let server = try await TestServer.start()
         let (account, cookie) = try await server.makeAccount("shop")
@@ -54,7 +48,7 @@ struct ProfileSocketTests {
         #expect((entry["events"] as? [Any])?.isEmpty == true)
         _ = try await feed.nextJSON()  // counters
 
-        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","name":"Ada \u202eLovelace","email":"ada@example.com","hash":"\#(hmac("cust-42", secret))"}}"#)
+        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","name":"Ada \u202eLovelace","email":"ada@example.com","hash":"\#(identityHash("cust-42", secret: secret))"}}"#)
         let identified = try #require(try await feed.nextJSON())
         let profile = try #require((identified["set"] as? [String: Any])?["profile"] as? [String: Any])
         #expect(profile["name"] as? String == "Ada Lovelace", "the bidi override is dropped")
@@ -116,20 +110,20 @@ struct ProfileSocketTests {
         _ = try await tab.next()
         _ = try await feed.nextJSON()
         _ = try await feed.nextJSON()
-        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(hmac("cust-43", secret))"}}"#)
+        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(identityHash("cust-43", secret: secret))"}}"#)
         let wrong = try #require(try await feed.nextJSON())
         #expect(((wrong["set"] as? [String: Any])?["profile"] as? [String: Any])?["verified"] as? Bool == false)
-        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(hmac("cust-42", secret))"}}"#)
+        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(identityHash("cust-42", secret: secret))"}}"#)
         let right = try #require(try await feed.nextJSON())
         #expect(((right["set"] as? [String: Any])?["profile"] as? [String: Any])?["verified"] as? Bool == true)
         tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42"}}"#)
         let none = try #require(try await feed.nextJSON())
         #expect(((none["set"] as? [String: Any])?["profile"] as? [String: Any])?["verified"] as? Bool == false)
-        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(hmac("cust-42", secret))"}}"#)
+        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(identityHash("cust-42", secret: secret))"}}"#)
         #expect(((try await feed.nextJSON()?["set"] as? [String: Any])?["profile"] as? [String: Any])?["verified"] as? Bool == true)
         // Rotating the secret: the old hash no longer verifies.
         _ = try await server.api("POST", "/api/settings/identity-secret", cookie: cookie)
-        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(hmac("cust-42", secret))"}}"#)
+        tab.send(#"{"t":"api","c":"identify","a":{"id":"cust-42","hash":"\#(identityHash("cust-42", secret: secret))"}}"#)
         #expect(try await feed.nextJSON()?["type"] as? String == "changed")
         #expect(server.entry(of: account.id, tabID: "tab-profile-02")?.profile?.verified == false)
         await server.stop()

@@ -1,0 +1,36 @@
+import Crypto
+import Foundation
+import FoyerCore
+import FoyerServer
+import FoyerTestSupport
+
+/// Nodes of a cluster on one fresh PostgreSQL database, for the multi-node suites.
+enum TestCluster {
+    /// Starts `count` nodes on a fresh database, sharing one clock; a node silent for
+    /// 2 s is declared gone.
+    static func start(
+        _ count: Int, clock: ManualClock = ManualClock(), configure: @escaping (inout FoyerConfiguration) -> Void = { _ in }
+    ) async throws -> (ScratchDatabase, [TestServer]) {
+        let database = try await ScratchDatabase.create()
+        var nodes: [TestServer] = []
+        for _ in 0..<count {
+            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { configuration in
+                configuration.cluster.nodeExpirySeconds = 2
+                configure(&configuration)
+            })
+        }
+        return (database, nodes)
+    }
+
+    /// Stops every node, then drops the database.
+    static func stop(_ database: ScratchDatabase, _ nodes: [TestServer]) async {
+        for node in nodes { await node.stop() }
+        await database.drop()
+    }
+}
+
+/// The `hash` a customer's server computes for `foyer('identify', …)`: hex HMAC-SHA256 of
+/// the id keyed with the account's identity secret, written here without the server's code.
+func identityHash(_ id: String, secret: String) -> String {
+    HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+}
