@@ -6,6 +6,7 @@
 
 import { api } from '../common/api.js';
 import { byId, el } from '../common/dom.js';
+import { statusLine } from './status.js';
 
 /** @typedef {{id: string, visitor: string, reason: string, blockedBy: string, blockedAt: number, until: number}} Block */
 
@@ -14,12 +15,7 @@ function when(millis) {
   return new Date(millis).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const status = byId('blocked-status');
-  status.textContent = text;
-  status.classList.toggle('error', error);
-}
+const say = statusLine('blocked-status');
 
 /** @param {Block} block */
 function row(block) {

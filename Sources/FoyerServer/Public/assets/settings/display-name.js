@@ -5,17 +5,13 @@
  */
 import { api } from '../common/api.js';
 import { byId } from '../common/dom.js';
+import { statusLine } from './status.js';
 
 const field = /** @type {HTMLInputElement} */ (byId('display-name'));
 /** Called after a save (the team list shows names too). */
 let afterSave = () => {};
 
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const element = byId('display-name-status');
-  element.textContent = text;
-  element.classList.toggle('error', error);
-}
+const say = statusLine('display-name-status');
 
 /** @param {{displayName?: string | null, shownName: string}} user */
 function showDisplayName(user) {

@@ -6,6 +6,7 @@
  */
 import { api } from '../common/api.js';
 import { byId } from '../common/dom.js';
+import { statusLine } from './status.js';
 
 /** Longest message the server takes, in characters (after cleaning). */
 const MAX_CHARACTERS = 500;
@@ -17,12 +18,7 @@ let current = '';
 /** @type {((previous: string, next: string) => void)[]} */
 const followers = [];
 
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const element = byId('invitation-message-status');
-  element.textContent = text;
-  element.classList.toggle('error', error);
-}
+const say = statusLine('invitation-message-status');
 
 function count() {
   // Characters as the server counts them (user-perceived characters), not UTF-16 units.

@@ -6,16 +6,12 @@
  */
 import { api } from '../common/api.js';
 import { byId } from '../common/dom.js';
+import { statusLine } from './status.js';
 
 const sound = /** @type {HTMLButtonElement} */ (byId('notice-sound'));
 const desktop = /** @type {HTMLButtonElement} */ (byId('notice-desktop'));
 
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const status = byId('notices-status');
-  status.textContent = text;
-  status.classList.toggle('error', error);
-}
+const say = statusLine('notices-status');
 
 /** @param {{sound: boolean, desktop: boolean}} settings */
 function show(settings) {

@@ -5,16 +5,10 @@
  */
 import { api } from '../common/api.js';
 import { byId } from '../common/dom.js';
+import { say } from './status.js';
 
 const rememberSwitch = /** @type {HTMLButtonElement} */ (byId('remember'));
 let canManage = false;
-
-/** @param {string} id @param {string} text @param {boolean} [error] */
-function say(id, text, error = false) {
-  const element = byId(id);
-  element.textContent = text;
-  element.classList.toggle('error', error);
-}
 
 /** @param {boolean} on */
 function showRemember(on) {

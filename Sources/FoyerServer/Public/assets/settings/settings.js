@@ -13,19 +13,13 @@ import { showProfileSettings } from './profile.js';
 import { showInvitationSettings } from './invitations.js';
 import { startDisplayName } from './display-name.js';
 import { loadBlocked } from './blocked.js';
+import { say } from './status.js';
 
 const chrome = new PageChrome();
 const trackingSwitch = /** @type {HTMLButtonElement} */ (byId('tracking'));
 let canManage = false;
 /** @type {string} */
 let myRole = 'agent';
-
-/** @param {string} id @param {string} text @param {boolean} [error] */
-function say(id, text, error = false) {
-  const element = byId(id);
-  element.textContent = text;
-  element.classList.toggle('error', error);
-}
 
 /** @param {{tracking: boolean, snippet: string, allowedOrigins: string[], canManage: boolean, rememberVisitors: boolean, identitySecret?: string, invitationMessage: string, customInvitationMessage: boolean}} settings */
 function showSettings(settings) {

@@ -8,6 +8,7 @@
 import { api } from '../common/api.js';
 import { byId, el } from '../common/dom.js';
 import { defaultInvitationMessage, followDefaultInvitationMessage } from './invitations.js';
+import { statusLine } from './status.js';
 
 /**
  * @typedef {object} Conditions
@@ -41,12 +42,7 @@ const enabledSwitch = /** @type {HTMLButtonElement} */ (byId('trigger-enabled'))
 /** @param {string} id */
 const input = (id) => /** @type {HTMLInputElement} */ (byId(id));
 
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const status = byId('triggers-status');
-  status.textContent = text;
-  status.classList.toggle('error', error);
-}
+const say = statusLine('triggers-status');
 
 /** A short line saying what a trigger waits for. @param {Conditions} c */
 export function describe(c) {
