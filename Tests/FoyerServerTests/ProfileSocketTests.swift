@@ -129,35 +129,48 @@ struct ProfileSocketTests {
         await server.stop()
     }
 
-    @Test func theLateBrowserIdRecordsVisitsAndRememberingOffIgnoresIt() async throws {
+    @Test func theServerMakesTheIdsAndRememberingOffTakesTheBrowserIdBack() async throws {
         let server = try await TestServer.start()
         let (account, cookie) = try await server.makeAccount("shop")
         let feed = server.feed(cookie: cookie)
         _ = try await feed.nextJSON()
+        // A tab's first page: no ids of its own. The server makes both and says so before `ok`.
         let tab = tracker(server, account)
-        tab.send(#"{"t":"hello","tab":"tab-profile-03","url":"https://shop.example/","title":"Home"}"#)
+        tab.send(#"{"t":"hello","url":"https://shop.example/","title":"Home"}"#)
+        let ids = try #require(try await tab.nextJSON())
+        #expect(ids["t"] as? String == "id")
+        let tabID = try #require(ids["tab"] as? String), browserID = try #require(ids["vid"] as? String)
+        #expect(tabID.count == 22 && browserID.count == 22 && tabID != browserID)
+        #expect(TrackerMessage.isIdentity(tabID) && TrackerMessage.isIdentity(browserID))
         #expect(try await tab.next() == trackerOK)
-        let added = try #require(try await feed.nextJSON())
-        #expect((added["entry"] as? [String: Any])?["visits"] is NSNull)
+        let added = try #require(try await feed.nextJSON()?["entry"] as? [String: Any])
+        #expect(added["visits"] as? Int == 1, "a new browser's first visit")
+        #expect(server.entry(of: account.id, tabID: tabID) != nil, "the entry is the issued tab's")
         _ = try await feed.nextJSON()
-        tab.send(#"{"t":"vid","vid":"browser-late-0001"}"#)
-        let known = try #require(try await feed.nextJSON())
-        #expect((known["set"] as? [String: Any])?["visits"] as? Int == 1)
+        // The tab's next page sends both ids back: the same entry, and nothing new to keep.
+        tab.close()
+        let next = tracker(server, account)
+        next.send(json: hello(tab: tabID, url: "https://shop.example/pricing", vid: browserID))
+        #expect(try await next.next() == trackerOK, "no id frame for a tab that has its ids")
+        let moved = try #require(try await feed.nextJSON(matching: { ($0["set"] as? [String: Any])?["url"] != nil }))
+        #expect(moved["id"] as? String == added["id"] as? String, "the same entry resumed")
 
+        // Remembering off: a tab that sends a browser id is told to drop it (`id` without `vid`).
         let off = try await server.api("PUT", "/api/settings/remember", cookie: cookie, body: #"{"enabled":false}"#)
         #expect(off.status == 200 && off.body.contains(#""rememberVisitors":false"#))
         let other = tracker(server, account)
-        other.send(json: hello(tab: "tab-profile-04", vid: "browser-late-0001"))
-        #expect(try await other.next() == #"{"t":"ok","idle":300000,"r":0}"#, "the tracker is told to remove foyer.vid")
-        let plain = try #require(try await feed.nextJSON()?["entry"] as? [String: Any])
+        other.send(json: hello(tab: "tab-profile-04", vid: browserID))
+        #expect(try await other.next() == #"{"t":"id","tab":"tab-profile-04"}"#)
+        #expect(try await other.next() == #"{"t":"ok","idle":300000,"r":0}"#)
+        let plain = try #require(try await feed.nextJSON(matching: { $0["type"] as? String == "added" })["entry"] as? [String: Any])
         #expect(plain["visits"] is NSNull)
         #expect(plain["returning"] as? Bool == false)
-        _ = try await feed.nextJSON()
+        // A browser id sent late (`vid`, by trackers before the server made ids) is ignored too.
         other.send(#"{"t":"vid","vid":"browser-late-0002"}"#)
         other.send(#"{"t":"api","c":"track","a":"after-vid"}"#)
-        let next = try #require(try await feed.nextJSON())
-        #expect((next["set"] as? [String: Any])?["visits"] == nil, "the vid was ignored: the next change is the event")
-        #expect((next["set"] as? [String: Any])?["events"] != nil)
+        let event = try #require(try await feed.nextJSON(matching: { ($0["set"] as? [String: Any])?["events"] != nil }))
+        #expect((event["set"] as? [String: Any])?["visits"] == nil)
+        #expect(server.entry(of: account.id, tabID: "tab-profile-04")?.visits == nil)
         await server.stop()
     }
 

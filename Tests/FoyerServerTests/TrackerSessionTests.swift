@@ -46,6 +46,26 @@ struct TrackerSessionTests {
         #expect(session.phase == .greeting(tab: Self.key(Self.tab), queued: []))
     }
 
+    @Test func aFirstHelloWithoutATabIdIsGivenOne() throws {
+        var session = session()
+        let first = try message(#"{"t":"hello","url":"https://shop.example/","title":"Home"}"#)
+        guard case .greet(let greeting) = session.receive(first, tabKey: Self.key, makeID: { "made-by-server-01" }) else {
+            Issue.record("a hello without a tab id must greet")
+            return
+        }
+        #expect(greeting.tabID == "made-by-server-01" && greeting.issuedTab, "the tracker must be told its new id")
+        #expect(greeting.hello.tab == Self.key("made-by-server-01"))
+        #expect(greeting.browserID == nil)
+        var other = self.session()
+        guard case .greet(let sent) = other.receive(try hello(), tabKey: Self.key, makeID: { "never-used-0001" }) else {
+            Issue.record("a valid hello must greet")
+            return
+        }
+        #expect(sent.tabID == Self.tab && !sent.issuedTab, "a tab's own id is kept")
+        #expect(TrackerSession.makeID() != TrackerSession.makeID())
+        #expect(TrackerMessage.isIdentity(TrackerSession.makeID()))
+    }
+
     @Test func badHellosCloseWithPreciseReasons() throws {
         let cases: [(TrackerMessage, TrackerSession.Refusal)] = [
             (try hello(tab: "short"), .init(code: 1008, reason: "invalid tab id")),

@@ -63,8 +63,8 @@ def test_block_from_the_drawer_then_unblock_in_settings(agent_page: Page, server
     visitor = visitor_context(browser)
     first = visitor.new_page()
     first.goto(page_url(site, "index", "Welcome"))
-    # The browser id is made once the server's ok says to remember browsers: the second
-    # tab must find it, or (two first tabs at once) each tab would make its own.
+    # The server makes the browser id on the first tab's hello: the second tab must find
+    # it, or (two first tabs at once) each tab would be given its own.
     first.wait_for_function("() => localStorage.getItem('foyer.vid')", timeout=10_000)
     second = visitor.new_page()
     second.goto(page_url(site, "pricing", "Pricing"))

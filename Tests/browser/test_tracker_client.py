@@ -1,9 +1,10 @@
 """What foyer.js itself does in a real browser, frame by frame: the script API's command
-queue, the browser id after `r:1`/`r:0`, idle and active, invitations and refusals.
+queue, the ids the server makes, idle and active, invitations and refusals.
 
 The page loads the tracker as served (minified) by a real Foyer server. Its socket is
 routed through Playwright, which passes every frame on to that server and back, and
-records them; a few server answers are changed or added on the way (`r:0`, a short
+records them; a few server answers are changed or added on the way (an `id` without
+`vid`, a short
 idle time, an `invite`) where the server side of those features belongs to others.
 """
 
@@ -128,7 +129,7 @@ foyer('set', {plan: 'pro', seats: 3});""")
     hello_at = tab.sent.index(tab.frames("hello")[0])
     first_api = tab.sent.index(tab.frames("api")[0])
     assert hello_at < first_api, "commands wait for the greeting"
-    assert any(m.get("t") == "ok" for m in tab.received[:1]), "and for its answer"
+    assert [m.get("t") for m in tab.received[:2]] == ["id", "ok"], "and for its answer (after the new tab's ids)"
     assert tab.frames("api") == [
         {"t": "api", "c": "identify", "a": {"id": "u-1", "name": "Ada", "email": "ada@example.com"}},
         {"t": "api", "c": "set", "a": {"plan": "pro", "seats": 3}},
@@ -155,34 +156,39 @@ foyer('set', {plan: 'pro', seats: 3});""")
     assert problems["errors"] == []
 
 
-def test_a_browser_id_is_made_only_when_the_server_says_to_remember(visitor, server, site):
+def test_the_server_makes_the_ids_and_the_tracker_keeps_them(visitor, server, site):
     page, tab, problems = open_page(visitor, server, site)
-    tab.wait_for(lambda: tab.frames("vid"), "the late browser id after r:1")
-    assert "vid" not in tab.frames("hello")[0] or tab.frames("hello")[0]["vid"] is None, "none before the server said so"
-    vid = tab.frames("vid")[0]["vid"]
-    assert re.fullmatch(r"[0-9a-z]{28}", vid)
-    assert page.evaluate("localStorage.getItem('foyer.vid')") == vid
+    tab.wait_for(lambda: any(m.get("t") == "ok" for m in tab.received), "ok")
+    first = tab.frames("hello")[0]
+    assert "tab" not in first and "vid" not in first, f"a new tab has no id of its own: {first}"
+    ids = [m for m in tab.received if m.get("t") == "id"]
+    assert len(ids) == 1 and tab.received.index(ids[0]) < [m.get("t") for m in tab.received].index("ok"), tab.received
+    made = ids[0]
+    assert re.fullmatch(r"[0-9A-Za-z]{22}", made["tab"]) and re.fullmatch(r"[0-9A-Za-z]{22}", made["vid"]), made
+    assert page.evaluate("sessionStorage.getItem('foyer.tab')") == made["tab"]
+    assert page.evaluate("localStorage.getItem('foyer.vid')") == made["vid"]
     page.reload()
-    tab.wait_for(lambda: len(tab.frames("hello")) == 2 and any(m.get("t") == "ok" for m in tab.received[1:]), "the reload's greeting")
-    page.wait_for_timeout(200)
-    assert tab.frames("hello")[1]["vid"] == vid, "the kept id is sent with hello"
-    assert len(tab.frames("vid")) == 1, "and never again as a vid frame"
+    tab.wait_for(lambda: sum(m.get("t") == "ok" for m in tab.received) == 2, "the reload's ok")
+    again = tab.frames("hello")[1]
+    assert (again["tab"], again["vid"]) == (made["tab"], made["vid"]), "the kept ids are sent with hello"
+    assert [m for m in tab.received if m.get("t") == "id"] == [made], "and not made again"
+    assert tab.frames("vid") == [], "the tracker never makes or sends a browser id of its own"
     assert problems["errors"] == []
 
 
-def test_r0_removes_the_browser_id_and_keeps_nothing(visitor, server, site):
+def test_an_id_frame_without_vid_removes_the_browser_id(visitor, server, site):
+    # The server leaves `vid` out while the account does not remember browsers
+    # (test_identity switches that setting for real); here the frame is changed on its way.
     page, tab, problems = open_page(
         visitor, server, site,
-        rewrite=lambda text: text.replace('"r":1', '"r":0'),
+        rewrite=lambda text: re.sub(r',"vid":"[^"]*"', "", text),
         init="if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', 1); localStorage.setItem('foyer.vid', 'browser-old-0001'); }")
-    tab.wait_for(lambda: any(m.get("t") == "ok" for m in tab.received), "ok with r:0")
+    tab.wait_for(lambda: any(m.get("t") == "ok" for m in tab.received), "ok")
     assert tab.frames("hello")[0]["vid"] == "browser-old-0001"
     page.wait_for_function("localStorage.getItem('foyer.vid') === null", timeout=3000)
-    page.wait_for_timeout(200)
-    assert tab.frames("vid") == [], "no id is made"
     page.reload()
     tab.wait_for(lambda: len(tab.frames("hello")) == 2, "the reload's hello")
-    assert tab.frames("hello")[1].get("vid") in (None, ""), "nothing remembered across loads"
+    assert "vid" not in tab.frames("hello")[1], "nothing remembered across loads"
     assert page.evaluate("localStorage.getItem('foyer.vid')") is None
     assert problems["errors"] == []
 

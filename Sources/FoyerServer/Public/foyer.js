@@ -3,38 +3,25 @@
 // which drops comments and spaces and gives local names one or two letters, see
 // ScriptMinifier+Renaming: so no global's name is declared here, and no template
 // literal names a local) is budgeted at 1,536 bytes gzipped (test_tracker_budget).
-// It is 1,630 B, 94 B over: of what came with issues 15 and 18, the script API costs
-// 111 B, idle reports 111 B, the late browser id 45 B and invitations 20 B (each measured
-// by serving the script without it); dropping either of the first two would fit. The times are numbers where they are used,
-// each with its comment: as named constants (HEARTBEAT_MS…) they cost bytes.
+// It is 1,522 B: the server makes the tab's and the browser's ids (an `id` frame), which
+// saved 108 B and brought it back within budget after issues 15 and 18. The times are
+// numbers where they are used, each with its comment: as named constants (HEARTBEAT_MS…)
+// they cost bytes.
 (() => {
   try {
     // One short name for the page's document (its uses add up, even gzipped).
     const doc = document, script = doc.currentScript;
     const site = script && script.dataset.site;
     if (!site) return;
-    let socket, stopped, off, failures = 0, retryTimer, heartbeat, titleTimer, sentURL, sentTitle, greeted, idleAfter, idle, idleTimer, vid;
+    let socket, stopped, off, failures = 0, retryTimer, heartbeat, titleTimer, sentURL, sentTitle, greeted, idleAfter, idle, idleTimer, tab, vid;
     // Script commands (`foyer('identify', …)`) waiting for the server's `ok`/`wait`, as
     // argument lists: first those the site made before this script loaded (the snippet's
     // queue `foyer.q`).
     const commands = (window.foyer || 0).q || [];
 
-    // A random id kept in `storage` (made only when `create`): 28 characters of [0-9a-z],
-    // 128 bits from the browser's cryptographic generator (a tab's id lets its holder
-    // resume its entry).
-    const randomId = (storage, key, create) => {
-      let value;
-      try { value = storage.getItem(key); } catch {}
-      if (!value && create) {
-        value = "";
-        crypto.getRandomValues(new Uint32Array(4)).forEach((n) => value += n.toString(36).padStart(7, 0));
-        try { storage.setItem(key, value); } catch {}
-      }
-      return value;
-    };
-    const tab = randomId(sessionStorage, "foyer.tab", 1);
-    // The browser's id is made only once the server says to remember browsers (`r:1`).
-    vid = randomId(localStorage, "foyer.vid");
+    // The tab's id (it lets its holder resume its entry) and the browser's (only while
+    // the account remembers browsers) are made by the server and sent in `id` frames.
+    try { tab = sessionStorage["foyer.tab"]; vid = localStorage["foyer.vid"]; } catch {}
 
     // After `off`, only heartbeats. (A socket still connecting throws: the frame is not
     // needed then, `hello` follows the opening.)
@@ -74,15 +61,17 @@
         // Any reply means the server took the tab.
         failures = 0;
         try { message = JSON.parse(event.data); type = message.t; if (chat.on) chat.on(message); } catch {}
+        // Kept for the next page of this tab (and the next visit, while remembered).
+        if (type == "id") {
+          tab = message.tab;
+          vid = message.vid;
+          try { sessionStorage["foyer.tab"] = tab; localStorage[vid ? "setItem" : "removeItem"]("foyer.vid", vid); } catch {}
+        }
         if (type == "off") off = 1;
         if (type == "on") hello();
         if (type == "ok" || type == "wait") {
           greeted = 1;
           idleAfter = message.idle;
-          if (!message.r) {
-            vid = "";
-            try { localStorage.removeItem("foyer.vid"); } catch {}
-          } else if (!vid) send({ t: "vid", vid: vid = randomId(localStorage, "foyer.vid", 1) });
           // A new socket may reach a new entry: say again that the tab is idle.
           if (idle) send({ t: "idle" });
           activity();

@@ -18,6 +18,10 @@ struct TrackerSession {
         var hello: TabHello
         /// The browser's random id, if well formed (never stored as such).
         let browserID: String?
+        /// The tab's id as the tracker keeps it: the one it sent, or one made here for a
+        /// tab that had none (``issuedTab``), which the tracker must be told.
+        let tabID: String
+        let issuedTab: Bool
     }
 
     enum Action: Equatable {
@@ -31,7 +35,8 @@ struct TrackerSession {
         /// A script command (`foyer('identify', …)`…), its argument unchecked: the
         /// command's own rules decide, and refuse without closing the socket.
         case api(command: String, argument: JSONValue?)
-        /// The browser id the tracker created after `ok` said to remember the browser.
+        /// A browser id sent late (`vid`), by trackers that made it themselves after `ok`
+        /// said to remember the browser (before the server made the ids).
         case browserID(String)
         /// The tab turned inactive (`idle`) or active again (`active`).
         case activity(inactive: Bool)
@@ -101,18 +106,20 @@ struct TrackerSession {
     /// What a decoded message means in the current phase. `tabKey` turns the tab's id,
     /// as the tracker sends it, into the key the server keeps instead (``IdentityHasher``):
     /// the session, its commands and the store only ever hold the key.
-    mutating func receive(_ message: TrackerMessage, tabKey: (String) -> String) -> Action {
+    /// A first `hello` without a tab id gets a new one from `makeID` (the tracker's first
+    /// page in a tab).
+    mutating func receive(_ message: TrackerMessage, tabKey: (String) -> String, makeID: () -> String = TrackerSession.makeID) -> Action {
         switch phase {
         case .awaitingHello:
             guard message.t == "hello" else { return close(1008, "hello expected") }
-            return greet(message, tabKey: tabKey)
+            return greet(message, tabKey: tabKey, makeID: makeID)
         case .greeting(let tab, var queued):
             guard queued.count < Self.maxQueued else { return close(1008, "rate limit exceeded") }
             queued.append(message)
             phase = .greeting(tab: tab, queued: queued)
             return .none
         case .active(let tab):
-            return apply(message, tab: tab, tabKey: tabKey)
+            return apply(message, tab: tab, tabKey: tabKey, makeID: makeID)
         case .closed:
             return .none
         }
@@ -150,8 +157,16 @@ struct TrackerSession {
 
     // MARK: Checking
 
-    private mutating func greet(_ message: TrackerMessage, tabKey: (String) -> String) -> Action {
-        guard TrackerMessage.isIdentity(message.tab), let id = message.tab else { return close(1008, "invalid tab id") }
+    /// A new random id for a tab or a browser: 22 characters of base 62, 130 bits.
+    static func makeID() -> String { Identifier.make(length: 22) }
+
+    private mutating func greet(_ message: TrackerMessage, tabKey: (String) -> String, makeID: () -> String) -> Action {
+        let id: String
+        switch message.tab {
+        case .none: id = makeID()
+        case .some(let sent) where TrackerMessage.isIdentity(sent): id = sent
+        case .some: return close(1008, "invalid tab id")
+        }
         let tab = tabKey(id)
         let url: String
         switch Self.page(message) {
@@ -167,10 +182,10 @@ struct TrackerSession {
             timezone: TextLimits.timezone(message.tz ?? ""),
             campaign: message.url.flatMap(Campaign.init(landingURL:)))
         phase = .greeting(tab: tab, queued: [])
-        return .greet(Greeting(hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil))
+        return .greet(Greeting(hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil, tabID: id, issuedTab: message.tab == nil))
     }
 
-    private mutating func apply(_ message: TrackerMessage, tab: String, tabKey: (String) -> String) -> Action {
+    private mutating func apply(_ message: TrackerMessage, tab: String, tabKey: (String) -> String, makeID: () -> String) -> Action {
         switch message.t {
         case "h":
             return .none
@@ -198,7 +213,7 @@ struct TrackerSession {
         case "hello":
             // Sent again after tracking was switched back on.
             guard let id = message.tab, tabKey(id) == tab else { return close(1008, "invalid tab id") }
-            return greet(message, tabKey: tabKey)
+            return greet(message, tabKey: tabKey, makeID: makeID)
         default:
             return close(1008, "unknown message type")
         }

@@ -267,15 +267,32 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler 
         hello.device = setup.device
         let startedAt = Monotonic.nanoseconds()
         let remembers = remembersVisitors
-        let browserHash = remembers ? greeting.browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) } : nil
+        // A browser without an id gets one while the account remembers browsers; one that
+        // has an id loses it while it does not.
+        let browserID = remembers ? greeting.browserID ?? TrackerSession.makeID() : nil
+        if greeting.issuedTab || browserID != greeting.browserID {
+            send(context, WebSocketFrame.text(Array(Self.identities(tab: greeting.tabID, browser: browserID).utf8), allocator: context.channel.allocator))
+        }
+        let browserHash = browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
         hello.browser = browserHash
         browser = browserHash
         // Resumed tabs and browsers without an id need no lookup.
         guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
-            if let browserHash, let visits = setup.live.entry(tab: hello.tab)?.visits {
+            let visits = browserHash.flatMap { _ in setup.live.entry(tab: hello.tab)?.visits }
+            if let browserHash, let visits {
                 // Still here: the browser was seen now (a later tab within 30 minutes is the same visit).
                 setup.hub.writer.enqueue([.browserVisit(accountID: setup.accountID, browserHash: browserHash, visits: visits, at: setup.hub.clock.nowMillis())])
             }
+            finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
+            // A tab resumed without a browser id (Remember was off until now) just got one.
+            if let browserHash, visits == nil, browserID != greeting.browserID {
+                setup.live.browserKnown(tab: hello.tab, browser: browserHash, visits: recordVisit(browserHash: browserHash, known: nil))
+            }
+            return
+        }
+        // A browser id made just now has no record to look up: its first visit.
+        guard browserID == greeting.browserID else {
+            hello.visits = recordVisit(browserHash: browserHash, known: nil)
             finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
             return
         }
@@ -289,6 +306,12 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler 
             hello.visits = handler.recordVisit(browserHash: browserHash, known: known)
             handler.finishGreeting(channel, hello: hello, remembers: remembers, startedAt: startedAt)
         }
+    }
+
+    /// `{"t":"id","tab":…,"vid":…}`: the ids the tracker keeps (no `vid`: remove it).
+    static func identities(tab: String, browser: String?) -> String {
+        // Both ids are checked or made here: [A-Za-z0-9_-] only, nothing to escape.
+        #"{"t":"id","tab":"\#(tab)""# + (browser.map { #","vid":"\#($0)""# } ?? "") + "}"
     }
 
     private func finishGreeting(_ channel: any Channel, hello: TabHello, remembers: Bool, startedAt: UInt64) {
