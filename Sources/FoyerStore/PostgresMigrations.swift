@@ -6,6 +6,8 @@ enum PostgresMigrations {
     /// First key of the per-account `pg_advisory_xact_lock(space, hashtext(account))` that
     /// entry batches take; kept beside the other key so they never collide.
     static let entriesLockSpace: Int32 = 0x666f_7965 // "foye"
+    /// The same for adding a trigger (the count and the new position are read under it).
+    static let triggersLockSpace: Int32 = 0x7472_6967 // "trig"
 
     static let all: [(version: Int, statements: [String])] = [
         (

@@ -19,15 +19,36 @@ extension PostgresStore {
         }
     }
 
-    public func saveTrigger(accountID: String, _ trigger: Trigger) async throws {
-        try await run(
+    public func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger? {
+        var added: Trigger?
+        try await transaction { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresMigrations.triggersLockSpace), hashtext(\(accountID)))", logger: logger)
+            let count = try await connection.query(
+                "SELECT count(*)::bigint FROM triggers WHERE account_id = \(accountID)", logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+            guard count < limit else { return }
+            var stored = trigger
+            stored.position = count
+            try await connection.query(
+                """
+                INSERT INTO triggers (account_id, id, position, name, message, enabled, conditions)
+                VALUES (\(accountID), \(stored.id), \(stored.position), \(stored.name), \(stored.message), \(stored.enabled),
+                    \(TriggerConditionsJSON.encode(stored.conditions)))
+                """, logger: logger)
+            added = stored
+        }
+        return added
+    }
+
+    public func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool {
+        let rows = try await run(
             """
-            INSERT INTO triggers (account_id, id, position, name, message, enabled, conditions)
-            VALUES (\(accountID), \(trigger.id), \(trigger.position), \(trigger.name), \(trigger.message), \(trigger.enabled),
-                \(TriggerConditionsJSON.encode(trigger.conditions)))
-            ON CONFLICT (account_id, id) DO UPDATE SET position = excluded.position, name = excluded.name,
-                message = excluded.message, enabled = excluded.enabled, conditions = excluded.conditions
+            UPDATE triggers SET name = \(trigger.name), message = \(trigger.message), enabled = \(trigger.enabled),
+                conditions = \(TriggerConditionsJSON.encode(trigger.conditions))
+            WHERE account_id = \(accountID) AND id = \(trigger.id) RETURNING id
             """)
+        return !rows.isEmpty
     }
 
     public func deleteTrigger(accountID: String, id: String) async throws -> Bool {

@@ -15,17 +15,38 @@ extension SQLiteStore {
         }
     }
 
-    public func saveTrigger(accountID: String, _ trigger: Trigger) async throws {
-        _ = try await reader.query(
-            """
-            INSERT INTO triggers (account_id, id, position, name, message, enabled, conditions) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (account_id, id) DO UPDATE SET position = excluded.position, name = excluded.name,
-                message = excluded.message, enabled = excluded.enabled, conditions = excluded.conditions
-            """,
-            [
-                .text(accountID), .text(trigger.id), .integer(trigger.position), .text(trigger.name), .text(trigger.message),
-                .integer(trigger.enabled ? 1 : 0), .text(TriggerConditionsJSON.encode(trigger.conditions)),
-            ])
+    public func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger? {
+        var added: Trigger?
+        try await transaction {
+            let count = try await writer.query(
+                "SELECT count(*) AS n FROM triggers WHERE account_id = ?", [.text(accountID)]
+            ).first?.column("n")?.integer ?? 0
+            guard count < limit else { return }
+            var stored = trigger
+            stored.position = count
+            _ = try await writer.query(
+                "INSERT INTO triggers (account_id, id, position, name, message, enabled, conditions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(accountID), .text(stored.id), .integer(stored.position), .text(stored.name), .text(stored.message),
+                    .integer(stored.enabled ? 1 : 0), .text(TriggerConditionsJSON.encode(stored.conditions)),
+                ])
+            added = stored
+        }
+        return added
+    }
+
+    public func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool {
+        var found = false
+        try await transaction {
+            _ = try await writer.query(
+                "UPDATE triggers SET name = ?, message = ?, enabled = ?, conditions = ? WHERE account_id = ? AND id = ?",
+                [
+                    .text(trigger.name), .text(trigger.message), .integer(trigger.enabled ? 1 : 0),
+                    .text(TriggerConditionsJSON.encode(trigger.conditions)), .text(accountID), .text(trigger.id),
+                ])
+            found = try await writer.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0 > 0
+        }
+        return found
     }
 
     public func deleteTrigger(accountID: String, id: String) async throws -> Bool {

@@ -80,8 +80,13 @@ public protocol Store: Sendable {
     // Triggers (automatic invitations)
     /// The account's triggers in order, with their counts.
     func triggers(accountID: String) async throws -> [TriggerRecord]
-    /// Inserts a trigger or replaces its settings (its counts stay).
-    func saveTrigger(accountID: String, _ trigger: Trigger) async throws
+    /// Adds a trigger after the account's last one, unless the account has `limit` already:
+    /// the count and the position are read and written at once, so concurrent additions
+    /// never pass the limit or share a position. Returns the stored trigger, or nil at the limit.
+    func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger?
+    /// Replaces a trigger's settings (its position and counts stay); false if it is gone
+    /// (a deleted trigger is never brought back by an edit that raced with the delete).
+    func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool
     /// Deletes a trigger and closes the gap in the positions; false if there was none.
     func deleteTrigger(accountID: String, id: String) async throws -> Bool
     /// Sets the positions to the order of `ids` (the account's triggers, each once).

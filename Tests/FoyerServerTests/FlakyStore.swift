@@ -81,7 +81,10 @@ final class FlakyStore: Store {
         try await base.advanceMessages(chatID: chatID, author: author, upTo: upTo, to: state)
     }
     func triggers(accountID: String) async throws -> [TriggerRecord] { try await base.triggers(accountID: accountID) }
-    func saveTrigger(accountID: String, _ trigger: Trigger) async throws { try await base.saveTrigger(accountID: accountID, trigger) }
+    func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger? {
+        try await base.addTrigger(accountID: accountID, trigger, limit: limit)
+    }
+    func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool { try await base.updateTrigger(accountID: accountID, trigger) }
     func deleteTrigger(accountID: String, id: String) async throws -> Bool { try await base.deleteTrigger(accountID: accountID, id: id) }
     func reorderTriggers(accountID: String, ids: [String]) async throws { try await base.reorderTriggers(accountID: accountID, ids: ids) }
     func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {

@@ -21,6 +21,7 @@ struct PostgresStoreTests {
     @Test func concurrentBatchesApplyWhole() async throws { try await run(StoreContract.concurrentBatchesApplyWhole) }
     @Test func concurrentDemotionsKeepOneOwner() async throws { try await run(StoreContract.concurrentDemotionsKeepOneOwner) }
     @Test func triggersAndNotices() async throws { try await run(StoreContract.triggersAndNotices) }
+    @Test func concurrentTriggerAdditionsKeepTheLimit() async throws { try await run(StoreContract.concurrentTriggerAdditionsKeepTheLimit) }
     @Test func blocksAreKeptPerAccountAndEndedOnesPurged() async throws { try await run(StoreContract.blocksAreKeptPerAccountAndEndedOnesPurged) }
 
     @Test func nodesStartingTogetherMigrateOnce() async throws {

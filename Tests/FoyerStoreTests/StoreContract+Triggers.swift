@@ -3,6 +3,21 @@ import FoyerStore
 import Testing
 
 extension StoreContract {
+    /// Additions racing at the limit: exactly `limit` triggers, each at its own position.
+    static func concurrentTriggerAdditionsKeepTheLimit(_ fixture: some StoreFixture) async throws {
+        let store = try await fixture.open()
+        let shop = try await store.createAccount(name: "shop", siteKey: "fk_1", now: 1)
+        let added = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for n in 0..<24 {
+                group.addTask { try await store.addTrigger(accountID: shop.id, Trigger(id: "tr_\(n)", name: "T\(n)", message: "Hi", position: 0), limit: 10) != nil }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(added == 10)
+        #expect(try await store.triggers(accountID: shop.id).map(\.trigger.position) == Array(0..<10))
+        try await store.close()
+    }
+
     /// Triggers keep their order, settings and counts; deleting closes the gap; notice
     /// switches are per user and go with the user.
     static func triggersAndNotices(_ fixture: some StoreFixture) async throws {
@@ -11,9 +26,11 @@ extension StoreContract {
         let blog = try await store.createAccount(name: "blog", siteKey: "fk_2", now: 1)
         let conditions = TriggerConditions(urlContains: "/pricing", secondsOnPage: 5, pagesViewed: 2, returning: false, referrerHost: "example.com", countries: ["DE"])
         for (n, name) in ["One", "Two", "Three"].enumerated() {
-            try await store.saveTrigger(accountID: shop.id, Trigger(id: "tr_\(n)", name: name, message: "Hi \(name)", position: n, conditions: conditions))
+            let added = try await store.addTrigger(accountID: shop.id, Trigger(id: "tr_\(n)", name: name, message: "Hi \(name)", position: 99, conditions: conditions), limit: 3)
+            #expect(added?.position == n, "placed last, whatever position it came with")
         }
-        try await store.saveTrigger(accountID: blog.id, Trigger(id: "tr_0", name: "Blog", message: "Hi", position: 0))
+        #expect(try await store.addTrigger(accountID: shop.id, Trigger(id: "tr_9", name: "Four", message: "Hi", position: 3), limit: 3) == nil, "the limit")
+        #expect(try await store.addTrigger(accountID: blog.id, Trigger(id: "tr_0", name: "Blog", message: "Hi", position: 0), limit: 3) != nil, "limits are per account")
         #expect(try await store.triggers(accountID: shop.id).map(\.trigger.name) == ["One", "Two", "Three"])
         #expect(try await store.triggers(accountID: shop.id).first?.trigger.conditions == conditions)
 
@@ -22,9 +39,12 @@ extension StoreContract {
         try await store.countTrigger(accountID: shop.id, id: "tr_1", .dismissed)
         try await store.countTrigger(accountID: shop.id, id: "tr_missing", .accepted)
         var edited = Trigger(id: "tr_1", name: "Deux", message: "Salut", enabled: false, position: 1)
-        try await store.saveTrigger(accountID: shop.id, edited)
+        #expect(try await store.updateTrigger(accountID: shop.id, Trigger(id: "tr_1", name: "Deux", message: "Salut", enabled: false, position: 7)))
         let two = try #require(try await store.triggers(accountID: shop.id).first { $0.trigger.id == "tr_1" })
-        #expect(two == TriggerRecord(trigger: edited, shown: 2, accepted: 0, dismissed: 1), "an edit keeps the counts")
+        #expect(two == TriggerRecord(trigger: edited, shown: 2, accepted: 0, dismissed: 1), "an edit keeps the position and the counts")
+        #expect(try await store.updateTrigger(accountID: shop.id, Trigger(id: "tr_gone", name: "X", message: "Y", position: 0)) == false)
+        #expect(try await store.updateTrigger(accountID: blog.id, Trigger(id: "tr_1", name: "X", message: "Y", position: 0)) == false, "not another account's")
+        #expect(try await store.triggers(accountID: shop.id).count == 3, "an edit of a missing trigger adds nothing")
 
         try await store.reorderTriggers(accountID: shop.id, ids: ["tr_2", "tr_1", "tr_0"])
         #expect(try await store.triggers(accountID: shop.id).map(\.trigger.id) == ["tr_2", "tr_1", "tr_0"])

@@ -49,12 +49,12 @@ struct TriggersController {
         router.post("/api/triggers") { request, context in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
             let input = try await decode(TriggerInput.self, request, context)
-            let existing = try await store.triggers(accountID: viewer.account.id)
-            guard existing.count < TriggerLimits.perAccount else {
+            // The store checks the limit and places the trigger last in one step: two
+            // owners adding at once at 49 make 50, never 51.
+            let trigger = try Self.validated(input, id: Identifier.make(prefix: "tr_"), position: 0)
+            guard try await store.addTrigger(accountID: viewer.account.id, trigger, limit: TriggerLimits.perAccount) != nil else {
                 throw HTTPError(.conflict, message: "at most \(TriggerLimits.perAccount) triggers per account")
             }
-            let trigger = try Self.validated(input, id: Identifier.make(prefix: "tr_"), position: existing.count)
-            try await store.saveTrigger(accountID: viewer.account.id, trigger)
             return try JSONResponse.value(try await changed(viewer), status: .created)
         }
         router.put("/api/triggers/order") { request, context in
@@ -71,11 +71,11 @@ struct TriggersController {
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
             let id = context.parameters.get("id") ?? ""
             let input = try await decode(TriggerInput.self, request, context)
-            guard let old = try await store.triggers(accountID: viewer.account.id).first(where: { $0.trigger.id == id }) else {
+            // The position is the store's (an edit never moves a trigger).
+            let trigger = try Self.validated(input, id: id, position: 0)
+            guard try await store.updateTrigger(accountID: viewer.account.id, trigger) else {
                 throw HTTPError(.notFound, message: "no such trigger")
             }
-            let trigger = try Self.validated(input, id: id, position: old.trigger.position)
-            try await store.saveTrigger(accountID: viewer.account.id, trigger)
             return try JSONResponse.value(try await changed(viewer))
         }
         router.delete("/api/triggers/:id") { request, context in
