@@ -107,16 +107,38 @@ public final class PostgresStore: Store {
 
     public func updateAccount(_ account: Account) async throws {
         do {
-            try await run(
-                """
-                UPDATE accounts SET name = \(account.name), site_key = \(account.siteKey), tracking_enabled = \(account.trackingEnabled),
-                allowed_origins = \(account.allowedOrigins.joined(separator: "\n")), identity_secret = \(account.identitySecret),
-                remember_visitors = \(account.rememberVisitors), invitation_message = \(account.invitationMessage)
-                WHERE id = \(account.id)
-                """)
+            try await run(Self.accountUpdate(account))
         } catch let error as StoreError where error == .duplicate("") {
             throw StoreError.duplicate("account \(account.name)")
         }
+    }
+
+    public func changeAccount(id: String, _ change: @Sendable (inout Account) throws -> Void) async throws -> (previous: Account, current: Account)? {
+        var result: (previous: Account, current: Account)?
+        do {
+            try await transaction { connection in
+                let rows = try await connection.query(
+                    "SELECT \(unescaped: Self.accountColumns) FROM accounts WHERE id = \(id) FOR UPDATE", logger: logger
+                ).collect()
+                guard let previous = try rows.first.map(Self.account) else { return }
+                var account = previous
+                try change(&account)
+                try await connection.query(Self.accountUpdate(account), logger: logger)
+                result = (previous, account)
+            }
+        } catch let error as StoreError where error == .duplicate("") {
+            throw StoreError.duplicate("account")
+        }
+        return result
+    }
+
+    private static func accountUpdate(_ account: Account) -> PostgresQuery {
+        """
+        UPDATE accounts SET name = \(account.name), site_key = \(account.siteKey), tracking_enabled = \(account.trackingEnabled),
+        allowed_origins = \(account.allowedOrigins.joined(separator: "\n")), identity_secret = \(account.identitySecret),
+        remember_visitors = \(account.rememberVisitors), invitation_message = \(account.invitationMessage)
+        WHERE id = \(account.id)
+        """
     }
 
     private static func account(_ row: PostgresRow) throws -> Account {

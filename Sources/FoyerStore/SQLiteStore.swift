@@ -104,13 +104,30 @@ public final class SQLiteStore: Store {
     }
 
     public func updateAccount(_ account: Account) async throws {
-        _ = try await reader.query(
-            "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, identity_secret = ?, remember_visitors = ?, invitation_message = ? WHERE id = ?",
-            [
-                .text(account.name), .text(account.siteKey), .integer(account.trackingEnabled ? 1 : 0),
-                .text(account.allowedOrigins.joined(separator: "\n")), .text(account.identitySecret),
-                .integer(account.rememberVisitors ? 1 : 0), account.invitationMessage.map { .text($0) } ?? .null, .text(account.id),
-            ])
+        _ = try await reader.query(Self.accountUpdate, Self.accountUpdateBindings(account))
+    }
+
+    public func changeAccount(id: String, _ change: @Sendable (inout Account) throws -> Void) async throws -> (previous: Account, current: Account)? {
+        var result: (previous: Account, current: Account)?
+        try await transaction {
+            guard let previous = try await writer.query("SELECT * FROM accounts WHERE id = ?", [.text(id)]).first.map(Self.account) else { return }
+            var account = previous
+            try change(&account)
+            _ = try await writer.query(Self.accountUpdate, Self.accountUpdateBindings(account))
+            result = (previous, account)
+        }
+        return result
+    }
+
+    private static let accountUpdate =
+        "UPDATE accounts SET name = ?, site_key = ?, tracking_enabled = ?, allowed_origins = ?, identity_secret = ?, remember_visitors = ?, invitation_message = ? WHERE id = ?"
+
+    private static func accountUpdateBindings(_ account: Account) -> [SQLiteData] {
+        [
+            .text(account.name), .text(account.siteKey), .integer(account.trackingEnabled ? 1 : 0),
+            .text(account.allowedOrigins.joined(separator: "\n")), .text(account.identitySecret),
+            .integer(account.rememberVisitors ? 1 : 0), account.invitationMessage.map { .text($0) } ?? .null, .text(account.id),
+        ]
     }
 
     private static func account(_ row: SQLiteRow) -> Account {

@@ -16,6 +16,11 @@ public protocol Store: Sendable {
     func account(name: String) async throws -> Account?
     func account(siteKey: String) async throws -> Account?
     func updateAccount(_ account: Account) async throws
+    /// Reads the account's row, lets `change` edit it and writes it back, all in one
+    /// transaction: two settings changed at once by two people both stay (an account
+    /// read earlier and saved whole would undo the other's change). Returns the row
+    /// before and after, or nil for an unknown account; what `change` throws rolls back.
+    func changeAccount(id: String, _ change: @Sendable (inout Account) throws -> Void) async throws -> (previous: Account, current: Account)?
 
     // Team
     func createUser(accountID: String, email: String, passwordHash: String, role: Role, now: Int64) async throws -> User

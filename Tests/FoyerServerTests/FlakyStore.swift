@@ -36,6 +36,9 @@ final class FlakyStore: Store {
     func account(name: String) async throws -> Account? { try await base.account(name: name) }
     func account(siteKey: String) async throws -> Account? { try await base.account(siteKey: siteKey) }
     func updateAccount(_ account: Account) async throws { try await base.updateAccount(account) }
+    func changeAccount(id: String, _ change: @Sendable (inout Account) throws -> Void) async throws -> (previous: Account, current: Account)? {
+        try await base.changeAccount(id: id, change)
+    }
     func addBlock(_ block: BlockedBrowser) async throws { try await base.addBlock(block) }
     func blocks(accountID: String, now: Int64) async throws -> [BlockedBrowser] { try await base.blocks(accountID: accountID, now: now) }
     func removeBlock(id: String, accountID: String) async throws -> BlockedBrowser? { try await base.removeBlock(id: id, accountID: accountID) }

@@ -11,6 +11,7 @@ struct SQLiteStoreTests {
     }
 
     @Test func accountsAreUniqueByNameAndSiteKey() async throws { try await run(StoreContract.accountsAreUniqueByNameAndSiteKey) }
+    @Test func concurrentAccountChangesAllStay() async throws { try await run(StoreContract.concurrentAccountChangesAllStay) }
     @Test func usersAndSessions() async throws { try await run(StoreContract.usersAndSessions) }
     @Test func lastOwnerIsKept() async throws { try await run(StoreContract.lastOwnerIsKept) }
     @Test func setupTokensWorkOnceBeforeTheyExpire() async throws { try await run(StoreContract.setupTokensWorkOnceBeforeTheyExpire) }

@@ -36,6 +36,29 @@ enum StoreContract {
         try await store.close()
     }
 
+    /// Settings changed at once by several people each keep their change: the row is read
+    /// and written in one transaction, never saved whole from an older copy.
+    static func concurrentAccountChangesAllStay(_ fixture: some StoreFixture) async throws {
+        let store = try await fixture.open()
+        let shop = try await store.createAccount(name: "shop", siteKey: "fk_1", now: 1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<16 {
+                group.addTask { _ = try await store.changeAccount(id: shop.id) { $0.allowedOrigins.append("https://s\(n).example") } }
+            }
+            group.addTask { _ = try await store.changeAccount(id: shop.id) { $0.rememberVisitors = false } }
+            try await group.waitForAll()
+        }
+        let account = try #require(try await store.account(id: shop.id))
+        #expect(Set(account.allowedOrigins) == Set((0..<16).map { "https://s\($0).example" }))
+        #expect(account.rememberVisitors == false)
+        let result = try await store.changeAccount(id: shop.id) { $0.trackingEnabled = false }
+        #expect(result?.previous.trackingEnabled == true && result?.current.trackingEnabled == false)
+        #expect(try await store.changeAccount(id: "a_missing") { $0.trackingEnabled = false } == nil)
+        await #expect(throws: (any Error).self) { _ = try await store.changeAccount(id: shop.id) { $0.siteKey = "fk_9"; throw CancellationError() } }
+        #expect(try await store.account(id: shop.id)?.siteKey == "fk_1", "a change that throws is rolled back")
+        try await store.close()
+    }
+
     static func usersAndSessions(_ fixture: some StoreFixture) async throws {
         let store = try await fixture.open()
         let shop = try await store.createAccount(name: "shop", siteKey: "fk_1", now: 1)

@@ -41,53 +41,47 @@ struct SettingsController {
             let viewer = try await Viewer.require(request, authenticator: authenticator)
             var account = viewer.account
             if viewer.user.role.canManage && account.identitySecret.isEmpty {
-                // Created the first time someone who may see it opens the settings.
-                account.identitySecret = Self.makeIdentitySecret()
-                try await save(account, previous: viewer.account)
+                // Created the first time someone who may see it opens the settings (once,
+                // even when two open them at the same moment).
+                let secret = Self.makeIdentitySecret()
+                account = try await change(viewer) { if $0.identitySecret.isEmpty { $0.identitySecret = secret } }
             }
             return try JSONResponse.value(settings(account, request: request, canManage: viewer.user.role.canManage))
         }
         router.put("/api/settings/remember") { request, context in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
             let change = try await decode(TrackingChange.self, request, context)
-            var account = viewer.account
-            account.rememberVisitors = change.enabled
-            try await save(account, previous: viewer.account)
+            let account = try await self.change(viewer) { $0.rememberVisitors = change.enabled }
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
         router.put("/api/settings/invitation-message") { request, context in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
             let change = try await decode(InvitationMessageChange.self, request, context)
-            var account = viewer.account
+            var message: String?
             if let raw = change.message {
                 // The same cleaning and limit as the invitation it will start.
-                let message = InvitationMessage.cleaned(raw)
-                guard !message.isEmpty else {
+                let cleaned = InvitationMessage.cleaned(raw)
+                guard !cleaned.isEmpty else {
                     throw HTTPError(.badRequest, message: "the default invitation message is empty (send null for the built-in one)")
                 }
-                guard message.count <= InvitationMessage.maxCharacters else {
+                guard cleaned.count <= InvitationMessage.maxCharacters else {
                     throw HTTPError(.badRequest, message: "an invitation message has at most \(InvitationMessage.maxCharacters) characters")
                 }
-                account.invitationMessage = message
-            } else {
-                account.invitationMessage = nil
+                message = cleaned
             }
-            try await save(account, previous: viewer.account)
+            let account = try await self.change(viewer) { [message] in $0.invitationMessage = message }
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
         router.post("/api/settings/identity-secret") { request, _ in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
-            var account = viewer.account
-            account.identitySecret = Self.makeIdentitySecret()
-            try await save(account, previous: viewer.account)
+            let secret = Self.makeIdentitySecret()
+            let account = try await change(viewer) { $0.identitySecret = secret }
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
         router.put("/api/settings/tracking") { request, context in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
             let change = try await decode(TrackingChange.self, request, context)
-            var account = viewer.account
-            account.trackingEnabled = change.enabled
-            try await save(account, previous: viewer.account)
+            let account = try await self.change(viewer) { $0.trackingEnabled = change.enabled }
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
         router.put("/api/settings/origins") { request, context in
@@ -101,23 +95,25 @@ struct SettingsController {
                 }
                 if !origins.contains(origin) { origins.append(origin) }
             }
-            var account = viewer.account
-            account.allowedOrigins = origins
-            try await save(account, previous: viewer.account)
+            let account = try await self.change(viewer) { [origins] in $0.allowedOrigins = origins }
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
         router.post("/api/settings/site-key") { request, _ in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
-            var account = viewer.account
-            account.siteKey = SiteKey.make()
-            try await save(account, previous: viewer.account)
+            let siteKey = SiteKey.make()
+            let account = try await change(viewer) { $0.siteKey = siteKey }
             return try JSONResponse.value(settings(account, request: request, canManage: true))
         }
     }
 
-    private func save(_ account: Account, previous: Account) async throws {
-        try await store.updateAccount(account)
-        try await live.accountChanged(account, previous: previous)
+    /// Changes the viewer's account in the store (only what `edit` changes: the row is
+    /// read and written in one transaction) and then in the live state; returns it.
+    private func change(_ viewer: Viewer, _ edit: @escaping @Sendable (inout Account) -> Void) async throws -> Account {
+        guard let (previous, current) = try await store.changeAccount(id: viewer.account.id, edit) else {
+            throw HTTPError(.notFound, message: "the account no longer exists")
+        }
+        try await live.accountChanged(current, previous: previous)
+        return current
     }
 
     private func settings(_ account: Account, request: Request, canManage: Bool) -> Settings {
