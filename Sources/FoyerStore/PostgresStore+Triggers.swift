@@ -22,8 +22,7 @@ extension PostgresStore {
     public func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger? {
         var added: Trigger?
         try await transaction { connection in
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(PostgresMigrations.triggersLockSpace), hashtext(\(accountID)))", logger: logger)
+            try await lockTriggers(accountID: accountID, connection)
             let count = try await connection.query(
                 "SELECT count(*)::bigint FROM triggers WHERE account_id = \(accountID)", logger: logger
             ).collect().first?.decode(Int.self) ?? 0
@@ -54,6 +53,7 @@ extension PostgresStore {
     public func deleteTrigger(accountID: String, id: String) async throws -> Bool {
         var found = false
         try await transaction { connection in
+            try await lockTriggers(accountID: accountID, connection)
             let rows = try await connection.query(
                 "DELETE FROM triggers WHERE account_id = \(accountID) AND id = \(id) RETURNING position", logger: logger
             ).collect()
@@ -65,13 +65,27 @@ extension PostgresStore {
         return found
     }
 
-    public func reorderTriggers(accountID: String, ids: [String]) async throws {
+    public func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool {
+        var done = false
         try await transaction { connection in
+            try await lockTriggers(accountID: accountID, connection)
+            let current = try await connection.query("SELECT id FROM triggers WHERE account_id = \(accountID)", logger: logger)
+                .collect().map { try $0.decode(String.self) }
+            guard ids.count == current.count, Set(ids) == Set(current) else { return }
+            done = true
             for (position, id) in ids.enumerated() {
                 try await connection.query(
                     "UPDATE triggers SET position = \(position) WHERE account_id = \(accountID) AND id = \(id)", logger: logger)
             }
         }
+        return done
+    }
+
+    /// Serialises the changes of one account's trigger list (count, positions) in this
+    /// transaction against every other one that takes it.
+    private func lockTriggers(accountID: String, _ connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(\(PostgresMigrations.triggersLockSpace), hashtext(\(accountID)))", logger: logger)
     }
 
     public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {

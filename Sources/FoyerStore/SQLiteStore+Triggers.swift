@@ -63,13 +63,19 @@ extension SQLiteStore {
         return found
     }
 
-    public func reorderTriggers(accountID: String, ids: [String]) async throws {
+    public func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool {
+        var done = false
         try await transaction {
+            let current = try await writer.query("SELECT id FROM triggers WHERE account_id = ?", [.text(accountID)])
+                .compactMap { $0.column("id")?.string }
+            guard ids.count == current.count, Set(ids) == Set(current) else { return }
+            done = true
             for (position, id) in ids.enumerated() {
                 _ = try await writer.query(
                     "UPDATE triggers SET position = ? WHERE account_id = ? AND id = ?", [.integer(position), .text(accountID), .text(id)])
             }
         }
+        return done
     }
 
     public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {

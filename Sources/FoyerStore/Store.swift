@@ -94,8 +94,9 @@ public protocol Store: Sendable {
     func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool
     /// Deletes a trigger and closes the gap in the positions; false if there was none.
     func deleteTrigger(accountID: String, id: String) async throws -> Bool
-    /// Sets the positions to the order of `ids` (the account's triggers, each once).
-    func reorderTriggers(accountID: String, ids: [String]) async throws
+    /// Sets the positions to the order of `ids`; false (and nothing changed) unless `ids`
+    /// lists the account's triggers each once, checked in the same transaction.
+    func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool
     /// Counts one outcome of a trigger's invitation (nothing if the trigger is gone).
     func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws
 

@@ -89,7 +89,7 @@ final class FlakyStore: Store {
     }
     func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool { try await base.updateTrigger(accountID: accountID, trigger) }
     func deleteTrigger(accountID: String, id: String) async throws -> Bool { try await base.deleteTrigger(accountID: accountID, id: id) }
-    func reorderTriggers(accountID: String, ids: [String]) async throws { try await base.reorderTriggers(accountID: accountID, ids: ids) }
+    func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool { try await base.reorderTriggers(accountID: accountID, ids: ids) }
     func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
         try await base.countTrigger(accountID: accountID, id: id, outcome)
     }

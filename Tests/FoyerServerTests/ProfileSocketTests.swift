@@ -174,6 +174,47 @@ struct ProfileSocketTests {
         await server.stop()
     }
 
+    @Test func whileTrackingIsOffNoBrowserIdIsMadeAndAKeptOneStays() async throws {
+        let server = try await TestServer.start()
+        let (account, cookie) = try await server.makeAccount("shop")
+        #expect(try await server.api("PUT", "/api/settings/tracking", cookie: cookie, body: #"{"enabled":false}"#).status == 200)
+        let fresh = tracker(server, account)
+        fresh.send(#"{"t":"hello","url":"https://shop.example/","title":"Home"}"#)
+        let ids = try #require(try await fresh.nextJSON())
+        #expect(ids["t"] as? String == "id" && ids["tab"] is String)
+        #expect(ids["vid"] == nil, "no browser id is made while tracking is off")
+        #expect(try await fresh.next() == #"{"t":"off"}"#)
+        let known = tracker(server, account)
+        known.send(json: hello(tab: "tab-profile-05", vid: "browser-kept-0001"))
+        #expect(try await known.next() == #"{"t":"off"}"#, "a kept browser id is neither removed nor replaced")
+        await server.stop()
+    }
+
+    @Test func aTabResumedAfterRememberingIsSwitchedOnGetsItsBrowser() async throws {
+        let server = try await TestServer.start()
+        let (account, cookie) = try await server.makeAccount("shop")
+        _ = try await server.api("PUT", "/api/settings/remember", cookie: cookie, body: #"{"enabled":false}"#)
+        let feed = server.feed(cookie: cookie)
+        _ = try await feed.nextJSON()
+        let first = tracker(server, account)
+        first.send(#"{"t":"hello","tab":"tab-profile-06","url":"https://shop.example/","title":"Home"}"#)
+        #expect(try await first.next() == #"{"t":"ok","idle":300000,"r":0}"#, "nothing to keep or drop: no id frame")
+        #expect(try await feed.nextJSON(matching: { $0["type"] as? String == "added" })["entry"] as? [String: Any] != nil)
+        _ = try await server.api("PUT", "/api/settings/remember", cookie: cookie, body: #"{"enabled":true}"#)
+        first.close()
+        let next = tracker(server, account)
+        next.send(#"{"t":"hello","tab":"tab-profile-06","url":"https://shop.example/b","title":"B"}"#)
+        let ids = try #require(try await next.nextJSON())
+        let made = try #require(ids["vid"] as? String)
+        #expect(ids["t"] as? String == "id" && ids["tab"] as? String == "tab-profile-06")
+        #expect(try await next.next() == trackerOK)
+        let visits = try await feed.nextJSON(matching: { ($0["set"] as? [String: Any])?["visits"] != nil })
+        #expect((visits["set"] as? [String: Any])?["visits"] as? Int == 1, "the resumed entry learns its browser's first visit")
+        let browser = try #require(server.entry(of: account.id, tabID: "tab-profile-06")?.browser, "and the key a block uses")
+        #expect(!browser.contains(made), "kept as a hash, never as sent")
+        await server.stop()
+    }
+
     @Test func agentsNeverReceiveTheIdentitySecret() async throws {
         let server = try await TestServer.start()
         let (account, _) = try await server.makeAccount("shop")

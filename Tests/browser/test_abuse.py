@@ -249,7 +249,9 @@ def tracker(server: FoyerServer, key: str, source: str = ATTACKER):
 
 
 def hello(tab: str, path: str, title: str = "Attack") -> str:
-    return json.dumps({"t": "hello", "tab": tab, "url": f"https://shop.example/{path}", "title": title})
+    # With its ids, as a tab's later pages send it: the first answer is then ok or wait
+    # (a hello without them is first answered with an `id` frame).
+    return json.dumps({"t": "hello", "tab": tab, "vid": "v-" + tab, "url": f"https://shop.example/{path}", "title": title})
 
 
 def test_reconnect_loop_cannot_fill_the_map(browser, server, site, feed):

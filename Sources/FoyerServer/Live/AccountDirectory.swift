@@ -1,3 +1,4 @@
+import FoyerCore
 import FoyerStore
 import Synchronization
 
@@ -9,6 +10,10 @@ final class AccountDirectory: Sendable {
     /// The same accounts by id, for the settings a tracker socket reads after its upgrade
     /// (identity secret, remembering visitors).
     private let byID = Mutex<[String: Account]>([:])
+    /// Reloads read and apply one at a time: each starts after the change it follows was
+    /// committed, so the last one to run leaves the newest row, whatever order two
+    /// concurrent changes (and their direct ``changed(_:previous:)``) reached this node in.
+    private let reloads = SerialGate()
 
     init(store: any Store) {
         self.store = store
@@ -43,10 +48,12 @@ final class AccountDirectory: Sendable {
     /// Reads an account again from the store, in the background (another node changed
     /// its settings): its old site key stops finding it here too.
     func reload(accountID: String) {
-        guard let previous = cached(accountID: accountID) else { return }
+        guard cached(accountID: accountID) != nil else { return }
         Task {
-            guard let fresh = try? await store.account(id: accountID) else { return }
-            changed(fresh, previous: previous)
+            try? await reloads.run {
+                guard let fresh = try await store.account(id: accountID), let previous = cached(accountID: accountID) else { return }
+                changed(fresh, previous: previous)
+            }
         }
     }
 

@@ -65,7 +65,9 @@
         if (type == "id") {
           tab = message.tab;
           vid = message.vid;
-          try { sessionStorage["foyer.tab"] = tab; localStorage[vid ? "setItem" : "removeItem"]("foyer.vid", vid); } catch {}
+          // Apart: a full sessionStorage must not keep foyer.vid that is to be removed.
+          try { sessionStorage["foyer.tab"] = tab; } catch {}
+          try { localStorage[vid ? "setItem" : "removeItem"]("foyer.vid", vid); } catch {}
         }
         if (type == "off") off = 1;
         if (type == "on") hello();

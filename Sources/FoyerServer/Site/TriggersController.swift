@@ -60,11 +60,9 @@ struct TriggersController {
         router.put("/api/triggers/order") { request, context in
             let viewer = try await Viewer.requireManager(request, authenticator: authenticator)
             let order = try await decode(Order.self, request, context)
-            let ids = try await store.triggers(accountID: viewer.account.id).map(\.trigger.id)
-            guard order.ids.count == ids.count, Set(order.ids) == Set(ids) else {
+            guard try await store.reorderTriggers(accountID: viewer.account.id, ids: order.ids) else {
                 throw HTTPError(.badRequest, message: "ids must list every trigger of the account once")
             }
-            try await store.reorderTriggers(accountID: viewer.account.id, ids: order.ids)
             return try JSONResponse.value(try await changed(viewer))
         }
         router.put("/api/triggers/:id") { request, context in

@@ -22,6 +22,9 @@ struct TrackerSession {
         /// tab that had none (``issuedTab``), which the tracker must be told.
         let tabID: String
         let issuedTab: Bool
+        /// Whether the hello had a `vid` at all (well formed or not): one to remove while
+        /// the account does not remember browsers.
+        var sentBrowserID = false
     }
 
     enum Action: Equatable {
@@ -182,7 +185,9 @@ struct TrackerSession {
             timezone: TextLimits.timezone(message.tz ?? ""),
             campaign: message.url.flatMap(Campaign.init(landingURL:)))
         phase = .greeting(tab: tab, queued: [])
-        return .greet(Greeting(hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil, tabID: id, issuedTab: message.tab == nil))
+        return .greet(Greeting(
+            hello: hello, browserID: TrackerMessage.isIdentity(message.vid) ? message.vid : nil, tabID: id, issuedTab: message.tab == nil,
+            sentBrowserID: !(message.vid ?? "").isEmpty))
     }
 
     private mutating func apply(_ message: TrackerMessage, tab: String, tabKey: (String) -> String, makeID: () -> String) -> Action {

@@ -38,7 +38,11 @@ extension TrackerSocketHandler {
     func browserID(_ context: ChannelHandlerContext, tab: String, id browserID: String, startedAtNanos: UInt64) {
         setup.hub.metrics.trackerBrowserIDs.increment()
         guard remembersVisitors, let entry = setup.live.entry(tab: tab), entry.visits == nil else { return }
-        let browserHash = setup.hub.hasher.browser(browserID, accountID: setup.accountID)
+        learn(setup.hub.hasher.browser(browserID, accountID: setup.accountID), tab: tab, context: context)
+    }
+
+    /// Looks a browser up, counts this visit and gives the tab's entry its browser and visits.
+    func learn(_ browserHash: String, tab: String, context: ChannelHandlerContext) {
         let live = setup.live
         let lookup = setup.hub.browsers.visits(accountID: setup.accountID, browserHash: browserHash, on: context.eventLoop)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -257,41 +257,53 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    /// Locates the visitor and looks the browser up, then starts or resumes the entry.
-    /// When the account does not remember visitors the browser id is ignored: no
-    /// lookup, no record, never returning, no visits.
+    /// Tells the tracker the ids it is to keep (`id`, when they differ from what it sent),
+    /// locates the visitor and looks the browser up, then starts or resumes the entry.
+    /// When the account does not remember visitors the browser id is ignored (and the
+    /// tracker told to drop it): no lookup, no record, never returning, no visits. While
+    /// tracking is off no browser id is made and none is looked up.
     private func greet(_ context: ChannelHandlerContext, _ greeting: TrackerSession.Greeting) {
         var hello = greeting.hello
         hello.location = setup.locate(hello.timezone)
         hello.clientKey = setup.hub.hasher.client(setup.clientAddress, accountID: setup.accountID)
         hello.device = setup.device
         let startedAt = Monotonic.nanoseconds()
-        let remembers = remembersVisitors
-        // A browser without an id gets one while the account remembers browsers; one that
-        // has an id loses it while it does not.
-        let browserID = remembers ? greeting.browserID ?? TrackerSession.makeID() : nil
-        if greeting.issuedTab || browserID != greeting.browserID {
-            send(context, WebSocketFrame.text(Array(Self.identities(tab: greeting.tabID, browser: browserID).utf8), allocator: context.channel.allocator))
+        let account = setup.hub.directory.cached(accountID: setup.accountID)
+        let remembers = account?.rememberVisitors ?? true
+        // While tracking is off nothing is recorded: no new browser id and no lookup (an
+        // id the browser has stays there for when tracking is back on).
+        let tracking = account?.trackingEnabled ?? true
+        // The browser id the tracker is to keep: its own while the account remembers
+        // browsers, or a new one for a browser without (while tracked); none otherwise.
+        let kept = remembers ? greeting.browserID ?? (tracking ? TrackerSession.makeID() : nil) : nil
+        let made = kept != nil && kept != greeting.browserID
+        if greeting.issuedTab || kept != greeting.browserID || (kept == nil && greeting.sentBrowserID) {
+            send(context, WebSocketFrame.text(Array(Self.identities(tab: greeting.tabID, browser: kept).utf8), allocator: context.channel.allocator))
         }
-        let browserHash = browserID.map { setup.hub.hasher.browser($0, accountID: setup.accountID) }
+        let browserHash = tracking ? kept.map { setup.hub.hasher.browser($0, accountID: setup.accountID) } : nil
         hello.browser = browserHash
         browser = browserHash
-        // Resumed tabs and browsers without an id need no lookup.
-        guard let browserHash, !setup.live.hasEntry(tab: hello.tab) else {
-            let visits = browserHash.flatMap { _ in setup.live.entry(tab: hello.tab)?.visits }
-            if let browserHash, let visits {
+        guard let browserHash else {
+            finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
+            return
+        }
+        if let resumed = setup.live.entry(tab: hello.tab) {
+            finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
+            if resumed.browser == browserHash, let visits = resumed.visits {
                 // Still here: the browser was seen now (a later tab within 30 minutes is the same visit).
                 setup.hub.writer.enqueue([.browserVisit(accountID: setup.accountID, browserHash: browserHash, visits: visits, at: setup.hub.clock.nowMillis())])
-            }
-            finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
-            // A tab resumed without a browser id (Remember was off until now) just got one.
-            if let browserHash, visits == nil, browserID != greeting.browserID {
+            } else if made {
+                // A browser id new to this entry (made just now): its first visit, and the
+                // key a block of this visitor uses from now on.
                 setup.live.browserKnown(tab: hello.tab, browser: browserHash, visits: recordVisit(browserHash: browserHash, known: nil))
+            } else if resumed.browser != browserHash {
+                // An id the entry did not have yet (Remember was switched on during the visit).
+                learn(browserHash, tab: hello.tab, context: context)
             }
             return
         }
         // A browser id made just now has no record to look up: its first visit.
-        guard browserID == greeting.browserID else {
+        guard !made else {
             hello.visits = recordVisit(browserHash: browserHash, known: nil)
             finishGreeting(context.channel, hello: hello, remembers: remembers, startedAt: startedAt)
             return
