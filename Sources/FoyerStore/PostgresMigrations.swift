@@ -8,6 +8,8 @@ enum PostgresMigrations {
     static let entriesLockSpace: Int32 = 0x666f_7965 // "foye"
     /// The same for adding a trigger (the count and the new position are read under it).
     static let triggersLockSpace: Int32 = 0x7472_6967 // "trig"
+    /// The same for a member's invitation count (read and added to under it).
+    static let invitationsLockSpace: Int32 = 0x696e_7669 // "invi"
 
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -207,6 +209,12 @@ enum PostgresMigrations {
         (10, ["ALTER TABLE accounts ADD COLUMN invitation_message TEXT"]),
         // Each member's display name (NULL: none set; visitors see a name made from the email).
         (11, ["ALTER TABLE users ADD COLUMN display_name TEXT"]),
+        // Invitations by hand per member in the last minute, shared by every node (the
+        // limit was counted per node). Rows older than the window are deleted as it moves.
+        (12, [
+            "CREATE TABLE invitation_sends (user_id TEXT NOT NULL, at BIGINT NOT NULL)",
+            "CREATE INDEX invitation_sends_by_user ON invitation_sends (user_id, at)",
+        ]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

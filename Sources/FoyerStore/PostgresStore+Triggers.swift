@@ -94,6 +94,23 @@ extension PostgresStore {
             "UPDATE triggers SET \(unescaped: outcome.rawValue) = \(unescaped: outcome.rawValue) + 1 WHERE account_id = \(accountID) AND id = \(id)")
     }
 
+    public func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {
+        var taken = false
+        try await transaction { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresMigrations.invitationsLockSpace), hashtext(\(userID)))", logger: logger)
+            try await connection.query(
+                "DELETE FROM invitation_sends WHERE user_id = \(userID) AND at <= \(now - windowMillis)", logger: logger)
+            let count = try await connection.query(
+                "SELECT count(*)::bigint FROM invitation_sends WHERE user_id = \(userID)", logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+            guard count < limit else { return }
+            try await connection.query("INSERT INTO invitation_sends (user_id, at) VALUES (\(userID), \(now))", logger: logger)
+            taken = true
+        }
+        return taken
+    }
+
     public func noticeSettings(userID: String) async throws -> NoticeSettings {
         guard let row = try await run("SELECT sound, desktop FROM user_notices WHERE user_id = \(userID)").first else {
             return NoticeSettings()

@@ -153,6 +153,12 @@ enum SQLiteMigrations {
         (10, ["ALTER TABLE accounts ADD COLUMN invitation_message TEXT"]),
         // Each member's display name (NULL: none set; visitors see a name made from the email).
         (11, ["ALTER TABLE users ADD COLUMN display_name TEXT"]),
+        // Invitations by hand per member in the last minute, shared by every node (the
+        // limit was counted per node). Rows older than the window are deleted as it moves.
+        (12, [
+            "CREATE TABLE invitation_sends (user_id TEXT NOT NULL, at INTEGER NOT NULL)",
+            "CREATE INDEX invitation_sends_by_user ON invitation_sends (user_id, at)",
+        ]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -84,6 +84,19 @@ extension SQLiteStore {
             "UPDATE triggers SET \(outcome.rawValue) = \(outcome.rawValue) + 1 WHERE account_id = ? AND id = ?", [.text(accountID), .text(id)])
     }
 
+    public func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {
+        var taken = false
+        try await transaction {
+            _ = try await writer.query("DELETE FROM invitation_sends WHERE user_id = ? AND at <= ?", [.text(userID), .integer(Int(now - windowMillis))])
+            let count = try await writer.query("SELECT count(*) AS n FROM invitation_sends WHERE user_id = ?", [.text(userID)])
+                .first?.column("n")?.integer ?? 0
+            guard count < limit else { return }
+            _ = try await writer.query("INSERT INTO invitation_sends (user_id, at) VALUES (?, ?)", [.text(userID), .integer(Int(now))])
+            taken = true
+        }
+        return taken
+    }
+
     public func noticeSettings(userID: String) async throws -> NoticeSettings {
         guard let row = try await reader.query("SELECT sound, desktop FROM user_notices WHERE user_id = ?", [.text(userID)]).first else {
             return NoticeSettings()

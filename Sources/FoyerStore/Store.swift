@@ -100,6 +100,12 @@ public protocol Store: Sendable {
     /// Counts one outcome of a trigger's invitation (nothing if the trigger is gone).
     func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws
 
+    // Invitations by hand, per member
+    /// Counts one invitation by `userID` at `now` unless `limit` were counted in the
+    /// `windowMillis` before it; false (nothing counted) at the limit. One count for every
+    /// node of a cluster: the check and the count are one transaction.
+    func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool
+
     // Notice-first switches, per team member
     func noticeSettings(userID: String) async throws -> NoticeSettings
     func setNoticeSettings(userID: String, _ settings: NoticeSettings) async throws

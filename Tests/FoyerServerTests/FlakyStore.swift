@@ -84,6 +84,9 @@ final class FlakyStore: Store {
         try await base.advanceMessages(chatID: chatID, author: author, upTo: upTo, to: state)
     }
     func triggers(accountID: String) async throws -> [TriggerRecord] { try await base.triggers(accountID: accountID) }
+    func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {
+        try await base.takeInvitationSlot(userID: userID, now: now, windowMillis: windowMillis, limit: limit)
+    }
     func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger? {
         try await base.addTrigger(accountID: accountID, trigger, limit: limit)
     }

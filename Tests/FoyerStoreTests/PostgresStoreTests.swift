@@ -22,6 +22,7 @@ struct PostgresStoreTests {
     @Test func concurrentBatchesApplyWhole() async throws { try await run(StoreContract.concurrentBatchesApplyWhole) }
     @Test func concurrentDemotionsKeepOneOwner() async throws { try await run(StoreContract.concurrentDemotionsKeepOneOwner) }
     @Test func triggersAndNotices() async throws { try await run(StoreContract.triggersAndNotices) }
+    @Test func invitationSlotsKeepTheirWindow() async throws { try await run(StoreContract.invitationSlotsKeepTheirWindow) }
     @Test func concurrentTriggerAdditionsKeepTheLimit() async throws { try await run(StoreContract.concurrentTriggerAdditionsKeepTheLimit) }
     @Test func blocksAreKeptPerAccountAndEndedOnesPurged() async throws { try await run(StoreContract.blocksAreKeptPerAccountAndEndedOnesPurged) }
 

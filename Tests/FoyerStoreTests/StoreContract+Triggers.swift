@@ -28,6 +28,21 @@ extension StoreContract {
         try await store.close()
     }
 
+    /// The invitations-per-member window: `limit` in any `window`, per member, and
+    /// concurrent takers never pass it.
+    static func invitationSlotsKeepTheirWindow(_ fixture: some StoreFixture) async throws {
+        let store = try await fixture.open()
+        let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<15 { group.addTask { try await store.takeInvitationSlot(userID: "u_1", now: 1_000, windowMillis: 60_000, limit: 10) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(taken == 10)
+        #expect(try await store.takeInvitationSlot(userID: "u_2", now: 1_000, windowMillis: 60_000, limit: 10), "per member")
+        #expect(try await store.takeInvitationSlot(userID: "u_1", now: 60_999, windowMillis: 60_000, limit: 10) == false, "still in the window")
+        #expect(try await store.takeInvitationSlot(userID: "u_1", now: 61_000, windowMillis: 60_000, limit: 10), "the window moved on")
+        try await store.close()
+    }
+
     /// Triggers keep their order, settings and counts; deleting closes the gap; notice
     /// switches are per user and go with the user.
     static func triggersAndNotices(_ fixture: some StoreFixture) async throws {

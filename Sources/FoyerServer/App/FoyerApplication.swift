@@ -84,7 +84,7 @@ public enum FoyerApplication {
         DisplayNameController(authenticator: authenticator, store: store).add(to: router)
         BlockingController(authenticator: authenticator, store: store, live: hub, clock: clock).add(to: router)
         ChatController(authenticator: authenticator, chats: chats).add(to: router)
-        InvitationController(authenticator: authenticator, live: hub, clock: clock).add(to: router)
+        InvitationController(authenticator: authenticator, live: hub, store: store, clock: clock).add(to: router)
         SetupController(authenticator: authenticator, store: store, clock: clock).add(to: router)
         LocationsController(attribution: configuration.geoDownloadURL == nil ? nil : .init(
             text: GeoDownloadConfiguration.attributionText, url: GeoDownloadConfiguration.attributionURL)).add(to: router)

@@ -18,8 +18,8 @@ struct InvitationController {
 
     let authenticator: SessionAuthenticator
     let live: LiveHub
+    let store: any Store
     let clock: any WallClock
-    private let sent = WindowLimit(limit: perMinute, windowMillis: 60_000)
 
     struct Body: Decodable { let message: String }
 
@@ -31,7 +31,8 @@ struct InvitationController {
             }
             let message = try Self.clean(body.message)
             guard let entryID = context.parameters.get("id") else { throw HTTPError(.notFound, message: "no such visitor") }
-            guard sent.take(viewer.user.id, now: clock.nowMillis()) else {
+            // Counted in the store, so the limit holds for the agent across every node.
+            guard try await store.takeInvitationSlot(userID: viewer.user.id, now: clock.nowMillis(), windowMillis: 60_000, limit: Self.perMinute) else {
                 throw HTTPError(.tooManyRequests, message: "at most \(Self.perMinute) invitations per minute; try again shortly")
             }
             let account = try await live.liveAccount(for: viewer.account)
