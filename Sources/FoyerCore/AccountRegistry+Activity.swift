@@ -13,6 +13,11 @@ extension AccountRegistry {
     /// active again. Only a shown entry that is not Offline changes; reporting the same
     /// state twice changes nothing (the first `inactive` time is kept).
     public mutating func activity(tab: String, inactive: Bool, now: Int64) -> [RegistryEvent] {
+        if entryIDByTab[tab] == nil, let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
+            // Waiting in line: the entry starts Idle if the tab is still inactive then.
+            waiting[index].inactiveSince = inactive ? waiting[index].inactiveSince ?? now : nil
+            return []
+        }
         guard let id = entryIDByTab[tab], var entry = entries[id], entry.status != .offline else { return [] }
         let previous = entry
         if inactive {

@@ -5,13 +5,13 @@ extension AccountRegistry {
     /// `foyer('identify', …)`: sets id, name, email and whether the hash was valid;
     /// the attributes stay as they are.
     public mutating func identify(tab: String, identity: VisitorProfile, now: Int64) -> [RegistryEvent] {
-        change(tab: tab) { entry in
-            var profile = entry.profile ?? VisitorProfile()
-            profile.id = identity.id
-            profile.name = identity.name
-            profile.email = identity.email
-            profile.verified = identity.verified
-            entry.profile = profile
+        change(tab: tab) { profile, _ in
+            var changed = profile ?? VisitorProfile()
+            changed.id = identity.id
+            changed.name = identity.name
+            changed.email = identity.email
+            changed.verified = identity.verified
+            profile = changed
         }
     }
 
@@ -20,20 +20,20 @@ extension AccountRegistry {
     /// ``ProfileRules/maxAttributes``; the server checked it before, this keeps it true
     /// when two nodes raced.
     public mutating func setAttributes(tab: String, _ attributes: [VisitorAttribute], now: Int64) -> [RegistryEvent] {
-        change(tab: tab) { entry in
-            let merged = (entry.profile ?? VisitorProfile()).setting(attributes)
+        change(tab: tab) { profile, _ in
+            let merged = (profile ?? VisitorProfile()).setting(attributes)
             guard merged.attributes.count <= ProfileRules.maxAttributes else { return }
-            entry.profile = merged
+            profile = merged
         }
     }
 
     /// `foyer('track', name)`: appends the event, keeping the last ``Entry/maxEvents``.
     public mutating func track(tab: String, event: String, now: Int64) -> [RegistryEvent] {
-        change(tab: tab) { entry in
-            var events = entry.events ?? []
+        change(tab: tab) { _, tracked in
+            var events = tracked ?? []
             events.append(TrackedEvent(name: event, at: now))
             if events.count > Entry.maxEvents { events.removeFirst(events.count - Entry.maxEvents) }
-            entry.events = events
+            tracked = events
         }
     }
 
@@ -44,6 +44,24 @@ extension AccountRegistry {
             entry.visits = visits
             // The late browser id is also the key a block of this visitor uses.
             if let browser { entry.browser = browser }
+        }
+    }
+
+    /// Changes the profile and tracked events of the tab's entry or, for a tab waiting
+    /// in line, the ones its entry will start with.
+    private mutating func change(tab: String, _ body: (inout VisitorProfile?, inout [TrackedEvent]?) -> Void) -> [RegistryEvent] {
+        if entry(tab: tab) == nil, let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
+            var profile = waiting[index].profile, events = waiting[index].events
+            body(&profile, &events)
+            waiting[index].profile = profile
+            waiting[index].events = events
+            return []
+        }
+        return change(tab: tab) { (entry: inout Entry) in
+            var profile = entry.profile, events = entry.events
+            body(&profile, &events)
+            entry.profile = profile
+            entry.events = events
         }
     }
 

@@ -121,6 +121,12 @@ public struct AccountRegistry: Sendable, Codable {
         var connections: [ConnectionID]
         var arrivedAt: Int64
         var chatID: String?
+        /// What the site's script said of the visitor while the tab waited
+        /// (`identify`, `set`, `track`), and since when it reports itself inactive: the
+        /// entry starts with them when the tab is let in.
+        var profile: VisitorProfile? = nil
+        var events: [TrackedEvent]? = nil
+        var inactiveSince: Int64? = nil
     }
 
     struct DismissedTab: Sendable, Codable {
@@ -572,9 +578,12 @@ public struct AccountRegistry: Sendable, Codable {
             let next = waiting.remove(at: index)
             var entry = create(next.hello, connection: next.connections[0], arrivedAt: next.arrivedAt, now: now)
             live[entry.id]?.connections = next.connections
-            if let chatID = next.chatID {
-                entry.chatID = chatID
-                entry.status = .chatting
+            if next.chatID != nil || next.profile != nil || next.events != nil || next.inactiveSince != nil {
+                entry.chatID = next.chatID
+                entry.profile = next.profile
+                entry.events = next.events
+                entry.inactiveSince = next.inactiveSince
+                entry.status = Self.status(of: entry, connected: true)
                 put(entry)
             }
             events.append(.added(entry))

@@ -66,6 +66,31 @@ struct RegistryRoomTests {
         #expect(registry.entry(tab: "tab-second-0") != nil && registry.waitingTabs.isEmpty)
     }
 
+    @Test func whatATabSaysWhileWaitingIsItsEntrysWhenLetIn() throws {
+        var registry = AccountRegistry(configuration: .init(entryLimit: 1), seed: 1)
+        _ = registry.connect(hello("tab-first-00"), connection: 1, now: start)
+        #expect(registry.connect(hello("tab-second-0"), connection: 2, now: start).outcome == .waiting)
+        // The site's script runs and the tab goes idle while it waits: nothing shows yet.
+        #expect(registry.identify(tab: "tab-second-0", identity: VisitorProfile(id: "u-7", name: "Ada", email: "ada@example.com"), now: start).isEmpty)
+        #expect(registry.setAttributes(tab: "tab-second-0", [VisitorAttribute(name: "plan", value: .string("pro"))], now: start).isEmpty)
+        #expect(registry.track(tab: "tab-second-0", event: "viewed-pricing", now: start + 1).isEmpty)
+        #expect(registry.activity(tab: "tab-second-0", inactive: true, now: start + 2).isEmpty)
+        _ = registry.disconnect(tab: "tab-first-00", connection: 1, now: start)
+        _ = registry.tick(now: start + grace)
+        let entry = try #require(registry.entry(tab: "tab-second-0"))
+        #expect(entry.profile?.name == "Ada" && entry.profile?.id == "u-7")
+        #expect(entry.profile?.attributes.map(\.name) == ["plan"])
+        #expect(entry.events?.map(\.name) == ["viewed-pricing"])
+        #expect(entry.status == .idle && entry.inactiveSince == start + 2, "still inactive when let in")
+        // Active again before being let in: Online.
+        #expect(registry.connect(hello("tab-third-00"), connection: 3, now: start + grace).outcome == .waiting)
+        _ = registry.activity(tab: "tab-third-00", inactive: true, now: start + grace)
+        _ = registry.activity(tab: "tab-third-00", inactive: false, now: start + grace + 1)
+        _ = registry.disconnect(tab: "tab-second-0", connection: 2, now: start + grace)
+        _ = registry.tick(now: start + 2 * grace)
+        #expect(registry.entry(tab: "tab-third-00")?.status == .online)
+    }
+
     @Test func oneAddressHoldsAtMostItsShare() throws {
         // 520 connect–hello–close cycles from one address (issue 19): it keeps 50 places.
         let rules = RegistryConfiguration(entryLimit: 500)
