@@ -22,6 +22,7 @@ extension PostgresStore {
     public func addTrigger(accountID: String, _ trigger: Trigger, limit: Int) async throws -> Trigger? {
         var added: Trigger?
         try await transaction { connection in
+            added = nil  // the body runs again when PostgreSQL retries the transaction
             try await lockTriggers(accountID: accountID, connection)
             let count = try await connection.query(
                 "SELECT count(*)::bigint FROM triggers WHERE account_id = \(accountID)", logger: logger
@@ -53,6 +54,7 @@ extension PostgresStore {
     public func deleteTrigger(accountID: String, id: String) async throws -> Bool {
         var found = false
         try await transaction { connection in
+            found = false  // the body runs again when PostgreSQL retries the transaction
             try await lockTriggers(accountID: accountID, connection)
             let rows = try await connection.query(
                 "DELETE FROM triggers WHERE account_id = \(accountID) AND id = \(id) RETURNING position", logger: logger
@@ -68,6 +70,7 @@ extension PostgresStore {
     public func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool {
         var done = false
         try await transaction { connection in
+            done = false  // the body runs again when PostgreSQL retries the transaction
             try await lockTriggers(accountID: accountID, connection)
             let current = try await connection.query("SELECT id FROM triggers WHERE account_id = \(accountID)", logger: logger)
                 .collect().map { try $0.decode(String.self) }
@@ -97,10 +100,11 @@ extension PostgresStore {
     public func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {
         var taken = false
         try await transaction { connection in
+            taken = false  // the body runs again when PostgreSQL retries the transaction
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(PostgresMigrations.invitationsLockSpace), hashtext(\(userID)))", logger: logger)
-            try await connection.query(
-                "DELETE FROM invitation_sends WHERE user_id = \(userID) AND at <= \(now - windowMillis)", logger: logger)
+            // Every member's rows past the window go (also those of members since deleted).
+            try await connection.query("DELETE FROM invitation_sends WHERE at <= \(now - windowMillis)", logger: logger)
             let count = try await connection.query(
                 "SELECT count(*)::bigint FROM invitation_sends WHERE user_id = \(userID)", logger: logger
             ).collect().first?.decode(Int.self) ?? 0

@@ -117,6 +117,7 @@ public final class PostgresStore: Store {
         var result: (previous: Account, current: Account)?
         do {
             try await transaction { connection in
+                result = nil  // the body runs again when PostgreSQL retries the transaction
                 let rows = try await connection.query(
                     "SELECT \(unescaped: Self.accountColumns) FROM accounts WHERE id = \(id) FOR UPDATE", logger: logger
                 ).collect()

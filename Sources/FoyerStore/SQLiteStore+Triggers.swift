@@ -87,7 +87,8 @@ extension SQLiteStore {
     public func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {
         var taken = false
         try await transaction {
-            _ = try await writer.query("DELETE FROM invitation_sends WHERE user_id = ? AND at <= ?", [.text(userID), .integer(Int(now - windowMillis))])
+            // Every member's rows past the window go (also those of members since deleted).
+            _ = try await writer.query("DELETE FROM invitation_sends WHERE at <= ?", [.integer(Int(now - windowMillis))])
             let count = try await writer.query("SELECT count(*) AS n FROM invitation_sends WHERE user_id = ?", [.text(userID)])
                 .first?.column("n")?.integer ?? 0
             guard count < limit else { return }

@@ -134,6 +134,10 @@ final class AccountState: Sendable {
     /// A copy of the registry, for inspection and snapshots.
     var registry: AccountRegistry { state.withLock { $0.registry } }
 
+    /// Whether tracking is on, as this node applied it (the directory's copy of the
+    /// account may lag behind on other nodes of a cluster).
+    var trackingEnabled: Bool { state.withLock { $0.registry.trackingEnabled } }
+
     var isOpened: Bool { state.withLock { $0.opened } }
 
     /// Whether the account's state is ready for sockets here without any I/O.

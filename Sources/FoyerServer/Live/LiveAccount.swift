@@ -171,4 +171,7 @@ final class LiveAccount: Sendable {
 
     /// A copy of the registry, for inspection.
     var registry: AccountRegistry { state.registry }
+
+    /// Whether tracking is on in the applied state (the one `ok`/`off` is decided by).
+    var trackingEnabled: Bool { state.trackingEnabled }
 }

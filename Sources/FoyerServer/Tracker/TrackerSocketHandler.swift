@@ -272,7 +272,9 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let remembers = account?.rememberVisitors ?? true
         // While tracking is off nothing is recorded: no new browser id and no lookup (an
         // id the browser has stays there for when tracking is back on).
-        let tracking = account?.trackingEnabled ?? true
+        // The applied state's switch, which decides `ok` or `off` (on other nodes of a
+        // cluster the directory's copy of the account is refreshed a moment later).
+        let tracking = setup.live.trackingEnabled
         // The browser id the tracker is to keep: its own while the account remembers
         // browsers, or a new one for a browser without (while tracked); none otherwise.
         let kept = remembers ? greeting.browserID ?? (tracking ? TrackerSession.makeID() : nil) : nil
@@ -292,9 +294,11 @@ final class TrackerSocketHandler: ChannelDuplexHandler, RemovableChannelHandler 
             if resumed.browser == browserHash, let visits = resumed.visits {
                 // Still here: the browser was seen now (a later tab within 30 minutes is the same visit).
                 setup.hub.writer.enqueue([.browserVisit(accountID: setup.accountID, browserHash: browserHash, visits: visits, at: setup.hub.clock.nowMillis())])
-            } else if made {
-                // A browser id new to this entry (made just now): its first visit, and the
-                // key a block of this visitor uses from now on.
+            } else if made, resumed.browser == nil || resumed.visits == nil {
+                // A browser id new to an entry without one (made just now): its first
+                // visit, and the key a block of this visitor uses from now on. An entry
+                // with a browser keeps it (a browser whose localStorage fails would
+                // otherwise get a new one on every page).
                 setup.live.browserKnown(tab: hello.tab, browser: browserHash, visits: recordVisit(browserHash: browserHash, known: nil))
             } else if resumed.browser != browserHash {
                 // An id the entry did not have yet (Remember was switched on during the visit).
