@@ -91,10 +91,22 @@ extension PostgresStore {
             "SELECT pg_advisory_xact_lock(\(PostgresMigrations.triggersLockSpace), hashtext(\(accountID)))", logger: logger)
     }
 
-    public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
-        // The column name comes from the enum, never from input.
-        try await run(
-            "UPDATE triggers SET \(unescaped: outcome.rawValue) = \(unescaped: outcome.rawValue) + 1 WHERE account_id = \(accountID) AND id = \(id)")
+    public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome, invitationID: String, now: Int64) async throws {
+        try await transaction { connection in
+            try await connection.query("DELETE FROM trigger_outcomes WHERE at < \(now - 86_400_000)", logger: logger)
+            // Only the first report of an outcome inserts its row, and only it counts.
+            let inserted = try await connection.query(
+                """
+                INSERT INTO trigger_outcomes (invitation_id, outcome, at) VALUES (\(invitationID), \(outcome.rawValue), \(now))
+                ON CONFLICT DO NOTHING RETURNING invitation_id
+                """, logger: logger
+            ).collect()
+            guard !inserted.isEmpty else { return }
+            // The column name comes from the enum, never from input.
+            try await connection.query(
+                "UPDATE triggers SET \(unescaped: outcome.rawValue) = \(unescaped: outcome.rawValue) + 1 WHERE account_id = \(accountID) AND id = \(id)",
+                logger: logger)
+        }
     }
 
     public func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {

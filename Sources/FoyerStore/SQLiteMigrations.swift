@@ -159,6 +159,10 @@ enum SQLiteMigrations {
             "CREATE TABLE invitation_sends (user_id TEXT NOT NULL, at INTEGER NOT NULL)",
             "CREATE INDEX invitation_sends_by_user ON invitation_sends (user_id, at)",
         ]),
+        // Trigger outcomes already counted, so each is counted once however many nodes
+        // apply it (they were counted by the node holding the tab, which a tab moving
+        // between nodes could make twice or never). Kept a day.
+        (13, ["CREATE TABLE trigger_outcomes (invitation_id TEXT NOT NULL, outcome TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (invitation_id, outcome))"]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -78,11 +78,21 @@ extension SQLiteStore {
         return done
     }
 
-    public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
-        // The column name comes from the enum, never from input.
-        _ = try await reader.query(
-            "UPDATE triggers SET \(outcome.rawValue) = \(outcome.rawValue) + 1 WHERE account_id = ? AND id = ?", [.text(accountID), .text(id)])
+    public func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome, invitationID: String, now: Int64) async throws {
+        try await transaction {
+            _ = try await writer.query("DELETE FROM trigger_outcomes WHERE at < ?", [.integer(Int(now - Self.countedOutcomesMillis))])
+            _ = try await writer.query(
+                "INSERT INTO trigger_outcomes (invitation_id, outcome, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [.text(invitationID), .text(outcome.rawValue), .integer(Int(now))])
+            guard try await writer.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0 > 0 else { return }
+            // The column name comes from the enum, never from input.
+            _ = try await writer.query(
+                "UPDATE triggers SET \(outcome.rawValue) = \(outcome.rawValue) + 1 WHERE account_id = ? AND id = ?", [.text(accountID), .text(id)])
+        }
     }
+
+    /// How long a counted outcome is remembered: far longer than any node takes to apply it.
+    static let countedOutcomesMillis: Int64 = 86_400_000
 
     public func takeInvitationSlot(userID: String, now: Int64, windowMillis: Int64, limit: Int) async throws -> Bool {
         var taken = false

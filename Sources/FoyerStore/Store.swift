@@ -97,8 +97,10 @@ public protocol Store: Sendable {
     /// Sets the positions to the order of `ids`; false (and nothing changed) unless `ids`
     /// lists the account's triggers each once, checked in the same transaction.
     func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool
-    /// Counts one outcome of a trigger's invitation (nothing if the trigger is gone).
-    func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws
+    /// Counts one outcome of a trigger's invitation, once per invitation and outcome
+    /// however often it is reported (every node of a cluster reports it); nothing if the
+    /// trigger is gone.
+    func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome, invitationID: String, now: Int64) async throws
 
     // Invitations by hand, per member
     /// Counts one invitation by `userID` at `now` unless `limit` were counted in the

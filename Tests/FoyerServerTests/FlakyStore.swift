@@ -93,8 +93,8 @@ final class FlakyStore: Store {
     func updateTrigger(accountID: String, _ trigger: Trigger) async throws -> Bool { try await base.updateTrigger(accountID: accountID, trigger) }
     func deleteTrigger(accountID: String, id: String) async throws -> Bool { try await base.deleteTrigger(accountID: accountID, id: id) }
     func reorderTriggers(accountID: String, ids: [String]) async throws -> Bool { try await base.reorderTriggers(accountID: accountID, ids: ids) }
-    func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome) async throws {
-        try await base.countTrigger(accountID: accountID, id: id, outcome)
+    func countTrigger(accountID: String, id: String, _ outcome: TriggerOutcome, invitationID: String, now: Int64) async throws {
+        try await base.countTrigger(accountID: accountID, id: id, outcome, invitationID: invitationID, now: now)
     }
     func noticeSettings(userID: String) async throws -> NoticeSettings { try await base.noticeSettings(userID: userID) }
     func setNoticeSettings(userID: String, _ settings: NoticeSettings) async throws { try await base.setNoticeSettings(userID: userID, settings) }

@@ -63,10 +63,12 @@ extension StoreContract {
         #expect(try await store.triggers(accountID: shop.id).map(\.trigger.name) == ["One", "Two", "Three"])
         #expect(try await store.triggers(accountID: shop.id).first?.trigger.conditions == conditions)
 
-        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown)
-        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown)
-        try await store.countTrigger(accountID: shop.id, id: "tr_1", .dismissed)
-        try await store.countTrigger(accountID: shop.id, id: "tr_missing", .accepted)
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown, invitationID: "i_1", now: 10)
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown, invitationID: "i_1", now: 11)  // another node's report
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .shown, invitationID: "i_2", now: 12)
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .dismissed, invitationID: "i_2", now: 13)
+        try await store.countTrigger(accountID: shop.id, id: "tr_1", .dismissed, invitationID: "i_2", now: 14)
+        try await store.countTrigger(accountID: shop.id, id: "tr_missing", .accepted, invitationID: "i_3", now: 15)
         var edited = Trigger(id: "tr_1", name: "Deux", message: "Salut", enabled: false, position: 1)
         #expect(try await store.updateTrigger(accountID: shop.id, Trigger(id: "tr_1", name: "Deux", message: "Salut", enabled: false, position: 7)))
         let two = try #require(try await store.triggers(accountID: shop.id).first { $0.trigger.id == "tr_1" })

@@ -326,11 +326,7 @@ final class AccountState: Sendable {
             }
             publish(events, state: &state, startedAtNanos: startedAtNanos)
             outgoing += Self.invitationFrames(events, state: state)
-            if let counter = environment.triggerCounter {
-                let alone = environment.writer != nil
-                let trackers = state.trackers
-                counter.count(events, accountID: id) { tab in alone || trackers.values.contains { $0.tab == tab } }
-            }
+            environment.triggerCounter?.count(events, accountID: id)
         }
         for (tracker, message) in outgoing { tracker.send(message) }
         for tracker in stopped { tracker.stop(code: close.code, reason: close.reason, message: nil) }
