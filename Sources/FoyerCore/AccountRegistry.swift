@@ -17,19 +17,19 @@
 /// the same state with the same entry ids, and it is `Codable` whole (connections,
 /// waiting line and all), which is how the nodes of a cluster keep one state.
 public struct AccountRegistry: Sendable, Codable {
-    public private(set) var configuration: RegistryConfiguration
-    public private(set) var trackingEnabled: Bool
+    public internal(set) var configuration: RegistryConfiguration
+    public internal(set) var trackingEnabled: Bool
 
     var entries = EntryTable()
     /// Entries per status, kept as entries change so counters cost O(1) per event.
-    private var tally: [EntryStatus: Int] = [:]
+    var tally: [EntryStatus: Int] = [:]
     /// When each Offline entry left, so the once-a-second expiry looks at Offline entries
     /// only instead of copying every entry.
-    private var offlineSince: [String: Int64] = [:]
+    var offlineSince: [String: Int64] = [:]
     /// Entries in their disconnect grace (no connection, not yet Offline), for the same reason.
-    private var inGrace: Set<String> = []
+    var inGrace: Set<String> = []
     var entryIDByTab: [String: String] = [:]
-    private var live: [String: LiveState] = [:]
+    var live: [String: LiveState] = [:]
     private var numbers = NumberPool()
     var waiting: [WaitingTab] = []
     /// Tabs whose chat was archived: hidden until they chat again or stay gone for the
@@ -39,10 +39,10 @@ public struct AccountRegistry: Sendable, Codable {
 
     /// Places held per client key (``TabHello/clientKey``), for the fair share.
     /// Optional so a state saved before keys existed (which had none) still decodes.
-    private var placesByKey: [String: Int]?
+    var placesByKey: [String: Int]?
     /// When each pending invitation was sent, by entry id, so expiry looks at pending
     /// invitations only (``put(_:)`` keeps it). Optional so older saved states decode.
-    private(set) var pendingInvitations: [String: Int64]?
+    var pendingInvitations: [String: Int64]?
 
     /// The account's triggers in order (``setTriggers(_:)``); nil or empty: none.
     var triggers: [Trigger]?
@@ -63,7 +63,7 @@ public struct AccountRegistry: Sendable, Codable {
     ///
     /// A tab nearly always has one connection: it is kept inline, and an array only holds
     /// any more (an array per entry cost a 48-byte allocation). Encoded as before.
-    private struct LiveState: Sendable, Codable {
+    struct LiveState: Sendable, Codable {
         /// The client key of the tab that created the entry; it holds the place.
         var clientKey: String?
         /// Connections after the first.
@@ -141,33 +141,6 @@ public struct AccountRegistry: Sendable, Codable {
         self.trackingEnabled = trackingEnabled
         identifiers = IdentifierSequence(seed: seed)
     }
-
-    // MARK: Reading
-
-    /// Entries shown, most recently connected first.
-    public var shownEntries: [Entry] {
-        entries.values.sorted { ($0.connectedAt, $0.number) > ($1.connectedAt, $1.number) }
-    }
-
-    public func entry(id: String) -> Entry? { entries[id] }
-
-    public func entry(tab: String) -> Entry? { entryIDByTab[tab].flatMap { entries[$0] } }
-
-    public var counters: Counters {
-        Counters(live: entries.count, chats: tally[.chatting] ?? 0, waiting: waiting.count)
-    }
-
-    /// How many shown entries have each status.
-    public var statusCounts: [EntryStatus: Int] { tally.filter { $0.value != 0 } }
-
-    /// Tabs waiting over the limit, in arrival order.
-    public var waitingTabs: [String] { waiting.map(\.hello.tab) }
-
-    /// Whether the tab's chat was archived and it is hidden.
-    public func isDismissed(tab: String) -> Bool { dismissed[tab] != nil }
-
-    /// Whether a shown entry has a live connection.
-    public func isConnected(entryID: String) -> Bool { live[entryID]?.isConnected ?? false }
 
     // MARK: Restoring
 
@@ -379,98 +352,6 @@ public struct AccountRegistry: Sendable, Codable {
         return events
     }
 
-    // MARK: Chats
-
-    /// The visitor of this tab started (or resumed) a chat.
-    /// An archived (hidden) tab that chats again comes back as a new entry.
-    public mutating func startChat(tab: String, chatID: String, now: Int64) -> [RegistryEvent] {
-        if let index = waiting.firstIndex(where: { $0.hello.tab == tab }) {
-            waiting[index].chatID = chatID
-            return []
-        }
-        if let hidden = dismissed.removeValue(forKey: tab), !hidden.connections.isEmpty {
-            let before = counters
-            var events: [RegistryEvent] = []
-            if makeRoom(for: hidden.hello.clientKey, now: now, events: &events) {
-                var entry = create(hidden.hello, connection: hidden.connections[0], arrivedAt: now, now: now)
-                live[entry.id]?.connections = hidden.connections
-                entry.chatID = chatID
-                entry.status = .chatting
-                put(entry)
-                events.append(.added(entry))
-            } else {
-                waiting.append(WaitingTab(hello: hidden.hello, connections: hidden.connections, arrivedAt: now, chatID: chatID))
-            }
-            appendCounters(before, to: &events)
-            return events
-        }
-        guard let id = entryIDByTab[tab], var entry = entries[id] else { return [] }
-        let before = counters
-        let previous = entry
-        entry.chatID = chatID
-        if entry.status != .offline { entry.status = .chatting }
-        // A reply to a pending invitation is what starts the chat.
-        endInvitation(of: &entry, as: .accepted, now: now)
-        guard entry != previous else { return [] }
-        put(entry)
-        var events: [RegistryEvent] = [.changed(EntryUpdate(entry: entry, previous: previous))]
-        appendCounters(before, to: &events)
-        return events
-    }
-
-    /// Archiving a chat removes its visitor's entry at once and frees the number.
-    public mutating func archive(entryID: String, now: Int64) -> [RegistryEvent] {
-        guard let entry = entries[entryID] else { return [] }
-        let before = counters
-        var events: [RegistryEvent] = []
-        let connections = live[entryID]?.connections ?? []
-        let hello = TabHello(
-            tab: entry.tab, url: entry.url, title: entry.title, referrer: entry.referrer,
-            language: entry.language, timezone: entry.timezone, location: entry.location,
-            clientKey: live[entryID]?.clientKey, device: entry.device, campaign: entry.campaign, visits: entry.visits, browser: entry.browser)
-        dismissed[entry.tab] = DismissedTab(hello: hello, connections: connections, goneAt: connections.isEmpty ? now : nil)
-        remove(entryID, reason: .archived, events: &events)
-        admitWaiting(now: now, events: &events)
-        appendCounters(before, to: &events)
-        return events
-    }
-
-    // MARK: Settings
-
-    /// Switches tracking. Switching it off clears every entry and the waiting line.
-    /// Returns the events and the tabs whose connections must be told to stop.
-    public mutating func setTracking(_ enabled: Bool) -> (events: [RegistryEvent], stoppedTabs: [String]) {
-        guard enabled != trackingEnabled else { return ([], []) }
-        trackingEnabled = enabled
-        var events: [RegistryEvent] = [.tracking(enabled: enabled)]
-        guard !enabled else { return (events, []) }
-        let before = counters
-        let stopped = entries.values.map(\.tab) + waiting.map(\.hello.tab) + dismissed.keys
-        for entry in entries.values.sorted(by: { $0.number < $1.number }) {
-            remove(entry.id, reason: .cleared, events: &events)
-        }
-        placesByKey = nil
-        pendingInvitations = nil
-        waiting.removeAll()
-        dismissed.removeAll()
-        appendCounters(before, to: &events)
-        return (events, stopped)
-    }
-
-    /// Replaces the rules. Entries already shown stay (a lower limit only stops
-    /// admissions); a higher limit lets waiting tabs in at once.
-    public mutating func setConfiguration(_ rules: RegistryConfiguration, now: Int64) -> [RegistryEvent] {
-        configuration = rules
-        configuration.entryLimit = max(1, rules.entryLimit)
-        configuration.historyLimit = max(1, rules.historyLimit)
-        configuration.historyByteLimit = max(1, rules.historyByteLimit)
-        let before = counters
-        var events: [RegistryEvent] = []
-        admitWaiting(now: now, events: &events)
-        appendCounters(before, to: &events)
-        return events
-    }
-
     // MARK: Internals
 
     /// Inserts or replaces an entry, keeping the status tally and the pending
@@ -488,7 +369,7 @@ public struct AccountRegistry: Sendable, Codable {
         entries.put(entry)
     }
 
-    private mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {
+    mutating func create(_ hello: TabHello, connection: ConnectionID, arrivedAt: Int64, now: Int64) -> Entry {
         let returning = hello.browserFirstSeen.map { arrivedAt - $0 > configuration.returningAfterMillis } ?? false
         let entry = Entry(
             id: identifiers.next(prefix: "e_", millis: arrivedAt), tab: hello.tab, number: numbers.take(), status: .online,
@@ -525,99 +406,6 @@ public struct AccountRegistry: Sendable, Codable {
         inGrace.remove(id)
         numbers.release(entry.number)
         events.append(.removed(id: id, reason: reason))
-    }
-
-    /// Places the tabs of `key` hold.
-    private func places(of key: String) -> Int { placesByKey?[key] ?? 0 }
-
-    /// Makes a place for a connected tab of `key` if the rules allow one: a free place,
-    /// or the place of the oldest Offline entry (of `key` itself when `key` holds its
-    /// whole share). Returns whether the tab can be shown now.
-    private mutating func makeRoom(for key: String?, now: Int64, events: inout [RegistryEvent]) -> Bool {
-        if let key, places(of: key) >= configuration.placesPerAddress {
-            guard let oldest = oldestOffline(of: key) else { return false }
-            remove(oldest, reason: .madeRoom, events: &events)
-            return entries.count < configuration.entryLimit
-        }
-        if entries.count < configuration.entryLimit { return true }
-        guard let oldest = oldestOffline(of: nil) else { return false }
-        remove(oldest, reason: .madeRoom, events: &events)
-        return entries.count < configuration.entryLimit
-    }
-
-    /// The Offline entry that left first (of one client key, or of any), ties by number.
-    private func oldestOffline(of key: String?) -> String? {
-        var oldest: (leftAt: Int64, number: Int, id: String)?
-        for (id, leftAt) in offlineSince {
-            if let key, live[id]?.clientKey != key { continue }
-            guard let number = entries[id]?.number else { continue }
-            if oldest.map({ (leftAt, number) < ($0.leftAt, $0.number) }) ?? true { oldest = (leftAt, number, id) }
-        }
-        return oldest?.id
-    }
-
-    /// Lets waiting tabs in, in arrival order, while there is room for them: a tab whose
-    /// address holds its whole share (with nothing Offline to give) stays in line and
-    /// the next one is tried.
-    mutating func admitWaiting(now: Int64, events: inout [RegistryEvent]) {
-        var index = 0
-        var stuck: Set<String> = []
-        while index < waiting.count {
-            if entries.count >= configuration.entryLimit && offlineSince.isEmpty { break }
-            let key = waiting[index].hello.clientKey
-            if let key, stuck.contains(key) {
-                index += 1
-                continue
-            }
-            guard makeRoom(for: key, now: now, events: &events) else {
-                // No place for this address now; nor for any tab without a key if the account is full.
-                if let key { stuck.insert(key) } else { break }
-                index += 1
-                continue
-            }
-            let next = waiting.remove(at: index)
-            var entry = create(next.hello, connection: next.connections[0], arrivedAt: next.arrivedAt, now: now)
-            live[entry.id]?.connections = next.connections
-            if next.chatID != nil || next.profile != nil || next.events != nil || next.inactiveSince != nil {
-                entry.chatID = next.chatID
-                entry.profile = next.profile
-                entry.events = next.events
-                entry.inactiveSince = next.inactiveSince
-                entry.status = Self.status(of: entry, connected: true)
-                put(entry)
-            }
-            events.append(.added(entry))
-        }
-    }
-
-    private func visit(_ entry: inout Entry, url: String, title: String, now: Int64) {
-        var pages = entry.pages
-        pages.append(PageView(url: url, title: title, at: now))
-        entry.pageCount = (entry.pageCount ?? pages.count - 1) + 1
-        if pages.count > configuration.historyLimit {
-            pages.removeFirst(pages.count - configuration.historyLimit)
-        }
-        boundHistoryBytes(&pages)
-        entry.setPage(url: url, title: title, since: now, pages: pages)
-    }
-
-    private func retitle(_ entry: inout Entry, title: String) {
-        var pages = entry.pages
-        if !pages.isEmpty { pages[pages.count - 1].title = title }
-        boundHistoryBytes(&pages)
-        entry.setPage(url: entry.url, title: title, since: entry.pageSince, pages: pages)
-    }
-
-    /// Drops the oldest pages while the history is over its byte bound; the current
-    /// page stays whatever its size (the URL and title bounds cap it).
-    private func boundHistoryBytes(_ pages: inout [PageView]) {
-        var bytes = pages.reduce(0) { $0 + $1.url.utf8.count + $1.title.utf8.count }
-        var drop = 0
-        while bytes > configuration.historyByteLimit, drop < pages.count - 1 {
-            bytes -= pages[drop].url.utf8.count + pages[drop].title.utf8.count
-            drop += 1
-        }
-        if drop > 0 { pages.removeFirst(drop) }
     }
 
     func appendCounters(_ before: Counters, to events: inout [RegistryEvent]) {
