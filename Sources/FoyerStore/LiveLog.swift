@@ -26,6 +26,14 @@ public protocol LiveLog: Sendable {
     /// Drops batches and snapshots older than `position`, keeping the snapshot there.
     func prune(before position: Int64) async throws
 
+    /// Renews, takes and releases this node's account leases in one step; returns every
+    /// lease the node holds afterwards (released ones excluded).
+    func leaseRound(node: Int64, _ round: LeaseRound) async throws -> [AccountLease]
+    /// Every unexpired lease, by account.
+    func leases() async throws -> [AccountLease]
+    /// Gives up all of a stopping node's leases at once.
+    func releaseLeases(node: Int64) async throws
+
     /// Opens the node's own connection, which hears of new batches and can hold the
     /// cluster's leadership; it lasts until the connection is lost.
     func subscribe() async throws -> any LiveLogSubscription

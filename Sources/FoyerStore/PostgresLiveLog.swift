@@ -74,6 +74,63 @@ final class PostgresLiveLog: LiveLog {
         _ = try await run("DELETE FROM live_snapshots WHERE seq < \(position)")
     }
 
+    func leaseRound(node: Int64, _ round: LeaseRound) async throws -> [AccountLease] {
+        // Five parts, on disjoint rows: this node's leases it keeps (renewed, even one
+        // that lapsed unclaimed: no one held it meanwhile) and those it releases, the
+        // preferred accounts no one holds now, others' leases lapsed long enough, and a
+        // lapsed placeholder for accounts without a row, so they too can be adopted once
+        // a whole grace passed and their preferred node never took them (a node of an
+        // older release, or one stuck).
+        let rows = try await run(
+            """
+            WITH seen AS (
+                INSERT INTO account_leases (account_id, owner_node, epoch, expires_at)
+                SELECT account, 0, 0, now() FROM unnest(\(round.adopt)::text[]) AS account
+                ON CONFLICT (account_id) DO NOTHING
+            ), released AS (
+                UPDATE account_leases SET expires_at = now()
+                WHERE owner_node = \(node) AND account_id = ANY(\(round.release))
+            ), renewed AS (
+                UPDATE account_leases SET expires_at = now() + make_interval(secs => \(round.seconds))
+                WHERE owner_node = \(node) AND NOT (account_id = ANY(\(round.release)))
+                RETURNING account_id, epoch
+            ), claimed AS (
+                INSERT INTO account_leases (account_id, owner_node, epoch, expires_at)
+                SELECT account, \(node), 1, now() + make_interval(secs => \(round.seconds)) FROM unnest(\(round.claim)::text[]) AS account
+                -- never a row this node already holds: the renewal above has it
+                WHERE NOT EXISTS (SELECT 1 FROM account_leases held WHERE held.account_id = account AND held.owner_node = \(node))
+                ON CONFLICT (account_id) DO UPDATE
+                    SET owner_node = EXCLUDED.owner_node, epoch = account_leases.epoch + 1, expires_at = EXCLUDED.expires_at
+                    WHERE account_leases.owner_node <> EXCLUDED.owner_node AND account_leases.expires_at < now()
+                RETURNING account_id, epoch
+            ), adopted AS (
+                UPDATE account_leases
+                SET owner_node = \(node), epoch = epoch + 1, expires_at = now() + make_interval(secs => \(round.seconds))
+                WHERE account_id = ANY(\(round.adopt)) AND NOT (account_id = ANY(\(round.claim))) AND owner_node <> \(node)
+                    AND expires_at < now() - make_interval(secs => \(round.adoptAfterSeconds))
+                RETURNING account_id, epoch
+            )
+            SELECT account_id, epoch FROM renewed
+            UNION ALL SELECT account_id, epoch FROM claimed
+            UNION ALL SELECT account_id, epoch FROM adopted
+            """)
+        return try rows.map { row in
+            let (account, epoch) = try row.decode((String, Int64).self)
+            return AccountLease(account: account, node: node, epoch: epoch)
+        }
+    }
+
+    func leases() async throws -> [AccountLease] {
+        try await run("SELECT account_id, owner_node, epoch FROM account_leases WHERE expires_at > now() ORDER BY account_id").map { row in
+            let (account, node, epoch) = try row.decode((String, Int64, Int64).self)
+            return AccountLease(account: account, node: node, epoch: epoch)
+        }
+    }
+
+    func releaseLeases(node: Int64) async throws {
+        _ = try await run("UPDATE account_leases SET expires_at = now() WHERE owner_node = \(node) AND expires_at > now()")
+    }
+
     func subscribe() async throws -> any LiveLogSubscription {
         do {
             let connection = try await PostgresConnection.connect(configuration: try configuration.connection, id: 1, logger: logger)

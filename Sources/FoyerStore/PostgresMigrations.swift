@@ -219,6 +219,19 @@ enum PostgresMigrations {
         // apply it (they were counted by the node holding the tab, which a tab moving
         // between nodes could make twice or never). Kept a day.
         (13, ["CREATE TABLE trigger_outcomes (invitation_id TEXT NOT NULL, outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (invitation_id, outcome))"]),
+        // Issue 17: each account's owner node holds a lease on it; the epoch grows each
+        // time the lease changes hands. Expiry is the database's clock.
+        (14, [
+            """
+            CREATE TABLE account_leases (
+                account_id TEXT PRIMARY KEY,
+                owner_node BIGINT NOT NULL,
+                epoch BIGINT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX account_leases_by_owner ON account_leases (owner_node)",
+        ]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -14,12 +14,21 @@ enum TestCluster {
         let database = try await ScratchDatabase.create()
         var nodes: [TestServer] = []
         for _ in 0..<count {
-            nodes.append(try await TestServer.start(clock: clock, store: try await database.open()) { configuration in
-                configuration.cluster.nodeExpirySeconds = 2
-                configure(&configuration)
-            })
+            nodes.append(try await addNode(to: database, clock: clock, configure: configure))
         }
         return (database, nodes)
+    }
+
+    /// Starts one more node on the cluster's database: silent for 2 s it is declared
+    /// gone, and its account leases last 2 s.
+    static func addNode(
+        to database: ScratchDatabase, clock: ManualClock, configure: @escaping (inout FoyerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
+        try await TestServer.start(clock: clock, store: try await database.open()) { configuration in
+            configuration.cluster.nodeExpirySeconds = 2
+            configuration.cluster.leaseSeconds = 2
+            configure(&configuration)
+        }
     }
 
     /// Stops every node, then drops the database.

@@ -265,6 +265,67 @@ def test_a_killed_nodes_tabs_resume_elsewhere_and_unreachable_ones_go_offline(cl
     feed.close()
 
 
+def cluster_metric(node: FoyerServer, name: str) -> float | None:
+    """One unlabelled value from a node's /metrics (served to loopback callers)."""
+    try:
+        with urllib.request.urlopen(node.url + "/metrics", timeout=2) as response:
+            text = response.read().decode()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split(" ")[1])
+    return None
+
+
+def account_owner(nodes: list[FoyerServer], timeout: float) -> FoyerServer:
+    """The one node holding the lease of the cluster's only account (it runs the
+    account's once-a-second work), once exactly one does."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        owners = [node for node in nodes if cluster_metric(node, "foyer_cluster_owned_accounts") == 1]
+        if len(owners) == 1:
+            return owners[0]
+        time.sleep(0.1)
+    raise AssertionError("no single node came to own the account")
+
+
+def test_a_killed_owner_hands_its_account_to_another_node_keeping_numbers(cluster: Cluster):
+    feed = cluster.feed(0)  # opens the account's live state, so it gets an owner
+    owner = account_owner(cluster.nodes, timeout=15)
+    others = [node for node in cluster.nodes if node is not owner]
+    watch = FeedWatcher(others[0].url, others[0].session_cookie())
+    watch.wait_for(lambda f: f.snapshots >= 1, what="the snapshot")
+    feed.close()
+    # Tabs straight to the nodes that survive, so none of them reconnects.
+    tabs = [Tab(others[index % 2].url, cluster.site_key, f"tab-own-{index:08d}", f"/own/{index}") for index in range(4)]
+    watch.wait_for(lambda f: len(f.entries) == 4, timeout=15, what="four entries")
+    before = numbers(watch)
+
+    owner.stop(signal.SIGKILL)
+    killed_at = time.time()
+    successor = account_owner(others, timeout=20)
+    took = time.time() - killed_at
+    # Declared gone after 5 s of silence, then the lease (5 s from its last renewal) is
+    # taken at the survivors' next round: well under 12 s.
+    assert took <= 12, f"a new owner took {took:.1f} s"
+    assert all(tab.alive() for tab in tabs), "tabs on the surviving nodes were never disconnected"
+    assert numbers(watch) == before
+    # A new tab gets the next number, no one else's; a tab leaving turns Offline after the
+    # 3 s grace, which only the new owner's ticks can decide.
+    late = Tab(successor.url, cluster.site_key, "tab-own-late-0001", "/own/late")
+    entry = watch.wait_for(lambda f: next(iter(f.by_url("/own/late")), None), timeout=10, what="the late tab")
+    assert entry["number"] == max(before.values()) + 1
+    tabs[0].close()
+    left = watch.wait_for(lambda f: next(iter(e for e in f.by_url("/own/0") if e["status"] == "offline"), None),
+                          timeout=15, what="the tab that left Offline")
+    assert left["number"] == before[tabs[0].url]
+    assert [e["number"] for e in watch.entries.values()].count(left["number"]) == 1
+    for tab in tabs[1:] + [late]:
+        tab.close()
+    watch.close()
+
+
 def test_postgres_restarted_under_load_loses_nothing(cluster: Cluster):
     if not PG_CTL:
         pytest.skip("FOYER_TEST_PG_CTL is not set: cannot restart PostgreSQL")

@@ -28,7 +28,7 @@ extension ClusterBus: LiveCommandSink {
 
     func submit(_ record: LiveRecord, startedAtNanos: UInt64) { submit(record) }
 
-    /// The leader ticks for every node through the log.
+    /// Each account's owner ticks for it through the log (``ClusterBus``'s ownership loop).
     func tick(at now: Int64) {}
 
     /// After joining: accounts opened under other rules than this node's take this

@@ -14,7 +14,8 @@ import Synchronization
 /// alike. A lost connection is followed by catching up from the log; a node that fell
 /// behind the log's pruned start reloads the newest snapshot; a node declared gone asks
 /// its tabs to greet again. The leader (whoever holds an advisory lock on its own
-/// connection) sends the once-a-second tick, declares silent nodes gone and writes snapshots.
+/// connection) declares silent nodes gone and writes snapshots. Each account's owner (the
+/// node holding its lease, ``AccountOwnership``) sends that account's once-a-second tick.
 final class ClusterBus: Service, Sendable {
     let log: any LiveLog
     let state: LiveState
@@ -73,6 +74,7 @@ final class ClusterBus: Service, Sendable {
     func join() async throws {
         let id = try await log.registerNode(address: configuration.address)
         state.environment.connections.use(node: id)
+        metrics.clusterNode.set(Double(id))
         if let snapshot = try await log.latestSnapshot() {
             try restore(snapshot)
         }
@@ -117,10 +119,13 @@ final class ClusterBus: Service, Sendable {
                 group.addTask { await self.listenLoop() }
                 group.addTask { await self.heartbeatLoop() }
                 group.addTask { await self.leaderLoop() }
+                group.addTask { await self.ownershipLoop() }
             }
         } onGracefulShutdown: {
             self.stop()
         }
+        // Hand this node's accounts on now rather than after their leases lapse.
+        try? await log.releaseLeases(node: node)
         try? await log.removeNode(node)
     }
 
@@ -329,7 +334,6 @@ final class ClusterBus: Service, Sendable {
                     let gone = state.referencedNodes().subtracting(alive).subtracting([node])
                     if !gone.isEmpty { submit(LiveRecord(account: nil, command: .gone(nodes: gone.sorted(), at: clock.nowMillis()))) }
                 }
-                submit(LiveRecord(account: nil, command: .tick(at: clock.nowMillis())))
                 let expired = try await log.expireNodes(olderThanSeconds: configuration.nodeExpirySeconds)
                 if !expired.isEmpty {
                     logger.warning("nodes \(expired) stopped answering; their tabs start their disconnect grace")
@@ -346,6 +350,39 @@ final class ClusterBus: Service, Sendable {
                 logger.warning("leader duties failed: \(error)")
             }
         }
+    }
+
+    /// Once a second: one lease round (renew, claim, adopt, hand on), then a tick for each
+    /// account this node owns. Rounds are paced from their start, so ticks stay about a
+    /// second apart however long the database takes to answer.
+    private func ownershipLoop() async {
+        var ownership = AccountOwnership(node: node, leaseSeconds: configuration.leaseSeconds)
+        var failing = false
+        while !isDone {
+            let started = ContinuousClock.now
+            do {
+                let (log, node) = (self.log, self.node)
+                let nodes = try await withDeadline(.seconds(5)) { try await log.nodes() }
+                let round = ownership.round(accounts: state.openedAccountIDs(), nodes: nodes, now: started)
+                let leases = try await withDeadline(.seconds(5)) { try await log.leaseRound(node: node, round) }
+                let (gained, lost) = ownership.finished(leases, startedAt: started)
+                if !gained.isEmpty { logger.info("node \(node) now owns \(gained.count) more accounts", metadata: ["accounts": "\(gained.prefix(20))"]) }
+                if !lost.isEmpty { logger.info("node \(node) handed on \(lost.count) accounts", metadata: ["accounts": "\(lost.prefix(20))"]) }
+                if failing { logger.notice("account leases renewed again") }
+                failing = false
+            } catch {
+                if !isDone, !failing { logger.warning("cannot renew account leases (this node stops acting for its accounts once they lapse): \(error)") }
+                failing = true
+            }
+            let owned = ownership.owned(now: .now)
+            metrics.clusterOwnedAccounts.set(Double(owned.count))
+            if !isStopping {
+                let at = clock.nowMillis()
+                for account in owned { submit(LiveRecord(account: account, command: .tick(at: at))) }
+            }
+            try? await Task.sleep(until: started + .seconds(1), clock: .continuous)
+        }
+        metrics.clusterOwnedAccounts.set(0.0)
     }
 
     /// Writes the state at the applied position; returns that position and the size.

@@ -8,6 +8,10 @@ public struct ClusterConfiguration: Sendable {
     public var heartbeat: Duration = .seconds(1)
     /// A node silent this long is declared gone: its tabs start their disconnect grace.
     public var nodeExpirySeconds: Int = 5
+    /// How long a node's lease on an account lasts unrenewed (renewed every second). When
+    /// an account's owner dies, another node takes the account over within about this
+    /// long after the dead node is declared gone.
+    public var leaseSeconds: Double = 5
     /// How often the leader writes a snapshot a joining node can start from.
     public var snapshotInterval: Duration = .seconds(30)
     /// A snapshot is written only once the log since the last one has grown to this share

@@ -20,6 +20,12 @@ final class LiveState: Sendable {
     /// Every account's state here.
     var all: [AccountState] { accounts.withLock { Array($0.values) } }
 
+    /// The ids of the accounts opened here (those with live state), sorted.
+    func openedAccountIDs() -> [String] {
+        // Copied first: an account's own lock is never taken under the table's.
+        all.filter(\.isOpened).map(\.id).sorted()
+    }
+
     /// Adds a state made elsewhere unless another was added meanwhile; returns the one kept.
     func insert(_ created: AccountState) -> AccountState {
         accounts.withLock { table in

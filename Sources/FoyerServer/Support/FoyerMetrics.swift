@@ -28,6 +28,8 @@ public final class FoyerMetrics: Sendable {
     let clusterBatchesApplied: Prometheus.Counter
     let clusterPosition: Prometheus.Gauge
     let clusterLeader: Prometheus.Gauge
+    let clusterOwnedAccounts: Prometheus.Gauge
+    let clusterNode: Prometheus.Gauge
     let clusterSnapshotSeconds: Prometheus.Gauge
     let clusterSnapshotBytes: Prometheus.Gauge
 
@@ -61,6 +63,9 @@ public final class FoyerMetrics: Sendable {
         clusterPosition = registry.makeGauge(
             name: "foyer_cluster_position", help: "Live log position this node's state reflects (compare nodes to see one lag)")
         clusterLeader = registry.makeGauge(name: "foyer_cluster_leader", help: "Whether this node leads the cluster (1 or 0)")
+        clusterOwnedAccounts = registry.makeGauge(
+            name: "foyer_cluster_owned_accounts", help: "Accounts whose lease this node holds (it runs their once-a-second work)")
+        clusterNode = registry.makeGauge(name: "foyer_cluster_node", help: "This node's id in the cluster (as in logs and account leases)")
         clusterSnapshotSeconds = registry.makeGauge(
             name: "foyer_cluster_snapshot_seconds", help: "Time the leader took to encode and store its last snapshot")
         clusterSnapshotBytes = registry.makeGauge(name: "foyer_cluster_snapshot_bytes", help: "Size of the leader's last snapshot")
