@@ -326,6 +326,44 @@ def test_a_killed_owner_hands_its_account_to_another_node_keeping_numbers(cluste
     watch.close()
 
 
+def test_a_rolling_restart_of_every_node_leaves_every_dashboard_right(cluster: Cluster):
+    tabs = [Tab(cluster.url, cluster.site_key, f"tab-roll-{index:08d}", f"/roll/{index}") for index in range(9)]
+    first = cluster.feed(0)
+    first.wait_for(lambda f: len(f.entries) == 9, timeout=15, what="nine entries")
+    before = numbers(first)
+    first.close()
+    dashboards: list[FeedWatcher] = []
+    for index, node in enumerate(cluster.nodes):
+        node.stop()  # SIGTERM: its sockets hear 1001, it releases its leases and leaves
+        # Its tabs reconnect to the nodes still up, straight rather than through nginx:
+        # restarts a second apart would leave every node in nginx's fail_timeout.
+        up = [other for other in cluster.nodes if other is not node]
+        for number, tab in enumerate(tabs):
+            if not tab.alive():
+                tab.base = up[number % 2].url
+                assert tab.connect() == "ok", "a tab resumes on another node"
+        node.start()
+        # Dashboards stay open across the later restarts of the other nodes.
+        dashboards.append(cluster.feed(index))
+    for index, tab in enumerate(tabs):
+        tab.page(f"/roll/{index}/after")
+    expected = {url + "/after": number for url, number in before.items()}
+    for dashboard in dashboards:
+        dashboard.wait_for(lambda f: numbers(f) == expected and all(e["status"] == "online" for e in f.entries.values()),
+                           timeout=15, what="every tab Online with its number and its new page")
+        assert dashboard.counters.get("live") == 9, dashboard.counters
+    owners = [cluster_metric(node, "foyer_cluster_owned_accounts") for node in cluster.nodes]
+    deadline = time.time() + 10
+    while sum(value or 0 for value in owners) != 1 and time.time() < deadline:
+        time.sleep(0.2)
+        owners = [cluster_metric(node, "foyer_cluster_owned_accounts") for node in cluster.nodes]
+    assert sum(value or 0 for value in owners) == 1, f"one node owns the account afterwards: {owners}"
+    for tab in tabs:
+        tab.close()
+    for dashboard in dashboards:
+        dashboard.close()
+
+
 def test_postgres_restarted_under_load_loses_nothing(cluster: Cluster):
     if not PG_CTL:
         pytest.skip("FOYER_TEST_PG_CTL is not set: cannot restart PostgreSQL")
