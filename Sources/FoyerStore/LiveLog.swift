@@ -26,6 +26,15 @@ public protocol LiveLog: Sendable {
     /// Drops batches and snapshots older than `position`, keeping the snapshot there.
     func prune(before position: Int64) async throws
 
+    /// Stores account snapshots, each replacing an older one of its account (never a newer).
+    func saveAccountSnapshots(_ snapshots: [AccountSnapshot]) async throws
+    /// Every account snapshot.
+    func accountSnapshots() async throws -> [AccountSnapshot]
+    /// Each account snapshot's position, by account (no bodies).
+    func accountSnapshotPositions() async throws -> [String: Int64]
+    /// The oldest batch still in the log (nil when it is empty) and the newest position given.
+    func bounds() async throws -> (first: Int64?, last: Int64)
+
     /// Renews, takes and releases this node's account leases in one step; returns every
     /// lease the node holds afterwards (released ones excluded).
     func leaseRound(node: Int64, _ round: LeaseRound) async throws -> [AccountLease]

@@ -74,6 +74,42 @@ final class PostgresLiveLog: LiveLog {
         _ = try await run("DELETE FROM live_snapshots WHERE seq < \(position)")
     }
 
+    func saveAccountSnapshots(_ snapshots: [AccountSnapshot]) async throws {
+        guard !snapshots.isEmpty else { return }
+        // Bodies can be large: on a connection of their own, in one statement.
+        _ = try await runAlone(
+            """
+            INSERT INTO account_snapshots (account_id, position, body, at)
+            SELECT account, position, body, now()
+            FROM unnest(\(snapshots.map(\.account))::text[], \(snapshots.map(\.position))::bigint[], \(snapshots.map(\.body))::text[])
+                AS given(account, position, body)
+            ON CONFLICT (account_id) DO UPDATE SET position = EXCLUDED.position, body = EXCLUDED.body, at = EXCLUDED.at
+                WHERE account_snapshots.position < EXCLUDED.position
+            """)
+    }
+
+    func accountSnapshots() async throws -> [AccountSnapshot] {
+        try await runAlone("SELECT account_id, position, body FROM account_snapshots ORDER BY account_id").map { row in
+            let (account, position, body) = try row.decode((String, Int64, String).self)
+            return AccountSnapshot(account: account, position: position, body: body)
+        }
+    }
+
+    func accountSnapshotPositions() async throws -> [String: Int64] {
+        var positions: [String: Int64] = [:]
+        for row in try await run("SELECT account_id, position FROM account_snapshots") {
+            let (account, position) = try row.decode((String, Int64).self)
+            positions[account] = position
+        }
+        return positions
+    }
+
+    func bounds() async throws -> (first: Int64?, last: Int64) {
+        let rows = try await run("SELECT (SELECT min(seq) FROM live_log), (SELECT seq FROM live_position)")
+        let (first, last) = try rows[0].decode((Int64?, Int64).self)
+        return (first, last)
+    }
+
     func leaseRound(node: Int64, _ round: LeaseRound) async throws -> [AccountLease] {
         // Five parts, on disjoint rows: this node's leases it keeps (renewed, even one
         // that lapsed unclaimed: no one held it meanwhile) and those it releases, the

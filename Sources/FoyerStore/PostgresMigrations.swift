@@ -232,6 +232,13 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX account_leases_by_owner ON account_leases (owner_node)",
         ]),
+        // Issue 17: each account's live state at a log position, written by its owner
+        // for accounts that changed, replacing the one snapshot of everything. Stored
+        // uncompressed for the reason live_snapshots is.
+        (15, [
+            "CREATE TABLE account_snapshots (account_id TEXT PRIMARY KEY, position BIGINT NOT NULL, body TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)",
+            "ALTER TABLE account_snapshots ALTER COLUMN body SET STORAGE EXTERNAL",
+        ]),
     ]
 
     /// H3's migration (kept apart so merges renumber it mechanically).

@@ -46,17 +46,16 @@ struct ClusterOutboxTests {
         #expect(outbox.isDrained)
     }
 
-    @Test func snapshotsWaitForTheirIntervalAndAFairShareOfLog() {
+    @Test func theLogIsPrunedOnlyToTheHorizonOfTheRoundBefore() {
         let start = ContinuousClock.now
-        var schedule = SnapshotSchedule(interval: .seconds(60), logShare: 0.5, now: start)
-        #expect(!schedule.isDue(now: start + .seconds(59), logBytes: 10_000))
-        #expect(schedule.isDue(now: start + .seconds(60), logBytes: 10_000), "the first snapshot is due once the interval passed")
-        #expect(schedule.saved(position: 100, bytes: 8_000, took: .seconds(1), now: start + .seconds(61), logBytes: 10_000) == nil)
-        #expect(!schedule.isDue(now: start + .seconds(200), logBytes: 13_000), "3,000 bytes of log is less than half of an 8,000-byte snapshot")
-        #expect(schedule.isDue(now: start + .seconds(200), logBytes: 14_000))
-        #expect(schedule.saved(position: 180, bytes: 8_000, took: .seconds(20), now: start + .seconds(220), logBytes: 14_000) == 100,
-            "the log is kept back to the previous snapshot")
-        #expect(!schedule.isDue(now: start + .seconds(400), logBytes: 100_000), "a snapshot that took 20 s waits 200 s, more than the interval")
-        #expect(schedule.isDue(now: start + .seconds(420), logBytes: 100_000))
+        var schedule = PruneSchedule(interval: .seconds(30), now: start)
+        #expect(!schedule.isDue(now: start + .seconds(29)))
+        #expect(schedule.isDue(now: start + .seconds(30)))
+        #expect(schedule.reached(100, now: start + .seconds(30)) == nil, "the first horizon is only remembered")
+        #expect(!schedule.isDue(now: start + .seconds(59)))
+        #expect(schedule.reached(180, now: start + .seconds(60)) == 100, "nodes a little behind keep the log since the round before")
+        #expect(schedule.reached(nil, now: start + .seconds(90)) == nil, "an account without a snapshot holds pruning back")
+        #expect(schedule.reached(250, now: start + .seconds(120)) == nil)
+        #expect(schedule.reached(240, now: start + .seconds(150)) == 240, "never past the newest horizon")
     }
 }

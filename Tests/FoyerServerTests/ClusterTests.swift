@@ -173,7 +173,6 @@ struct ClusterTests {
     @Test func aNodeStartedLaterLoadsTheSnapshotAndTheLogAfterIt() async throws {
         let (database, nodes) = try await TestCluster.start(1) {
             $0.cluster.snapshotInterval = .milliseconds(500)
-            $0.cluster.snapshotLogShare = 0
         }
         let (account, cookie) = try await nodes[0].makeAccount("shop")
         var tabs: [TestSocket] = []
@@ -183,7 +182,8 @@ struct ClusterTests {
             #expect(try await socket.next() == trackerOK)
             tabs.append(socket)
         }
-        // Two snapshots later the log before the first is pruned: a new node must use one.
+        // Two rounds of account snapshots later the log before the first is pruned: a new
+        // node must start from the account's snapshot.
         try await Task.sleep(for: .seconds(3))
         let late = try await TestServer.start(clock: nodes[0].clock, store: try await database.open())
         let feed = late.feed(cookie: cookie)

@@ -12,35 +12,40 @@ import Synchronization
 /// one notification per batch, never one per event: `NOTIFY` serialises commits) and
 /// applied only when they come back from the log, in the log's order, on every node
 /// alike. A lost connection is followed by catching up from the log; a node that fell
-/// behind the log's pruned start reloads the newest snapshot; a node declared gone asks
-/// its tabs to greet again. The leader (whoever holds an advisory lock on its own
-/// connection) declares silent nodes gone and writes snapshots. Each account's owner (the
-/// node holding its lease, ``AccountOwnership``) sends that account's once-a-second tick.
+/// behind the log's pruned start reloads the snapshots; a node declared gone asks its
+/// tabs to greet again. The leader (whoever holds an advisory lock on its own
+/// connection) declares silent nodes gone and prunes the log. Each account's owner (the
+/// node holding its lease, ``AccountOwnership``) sends that account's once-a-second tick
+/// and writes its snapshots (`ClusterBus+Ownership`, `ClusterBus+Snapshots`).
 final class ClusterBus: Service, Sendable {
     let log: any LiveLog
     let state: LiveState
     let store: any Store
-    private let configuration: ClusterConfiguration
-    private let metrics: FoyerMetrics
-    private let logger: Logger
-    private let snapshots: SnapshotWriter
+    let configuration: ClusterConfiguration
+    let metrics: FoyerMetrics
+    let logger: Logger
+    let snapshots: SnapshotWriter
     private let stopping = Atomic<Bool>(false)
     private let outbox = Mutex(ClusterOutbox())
     private let wake: AsyncStream<Void>.Continuation
     private let wakeups: AsyncStream<Void>
-    /// The applied position and log bytes; held while a batch is applied or a snapshot taken.
-    private let applied = Mutex(Applied())
-    private let subscription = Mutex<(any LiveLogSubscription)?>(nil)
+    /// The applied position; held while a batch is applied or a snapshot taken.
+    let applied = Mutex(Applied())
+    let subscription = Mutex<(any LiveLogSubscription)?>(nil)
+    /// The accounts this node may act for now (its ownership loop's latest answer).
+    let ownedAccounts = Mutex<[String]>([])
     /// Most bytes of commands per batch. A quiet node's batches are small and travel in
     /// their notification (up to ~7.9 KB); a busy node's queue goes out in one larger
     /// batch that the others fetch, because with one append in flight per node a cap
     /// at notification size would limit a node to one notification's worth per round trip.
     private static let batchBytes = 256 * 1024
 
-    private struct Applied {
+    struct Applied {
         var position: Int64 = 0
-        /// Bytes of batches applied since this node started (for the snapshot rule).
-        var logBytes = 0
+        /// Accounts restored from snapshots of their own, each at its position: records
+        /// at or below it are in the snapshot already. Empty once the log passed them all.
+        var floors: [String: Int64] = [:]
+        var floorsUntil: Int64 = 0
     }
 
     init(log: any LiveLog, state: LiveState, store: any Store, configuration: ClusterConfiguration, logger: Logger) {
@@ -57,10 +62,10 @@ final class ClusterBus: Service, Sendable {
     /// This node's id (0 before it joined).
     var node: Int64 { state.environment.connections.node ?? 0 }
 
-    private var clock: any WallClock { state.environment.clock }
+    var clock: any WallClock { state.environment.clock }
 
     /// Whether the loops should end: stopping, or the server's task was cancelled.
-    private var isDone: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
+    var isDone: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
     /// Whether this node is leaving the cluster.
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
@@ -70,25 +75,48 @@ final class ClusterBus: Service, Sendable {
 
     // MARK: Joining
 
-    /// Registers this node, loads the newest snapshot and applies the log after it.
+    /// Registers this node, loads the snapshots and applies the log after them.
     func join() async throws {
         let id = try await log.registerNode(address: configuration.address)
         state.environment.connections.use(node: id)
         metrics.clusterNode.set(Double(id))
-        if let snapshot = try await log.latestSnapshot() {
-            try restore(snapshot)
-        }
+        try await restoreFromStore()
         try await catchUp()
         adoptRules()
         logger.info("joined the cluster as node \(id) at log position \(position)")
     }
 
-    private func restore(_ snapshot: LiveLogSnapshot) throws {
-        let decoded = try JSONDecoder().decode(LiveSnapshot.self, from: Data(snapshot.body.utf8))
-        applied.withLock { applied in
-            state.restore(decoded)
-            applied.position = snapshot.position
+    /// Rebuilds the state from the store's snapshots: each account's own snapshot, or
+    /// the snapshot of everything that releases before 5 Dec 2026 wrote where it is newer.
+    /// The log is then read from its oldest batch, each account skipping what its
+    /// snapshot holds; an account with no snapshot has its whole history there (the
+    /// leader prunes only past accounts that have one, and prunes past every account only
+    /// when none was opened).
+    private func restoreFromStore() async throws {
+        let whole = try await log.latestSnapshot()
+        let pieces = try await log.accountSnapshots()
+        let bounds = try await log.bounds()
+        var merged = LiveSnapshot()
+        var floors: [String: Int64] = [:]
+        let decoder = JSONDecoder()
+        if let whole {
+            merged = try decoder.decode(LiveSnapshot.self, from: Data(whole.body.utf8))
+            for id in merged.accounts.keys { floors[id] = whole.position }
         }
+        for piece in pieces where piece.position > floors[piece.account] ?? .min {
+            let one = try decoder.decode(LiveSnapshot.self, from: Data(piece.body.utf8))
+            merged.accounts[piece.account] = one.accounts[piece.account]
+            merged.dashboards[piece.account] = one.dashboards[piece.account]
+            floors[piece.account] = piece.position
+        }
+        let start = (bounds.first ?? bounds.last + 1) - 1
+        applied.withLock { applied in
+            state.restore(merged)
+            applied.position = start
+            applied.floors = floors.filter { $0.value > start }
+            applied.floorsUntil = applied.floors.values.max() ?? 0
+        }
+        if start > 0 { logger.info("restored \(merged.accounts.count) accounts from snapshots; reading the live log after \(start)") }
     }
 
     // MARK: Submitting
@@ -120,6 +148,7 @@ final class ClusterBus: Service, Sendable {
                 group.addTask { await self.heartbeatLoop() }
                 group.addTask { await self.leaderLoop() }
                 group.addTask { await self.ownershipLoop() }
+                group.addTask { await self.accountSnapshotLoop() }
             }
         } onGracefulShutdown: {
             self.stop()
@@ -239,11 +268,8 @@ final class ClusterBus: Service, Sendable {
             let batches = try await log.batches(after: from, limit: 500)
             guard let first = batches.first else { return }
             if first.position != from + 1 {
-                guard let snapshot = try await log.latestSnapshot(), snapshot.position >= from else {
-                    throw StoreError.unavailable("the live log has a gap after \(from) and no snapshot covers it")
-                }
-                logger.warning("fell behind the live log (at \(from), log starts at \(first.position)); reloading the snapshot at \(snapshot.position)")
-                try restore(snapshot)
+                logger.warning("fell behind the live log (at \(from), log starts at \(first.position)); reloading the snapshots")
+                try await restoreFromStore()
                 releaseAppendedWaiters()
                 rejoin()
                 continue
@@ -270,12 +296,12 @@ final class ClusterBus: Service, Sendable {
         applied.withLock { applied in
             guard batch.position > applied.position else { return }
             for record in records {
-                state.apply(record, position: batch.position, startedAtNanos: started)
+                state.apply(record, position: batch.position, startedAtNanos: started, floors: applied.floors)
                 if batch.node == node, let ticket = record.ticket { lastTicket = max(lastTicket, ticket) }
                 if case .gone(let nodes, _) = record.command, nodes.contains(node) { declaredGone = true }
             }
             applied.position = batch.position
-            applied.logBytes += body.utf8.count
+            if batch.position >= applied.floorsUntil, !applied.floors.isEmpty { applied.floors = [:] }
         }
         if declaredGone, !isStopping {
             logger.warning("this node was declared gone; its tabs greet again")
@@ -314,7 +340,7 @@ final class ClusterBus: Service, Sendable {
 
     private func leaderLoop() async {
         var leadingOn: ObjectIdentifier?
-        var schedule = SnapshotSchedule(interval: configuration.snapshotInterval, logShare: configuration.snapshotLogShare, now: .now)
+        var pruning = PruneSchedule(interval: configuration.snapshotInterval, now: .now)
         while !isDone {
             try? await Task.sleep(for: .seconds(1))
             guard let connection = subscription.withLock({ $0 }), !isDone else {
@@ -339,56 +365,13 @@ final class ClusterBus: Service, Sendable {
                     logger.warning("nodes \(expired) stopped answering; their tabs start their disconnect grace")
                     submit(LiveRecord(account: nil, command: .gone(nodes: expired, at: clock.nowMillis())))
                 }
-                let logBytes = applied.withLock { $0.logBytes }
-                if schedule.isDue(now: .now, logBytes: logBytes) {
-                    let started = ContinuousClock.now
-                    let (saved, bytes) = try await saveSnapshot()
-                    let prune = schedule.saved(position: saved, bytes: bytes, took: .now - started, now: .now, logBytes: logBytes)
-                    if let prune { try await log.prune(before: prune) }
+                if pruning.isDue(now: .now) {
+                    let horizon = try await pruneHorizon()
+                    if let prune = pruning.reached(horizon, now: .now) { try await log.prune(before: prune) }
                 }
             } catch {
                 logger.warning("leader duties failed: \(error)")
             }
         }
-    }
-
-    /// Once a second: one lease round (renew, claim, adopt, hand on), then a tick for each
-    /// account this node owns. Rounds are paced from their start, so ticks stay about a
-    /// second apart however long the database takes to answer.
-    private func ownershipLoop() async {
-        var ownership = AccountOwnership(node: node, leaseSeconds: configuration.leaseSeconds)
-        var failing = false
-        while !isDone {
-            let started = ContinuousClock.now
-            do {
-                let (log, node) = (self.log, self.node)
-                let nodes = try await withDeadline(.seconds(5)) { try await log.nodes() }
-                let round = ownership.round(accounts: state.openedAccountIDs(), nodes: nodes, now: started)
-                let leases = try await withDeadline(.seconds(5)) { try await log.leaseRound(node: node, round) }
-                let (gained, lost) = ownership.finished(leases, startedAt: started)
-                if !gained.isEmpty { logger.info("node \(node) now owns \(gained.count) more accounts", metadata: ["accounts": "\(gained.prefix(20))"]) }
-                if !lost.isEmpty { logger.info("node \(node) handed on \(lost.count) accounts", metadata: ["accounts": "\(lost.prefix(20))"]) }
-                if failing { logger.notice("account leases renewed again") }
-                failing = false
-            } catch {
-                if !isDone, !failing { logger.warning("cannot renew account leases (this node stops acting for its accounts once they lapse): \(error)") }
-                failing = true
-            }
-            let owned = ownership.owned(now: .now)
-            metrics.clusterOwnedAccounts.set(Double(owned.count))
-            if !isStopping {
-                let at = clock.nowMillis()
-                for account in owned { submit(LiveRecord(account: account, command: .tick(at: at))) }
-            }
-            try? await Task.sleep(until: started + .seconds(1), clock: .continuous)
-        }
-        metrics.clusterOwnedAccounts.set(0.0)
-    }
-
-    /// Writes the state at the applied position; returns that position and the size.
-    @discardableResult
-    func saveSnapshot() async throws -> (position: Int64, bytes: Int) {
-        let (position, snapshot) = applied.withLock { applied in (applied.position, state.snapshot()) }
-        return (position, try await snapshots.save(snapshot, at: position))
     }
 }

@@ -1,17 +1,15 @@
 import FoyerCore
 
 extension LiveState {
-    /// Every opened account's registry, and which nodes show its dashboards.
-    func snapshot() -> LiveSnapshot {
+    /// One account's snapshot (its registry and the nodes showing it) and its revision;
+    /// nil when the account is not opened here.
+    func snapshot(of accountID: String) -> (snapshot: LiveSnapshot, revision: UInt64)? {
+        guard let account = account(id: accountID), account.isOpened else { return nil }
+        let piece = account.snapshotPiece(node: environment.connections.node)
         var snapshot = LiveSnapshot()
-        let node = environment.connections.node
-        for account in all where account.isOpened {
-            snapshot.accounts[account.id] = account.registry
-            var nodes = account.remoteDashboardNodes
-            if let node, account.hasLocalDashboards { nodes.insert(node) }
-            if !nodes.isEmpty { snapshot.dashboards[account.id] = nodes.sorted() }
-        }
-        return snapshot
+        snapshot.accounts[accountID] = piece.registry
+        if !piece.dashboards.isEmpty { snapshot.dashboards[accountID] = piece.dashboards.sorted() }
+        return (snapshot, piece.revision)
     }
 
     /// Replaces the whole state with a snapshot's; accounts it lacks start unopened.

@@ -6,32 +6,31 @@ import FoyerStore
 import Logging
 import Prometheus
 
-/// Encodes the live state and stores it as the cluster's newest snapshot.
+/// Encodes account snapshots and stores them, each replacing its account's older one.
 struct SnapshotWriter: Sendable {
     let log: any LiveLog
     let metrics: FoyerMetrics
     let logger: Logger
 
-    /// Writes `snapshot`, taken at `position`; returns its size in bytes.
-    func save(_ snapshot: LiveSnapshot, at position: Int64) async throws -> Int {
+    /// Writes the accounts' snapshots, all taken at `position`; returns their total size.
+    func save(_ pieces: [(account: String, snapshot: LiveSnapshot)], at position: Int64) async throws -> Int {
         let started = ContinuousClock.now
-        let body = try await Self.encodeInBackground(snapshot)
-        let encoded = ContinuousClock.now
-        try await log.saveSnapshot(LiveLogSnapshot(position: position, body: body))
+        let bodies = try await Self.encodeInBackground(pieces.map(\.snapshot))
+        try await log.saveAccountSnapshots(zip(pieces, bodies).map { AccountSnapshot(account: $0.0.account, position: position, body: $0.1) })
+        let bytes = bodies.reduce(0) { $0 + $1.utf8.count }
         #if os(Linux)
-        // The encoder's buffers were several times the snapshot; give them back now
-        // instead of keeping them as the leader's resident memory until the next one.
+        // The encoder's buffers were several times the snapshots; give them back now
+        // instead of keeping them as resident memory until the next round.
         _ = glibcMallocTrim(0)
         #endif
         metrics.clusterSnapshotSeconds.set((ContinuousClock.now - started) / .seconds(1))
-        metrics.clusterSnapshotBytes.set(Double(body.utf8.count))
-        logger.info("saved the live snapshot at \(position): \(body.utf8.count) bytes, encoded in \(encoded - started), stored in \(ContinuousClock.now - encoded)")
-        return body.utf8.count
+        metrics.clusterSnapshotBytes.set(Double(bytes))
+        return bytes
     }
 
     /// Encodes on a thread of its own at the lowest CPU priority: tens of thousands of
     /// entries take seconds to encode, which must not delay live events.
-    private static func encodeInBackground(_ snapshot: LiveSnapshot) async throws -> String {
+    private static func encodeInBackground(_ snapshots: [LiveSnapshot]) async throws -> [String] {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 #if os(Linux)
@@ -39,7 +38,8 @@ struct SnapshotWriter: Sendable {
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
                 #endif
                 do {
-                    continuation.resume(returning: String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self))
+                    let encoder = JSONEncoder()
+                    continuation.resume(returning: try snapshots.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
                 } catch {
                     continuation.resume(throwing: error)
                 }

@@ -12,12 +12,12 @@ public struct ClusterConfiguration: Sendable {
     /// an account's owner dies, another node takes the account over within about this
     /// long after the dead node is declared gone.
     public var leaseSeconds: Double = 5
-    /// How often the leader writes a snapshot a joining node can start from.
+    /// How often each node writes snapshots of the accounts it owns that changed, and
+    /// the leader prunes the log the snapshots made unnecessary.
     public var snapshotInterval: Duration = .seconds(30)
-    /// A snapshot is written only once the log since the last one has grown to this share
-    /// of that snapshot's size (0: every interval). Snapshots of a big state are tens of
-    /// megabytes; writing one costs seconds of CPU that live events would wait behind.
-    public var snapshotLogShare: Double = 1
+    /// An owned account that did not change is still written this often, so the log
+    /// kept for it (and for a joining node to read) stays bounded.
+    public var accountSnapshotRefresh: Duration = .seconds(300)
     /// The address other operators see for this node (its host and port).
     public var address: String = ""
 

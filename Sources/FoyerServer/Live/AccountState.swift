@@ -37,6 +37,9 @@ final class AccountState: Sendable {
         var waiting = 0
         /// Active chats as agents see them, kept here so snapshots need no query.
         var chats: [String: ChatSummary] = [:]
+        /// Grows with every applied command that may have changed the registry (a tick
+        /// only when it had an outcome), so an owner snapshots only accounts that changed.
+        var revision: UInt64 = 0
     }
 
     init(id: String, environment: LiveEnvironment, registry: AccountRegistry, opened: Bool = true, chats: [ChatSummary]? = nil) {
@@ -145,6 +148,16 @@ final class AccountState: Sendable {
 
     var remoteDashboardNodes: Set<Int64> { state.withLock { $0.remoteDashboards } }
 
+    /// The registry, the nodes showing dashboards (`node` counted when one is open here)
+    /// and the revision, read together.
+    func snapshotPiece(node: Int64?) -> (registry: AccountRegistry, dashboards: Set<Int64>, revision: UInt64) {
+        state.withLock { state in
+            var nodes = state.remoteDashboards
+            if let node, state.watchers > 0 { nodes.insert(node) }
+            return (state.registry, nodes, state.revision)
+        }
+    }
+
     /// Whether a dashboard showing visitors is open here.
     var hasLocalDashboards: Bool { state.withLock { $0.watchers > 0 } }
 
@@ -179,6 +192,7 @@ final class AccountState: Sendable {
         state.withLock { state in
             state.registry = registry ?? AccountRegistry(configuration: state.registry.configuration)
             state.opened = registry != nil
+            state.revision &+= 1
             state.remoteDashboards = remoteDashboards
             recount(&state)
             let waiting = state.registry.counters.waiting
@@ -199,6 +213,7 @@ final class AccountState: Sendable {
         var close: (code: UInt16, reason: String) = (1000, "")
         state.withLock { state in
             var events: [RegistryEvent] = []
+            if case .tick = command {} else { state.revision &+= 1 }
             switch command {
             case .open(let tracking, let configuration):
                 guard !state.opened else { return }
@@ -318,6 +333,7 @@ final class AccountState: Sendable {
             case .tick(let at):
                 events = state.registry.tick(now: at)
                 events += state.registry.runTriggers(after: events, now: at)
+                if !events.isEmpty { state.revision &+= 1 }
             case .gone(let nodes, let at):
                 let gone = Set(nodes)
                 state.remoteDashboards.subtract(gone)

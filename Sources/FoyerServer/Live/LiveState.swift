@@ -47,13 +47,17 @@ final class LiveState: Sendable {
     }
 
     /// Applies one record; `position` is its place in the cluster's log (0 alone).
-    func apply(_ record: LiveRecord, position: Int64, startedAtNanos: UInt64) {
+    /// `floors` are accounts restored from snapshots of their own: a record at or below
+    /// an account's floor is already in its snapshot and is skipped for that account.
+    func apply(_ record: LiveRecord, position: Int64, startedAtNanos: UInt64, floors: [String: Int64] = [:]) {
         guard let accountID = record.account else {
             for account in all where account.isOpened {
+                if let floor = floors[account.id], position <= floor { continue }
                 account.apply(record.command, position: position, startedAtNanos: startedAtNanos)
             }
             return
         }
+        if let floor = floors[accountID], position <= floor { return }
         let account = self.account(id: accountID) ?? materialize(accountID)
         if !account.isOpened, !record.command.isOpen {
             // A command before any `open` (cannot happen through the normal paths): open
