@@ -334,7 +334,10 @@ def test_a_rolling_restart_of_every_node_leaves_every_dashboard_right(cluster: C
     first.close()
     dashboards: list[FeedWatcher] = []
     for index, node in enumerate(cluster.nodes):
+        asked = time.time()
         node.stop()  # SIGTERM: its sockets hear 1001, it releases its leases and leaves
+        # (FoyerServer.stop kills after 20 s: a node waiting out a loop's interval was seen)
+        assert time.time() - asked < 10, f"node {index} took {time.time() - asked:.1f} s to stop on SIGTERM"
         # Its tabs reconnect to the nodes still up, straight rather than through nginx:
         # restarts a second apart would leave every node in nginx's fail_timeout.
         up = [other for other in cluster.nodes if other is not node]

@@ -12,7 +12,11 @@ extension ClusterBus {
     func accountSnapshotLoop() async {
         var saved: [String: (revision: UInt64, at: ContinuousClock.Instant)] = [:]
         while !isDone {
-            try? await Task.sleep(for: configuration.snapshotInterval)
+            // In short steps: a stopping node must not wait out a whole interval.
+            let due = ContinuousClock.now + configuration.snapshotInterval
+            while !isDone, ContinuousClock.now < due {
+                try? await Task.sleep(for: min(.milliseconds(250), due - .now))
+            }
             if isDone { break }
             let owned = ownedAccounts.withLock { $0 }
             let now = ContinuousClock.now
