@@ -1,6 +1,7 @@
 /// A node's lease on an account: while it holds one, that node is the account's owner and
-/// runs its once-a-second work. The epoch grows each time the lease changes hands, so a
-/// record written under an old epoch can be told from the new owner's.
+/// runs its once-a-second work. The epoch grows each time the lease changes hands. Today
+/// it only shows those changes; the owner-written account log planned next will carry it,
+/// so a record written under an old epoch can be refused.
 public struct AccountLease: Sendable, Hashable {
     public var account: String
     public var node: Int64

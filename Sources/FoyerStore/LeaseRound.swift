@@ -10,8 +10,9 @@ public struct LeaseRound: Sendable, Hashable {
     /// prefer had its chance (it may be stuck, or never started them).
     public var adopt: [String]
     public var adoptAfterSeconds: Double
-    /// Accounts this node holds and gives up now (another node is preferred): they expire
-    /// at once, so that node takes them on its next round.
+    /// Accounts this node holds and gives up now (another node is preferred): they are left
+    /// lapsed with no owner, so the preferred node claims them on its next round (and the
+    /// releasing node's next round does not renew them).
     public var release: [String]
 
     public init(seconds: Double, claim: [String] = [], adopt: [String] = [], adoptAfterSeconds: Double = 0, release: [String] = []) {

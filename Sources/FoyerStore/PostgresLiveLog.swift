@@ -112,19 +112,23 @@ final class PostgresLiveLog: LiveLog {
 
     func leaseRound(node: Int64, _ round: LeaseRound) async throws -> [AccountLease] {
         // Five parts, on disjoint rows: this node's leases it keeps (renewed, even one
-        // that lapsed unclaimed: no one held it meanwhile) and those it releases, the
-        // preferred accounts no one holds now, others' leases lapsed long enough, and a
-        // lapsed placeholder for accounts without a row, so they too can be adopted once
-        // a whole grace passed and their preferred node never took them (a node of an
-        // older release, or one stuck).
+        // that lapsed unclaimed: no one held it meanwhile) and those it releases (to no
+        // owner, so its own next round does not renew them), the preferred accounts no one
+        // holds now, others' leases lapsed long enough, and a lapsed placeholder for
+        // accounts without a row, so they too can be adopted once a whole grace passed and
+        // their preferred node never took them (a node of an older release, or one stuck).
+        // The inserts skip rows that exist and are live: an insert's conflict check waits
+        // for whoever is renewing that row, and two nodes' rounds waiting on each other's
+        // renewals deadlocked.
         let rows = try await run(
             """
             WITH seen AS (
                 INSERT INTO account_leases (account_id, owner_node, epoch, expires_at)
                 SELECT account, 0, 0, now() FROM unnest(\(round.adopt)::text[]) AS account
+                WHERE NOT EXISTS (SELECT 1 FROM account_leases known WHERE known.account_id = account)
                 ON CONFLICT (account_id) DO NOTHING
             ), released AS (
-                UPDATE account_leases SET expires_at = now()
+                UPDATE account_leases SET owner_node = 0, expires_at = now()
                 WHERE owner_node = \(node) AND account_id = ANY(\(round.release))
             ), renewed AS (
                 UPDATE account_leases SET expires_at = now() + make_interval(secs => \(round.seconds))
@@ -133,8 +137,10 @@ final class PostgresLiveLog: LiveLog {
             ), claimed AS (
                 INSERT INTO account_leases (account_id, owner_node, epoch, expires_at)
                 SELECT account, \(node), 1, now() + make_interval(secs => \(round.seconds)) FROM unnest(\(round.claim)::text[]) AS account
-                -- never a row this node already holds: the renewal above has it
-                WHERE NOT EXISTS (SELECT 1 FROM account_leases held WHERE held.account_id = account AND held.owner_node = \(node))
+                -- never a row this node holds (the renewal above has it) or one still live
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM account_leases held
+                    WHERE held.account_id = account AND (held.owner_node = \(node) OR held.expires_at >= now()))
                 ON CONFLICT (account_id) DO UPDATE
                     SET owner_node = EXCLUDED.owner_node, epoch = account_leases.epoch + 1, expires_at = EXCLUDED.expires_at
                     WHERE account_leases.owner_node <> EXCLUDED.owner_node AND account_leases.expires_at < now()
@@ -164,7 +170,7 @@ final class PostgresLiveLog: LiveLog {
     }
 
     func releaseLeases(node: Int64) async throws {
-        _ = try await run("UPDATE account_leases SET expires_at = now() WHERE owner_node = \(node) AND expires_at > now()")
+        _ = try await run("UPDATE account_leases SET owner_node = 0, expires_at = now() WHERE owner_node = \(node)")
     }
 
     func subscribe() async throws -> any LiveLogSubscription {

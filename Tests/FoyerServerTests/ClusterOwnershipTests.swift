@@ -63,8 +63,9 @@ struct ClusterOwnershipTests {
         let after = try await Self.leases(log) { Self.preferred($0, accounts, among: survivors) }
         #expect(Self.preferred(after, accounts, among: survivors), "the survivors own every account: \(after)")
         for lease in after {
-            // Accounts that stayed were never interrupted; those that moved changed epoch once.
-            #expect(lease.epoch == (moved.contains(lease.account) ? 2 : 1), "\(lease)")
+            // Accounts that stayed were never interrupted; those that moved changed hands
+            // (once, or twice when a survivor adopted one before its preferred node claimed it).
+            if moved.contains(lease.account) { #expect(lease.epoch >= 2, "\(lease)") } else { #expect(lease.epoch == 1, "\(lease)") }
         }
 
         // The new owner ticks for the moved account: its tab leaving ends in Offline after
@@ -91,7 +92,7 @@ struct ClusterOwnershipTests {
     @Test func aJoiningNodeTakesOnlyItsShareAndAStoppingOneHandsItBack() async throws {
         let clock = ManualClock()
         let (database, first) = try await TestCluster.start(2, clock: clock)
-        let made = try await Self.accounts(12, on: first[0])
+        let made = try await Self.accounts(24, on: first[0])
         let accounts = made.map(\.account.id)
         let log = try #require(first[0].store.liveLog)
         let two = first.map { $0.inspector.cluster?.node ?? 0 }
@@ -103,16 +104,21 @@ struct ClusterOwnershipTests {
         let shared = try await Self.leases(log) { Self.preferred($0, accounts, among: three) }
         #expect(Self.preferred(shared, accounts, among: three), "\(shared)")
         let share = accounts.filter { RendezvousHash.preferred(for: $0, among: three) == three[2] }
+        try #require(!share.isEmpty, "the new node wins some of 24 accounts")
         for lease in shared {
             // Only the new node's share changed hands; the rest kept their owner throughout.
-            #expect(lease.epoch == (share.contains(lease.account) ? 2 : 1), "\(lease)")
+            if share.contains(lease.account) { #expect(lease.epoch >= 2, "\(lease)") } else { #expect(lease.epoch == 1, "\(lease)") }
         }
 
-        // A graceful stop releases at once: no waiting for the leases to lapse.
+        // A graceful stop releases at once: the moment it has stopped, it holds no lease
+        // (one left to lapse would still be valid for up to 2 s).
         await joined.stopGracefully()
+        #expect(try await log.leases().allSatisfy { $0.node != three[2] }, "released, not left to lapse")
         let back = try await Self.leases(log) { Self.preferred($0, accounts, among: two) }
         #expect(Self.preferred(back, accounts, among: two), "\(back)")
-        for lease in back { #expect(lease.epoch == (share.contains(lease.account) ? 3 : 1), "\(lease)") }
+        for lease in back {
+            if share.contains(lease.account) { #expect(lease.epoch >= 3, "\(lease)") } else { #expect(lease.epoch == 1, "\(lease)") }
+        }
         for (_, _, tab) in made { tab.close() }
         await TestCluster.stop(database, first)
     }

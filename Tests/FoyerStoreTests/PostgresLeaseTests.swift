@@ -73,6 +73,45 @@ struct PostgresLeaseTests {
         }
     }
 
+    @Test func aReleasedLeaseIsNotRenewedByTheNodeThatReleasedIt() async throws {
+        try await run { log in
+            let one = try await log.registerNode(address: "a")
+            _ = try await log.leaseRound(node: one, LeaseRound(seconds: 60, claim: ["shop"]))
+            _ = try await log.leaseRound(node: one, LeaseRound(seconds: 60, release: ["shop"]))
+            // Its next round lists the account among those to adopt, as AccountOwnership does.
+            #expect(try await log.leaseRound(node: one, LeaseRound(seconds: 60, adopt: ["shop"], adoptAfterSeconds: 3_600)).isEmpty)
+            #expect(try await log.leases().isEmpty)
+        }
+    }
+
+    /// Three nodes in steady state, each holding a third of 3,000 accounts and listing the
+    /// rest to adopt, all running their rounds at the same moment again and again: no
+    /// round may fail (they deadlocked when an insert's conflict check waited for another
+    /// node's renewal), and no lease changes hands.
+    @Test func roundsOfSeveralNodesAtOnceNeverBlockEachOther() async throws {
+        try await run { log in
+            let accounts = (0..<3_000).map { "acc_\($0)" }
+            let nodes = [try await log.registerNode(address: "a"), try await log.registerNode(address: "b"), try await log.registerNode(address: "c")]
+            func mine(_ index: Int) -> [String] { accounts.enumerated().filter { $0.offset % 3 == index }.map(\.element) }
+            for (index, node) in nodes.enumerated() {
+                _ = try await log.leaseRound(node: node, LeaseRound(seconds: 60, claim: mine(index)))
+            }
+            for _ in 0..<8 {
+                let held = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for (index, node) in nodes.enumerated() {
+                        let others = accounts.enumerated().filter { $0.offset % 3 != index }.map(\.element)
+                        group.addTask {
+                            try await log.leaseRound(node: node, LeaseRound(seconds: 60, adopt: others, adoptAfterSeconds: 5)).count
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+                #expect(held == accounts.count)
+            }
+            #expect(try await log.leases().allSatisfy { $0.epoch == 1 })
+        }
+    }
+
     @Test func aLapsedLeaseNoOneTookIsRenewedByItsHolderWithTheSameEpoch() async throws {
         try await run { log in
             let one = try await log.registerNode(address: "a")

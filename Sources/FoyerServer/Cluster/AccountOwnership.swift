@@ -34,8 +34,10 @@ struct AccountOwnership {
     }
 
     /// The next round for `accounts` (every account with live state) among the nodes
-    /// alive now; this node counts as alive even if its row was just expired.
-    func round(accounts: [String], nodes: [Int64], now: ContinuousClock.Instant) -> LeaseRound {
+    /// alive now; this node counts as alive even if its row was just expired. Accounts it
+    /// releases are given up here, before the round is sent: if the answer were lost, the
+    /// node would otherwise go on acting for an account another node may already hold.
+    mutating func round(accounts: [String], nodes: [Int64], now: ContinuousClock.Instant) -> LeaseRound {
         let candidates = nodes.contains(node) ? nodes : nodes + [node]
         var round = LeaseRound(seconds: leaseSeconds, adoptAfterSeconds: leaseSeconds)
         for account in accounts {
@@ -48,6 +50,7 @@ struct AccountOwnership {
                 round.adopt.append(account)
             }
         }
+        for account in round.release { held[account] = nil }
         return round
     }
 

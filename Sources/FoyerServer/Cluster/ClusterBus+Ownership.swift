@@ -5,14 +5,22 @@ import Prometheus
 import Synchronization
 
 extension ClusterBus {
-    /// Once a second: one lease round (renew, claim, adopt, hand on), then a tick for each
-    /// account this node owns. Rounds are paced from their start, so ticks stay about a
-    /// second apart however long the database takes to answer.
+    /// Once a second: a tick for each account this node owns, then one lease round (renew,
+    /// claim, adopt, hand on). Ticks go first, so a slow round does not hold them back.
+    /// Rounds are paced from their start with a little jitter, so nodes' rounds do not
+    /// stay in step (each waits for the rows the others are renewing).
     func ownershipLoop() async {
         var ownership = AccountOwnership(node: node, leaseSeconds: configuration.leaseSeconds)
         var failing = false
         while !isDone {
             let started = ContinuousClock.now
+            let owned = ownership.owned(now: started)
+            ownedAccounts.withLock { $0 = owned }
+            metrics.clusterOwnedAccounts.set(Double(owned.count))
+            if !isStopping {
+                let at = clock.nowMillis()
+                for account in owned { submit(LiveRecord(account: account, command: .tick(at: at))) }
+            }
             do {
                 let (log, node) = (self.log, self.node)
                 let nodes = try await withDeadline(.seconds(5)) { try await log.nodes() }
@@ -27,16 +35,17 @@ extension ClusterBus {
                 if !isDone, !failing { logger.warning("cannot renew account leases (this node stops acting for its accounts once they lapse): \(error)") }
                 failing = true
             }
-            let owned = ownership.owned(now: .now)
-            ownedAccounts.withLock { $0 = owned }
-            metrics.clusterOwnedAccounts.set(Double(owned.count))
-            if !isStopping {
-                let at = clock.nowMillis()
-                for account in owned { submit(LiveRecord(account: account, command: .tick(at: at))) }
-            }
-            try? await Task.sleep(until: started + .seconds(1), clock: .continuous)
+            let jitter = Duration.milliseconds(Int.random(in: -100...100))
+            try? await Task.sleep(until: started + .seconds(1) + jitter, clock: .continuous)
         }
         ownedAccounts.withLock { $0 = [] }
         metrics.clusterOwnedAccounts.set(0.0)
+        if isStopping {
+            // Leave the node list first, so the others see themselves preferred and claim
+            // at once, then give the leases up rather than let them lapse.
+            let (log, node) = (self.log, self.node)
+            try? await log.removeNode(node)
+            try? await log.releaseLeases(node: node)
+        }
     }
 }

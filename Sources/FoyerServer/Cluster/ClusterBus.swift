@@ -153,8 +153,9 @@ final class ClusterBus: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        // Hand this node's accounts on now rather than after their leases lapse.
-        try? await log.releaseLeases(node: node)
+        // The ownership loop released this node's leases as it ended; once more in case
+        // the database did not answer then.
+        if isStopping { try? await log.releaseLeases(node: node) }
         try? await log.removeNode(node)
     }
 

@@ -9,8 +9,8 @@ public struct ClusterConfiguration: Sendable {
     /// A node silent this long is declared gone: its tabs start their disconnect grace.
     public var nodeExpirySeconds: Int = 5
     /// How long a node's lease on an account lasts unrenewed (renewed every second). When
-    /// an account's owner dies, another node takes the account over within about this
-    /// long after the dead node is declared gone.
+    /// an account's owner dies, its lease lapses about as the node is declared gone, and
+    /// another node takes the account within a second or two of both.
     public var leaseSeconds: Double = 5
     /// How often each node writes snapshots of the accounts it owns that changed, and
     /// the leader prunes the log the snapshots made unnecessary.

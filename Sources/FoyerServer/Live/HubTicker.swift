@@ -15,7 +15,7 @@ struct HubTicker: Service {
     func run() async throws {
         var ticks = 0
         for await _ in AsyncTimerSequence(interval: interval).cancelOnGracefulShutdown() {
-            hub.tick() // a no-op on a cluster node: the leader sends ticks through the log
+            hub.tick() // a no-op on a cluster node: each account's owner sends its ticks through the log
             ticks += 1
             if ticks % 60 == 0 {
                 limiter.prune()

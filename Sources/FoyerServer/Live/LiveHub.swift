@@ -64,7 +64,7 @@ final class LiveHub: Sendable {
         live.settingsChanged()
     }
 
-    /// Applies the passage of time (a cluster's leader does it for every node).
+    /// Applies the passage of time (in a cluster, each account's owner does it for every node).
     func tick() { sink.tick(at: clock.nowMillis()) }
 
     /// Closes every socket on this node politely (graceful shutdown).

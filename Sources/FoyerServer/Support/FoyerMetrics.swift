@@ -67,8 +67,8 @@ public final class FoyerMetrics: Sendable {
             name: "foyer_cluster_owned_accounts", help: "Accounts whose lease this node holds (it runs their once-a-second work)")
         clusterNode = registry.makeGauge(name: "foyer_cluster_node", help: "This node's id in the cluster (as in logs and account leases)")
         clusterSnapshotSeconds = registry.makeGauge(
-            name: "foyer_cluster_snapshot_seconds", help: "Time the leader took to encode and store its last snapshot")
-        clusterSnapshotBytes = registry.makeGauge(name: "foyer_cluster_snapshot_bytes", help: "Size of the leader's last snapshot")
+            name: "foyer_cluster_snapshot_seconds", help: "Time this node took to encode and store its last round of account snapshots")
+        clusterSnapshotBytes = registry.makeGauge(name: "foyer_cluster_snapshot_bytes", help: "Bytes of this node's last round of account snapshots")
     }
 
     /// The exposition text.
