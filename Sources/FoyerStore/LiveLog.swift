@@ -20,9 +20,9 @@ public protocol LiveLog: Sendable {
     func append(node: Int64, batch: String, body: String) async throws -> Int64
     /// Batches after `position`, oldest first.
     func batches(after position: Int64, limit: Int) async throws -> [LiveLogBatch]
-    /// The newest snapshot, if any.
+    /// The newest snapshot of everything, if any: releases before 5 Dec 2026 wrote them;
+    /// now only read, until pruning removes the last one.
     func latestSnapshot() async throws -> LiveLogSnapshot?
-    func saveSnapshot(_ snapshot: LiveLogSnapshot) async throws
     /// Drops batches and snapshots older than `position`, keeping the snapshot there.
     func prune(before position: Int64) async throws
 

@@ -64,11 +64,6 @@ final class PostgresLiveLog: LiveLog {
         }
     }
 
-    func saveSnapshot(_ snapshot: LiveLogSnapshot) async throws {
-        _ = try await runAlone(
-            "INSERT INTO live_snapshots (seq, body, at) VALUES (\(snapshot.position), \(snapshot.body), now()) ON CONFLICT (seq) DO NOTHING")
-    }
-
     func prune(before position: Int64) async throws {
         _ = try await run("DELETE FROM live_log WHERE seq <= \(position)")
         _ = try await run("DELETE FROM live_snapshots WHERE seq < \(position)")

@@ -10,15 +10,10 @@ import Testing
 /// others within seconds with their once-a-second work; a node joining takes only its share.
 @Suite("Account ownership across nodes", .serialized, .enabled(if: ScratchDatabase.url != nil, Comment(rawValue: ScratchDatabase.skipReason)))
 struct ClusterOwnershipTests {
-    /// Reads the leases until `done` holds of them, for at most 20 s (leases last 2 s and
-    /// are renewed each second, so a change of hands takes a few seconds).
+    /// The leases once `done` holds of them (leases last 2 s and are renewed each second,
+    /// so a change of hands takes a few seconds).
     private static func leases(_ log: any LiveLog, until done: ([AccountLease]) -> Bool) async throws -> [AccountLease] {
-        var current = try await log.leases()
-        for _ in 0..<200 where !done(current) {
-            try await Task.sleep(for: .milliseconds(100))
-            current = try await log.leases()
-        }
-        return current
+        try await TestCluster.eventually({ try await log.leases() }, until: done)
     }
 
     /// Whether each of `accounts` is held by the node it prefers among `nodes`.

@@ -10,16 +10,6 @@ import Testing
 /// account opened after the last snapshots (its history is still in the log).
 @Suite("Account snapshots across nodes", .serialized, .enabled(if: ScratchDatabase.url != nil, Comment(rawValue: ScratchDatabase.skipReason)))
 struct ClusterSnapshotTests {
-    /// Polls `read` every 100 ms for up to 20 s until `done` holds; returns the last value.
-    private static func eventually<T>(_ read: () async throws -> T, until done: (T) -> Bool) async throws -> T {
-        var value = try await read()
-        for _ in 0..<200 where !done(value) {
-            try await Task.sleep(for: .milliseconds(100))
-            value = try await read()
-        }
-        return value
-    }
-
     private static func state(_ node: TestServer, _ account: String) -> [String] {
         (node.registry(of: account)?.shownEntries ?? []).map { "\($0.number) \($0.id) \($0.status) \($0.url)" }.sorted()
     }
@@ -41,9 +31,9 @@ struct ClusterSnapshotTests {
             }
         }
         // Every account gets a snapshot from its owner, and the log behind them goes.
-        let written = try await Self.eventually({ try await log.accountSnapshotPositions() }, until: { $0.count == 4 })
+        let written = try await TestCluster.eventually({ try await log.accountSnapshotPositions() }, until: { $0.count == 4 })
         #expect(Set(written.keys) == Set(accounts.map(\.id)))
-        let bounds = try await Self.eventually({ try await log.bounds() }, until: { ($0.first ?? .max) > (written.values.min() ?? 0) })
+        let bounds = try await TestCluster.eventually({ try await log.bounds() }, until: { ($0.first ?? .max) > (written.values.min() ?? 0) })
         #expect((bounds.first ?? .max) > 1, "the log was pruned: \(bounds)")
 
         // Quiet accounts are not written again (ticks alone change nothing).
@@ -61,15 +51,15 @@ struct ClusterSnapshotTests {
         lateTab.send(json: hello(tab: "tab-snap-late-000"))
         #expect(try await lateTab.next() == trackerOK)
         clock.advance(millis: 3_000)  // past the 2 s grace: the tab that left turns Offline
-        let offline = try await Self.eventually({ Self.state(nodes[0], accounts[1].id) }, until: { $0.contains { $0.contains("offline") } })
+        let offline = try await TestCluster.eventually({ Self.state(nodes[0], accounts[1].id) }, until: { $0.contains { $0.contains("offline") } })
         #expect(offline.contains { $0.contains("offline") })
-        #expect(try await Self.eventually({ Self.state(nodes[0], accounts[0].id) }, until: { $0.contains { $0.hasSuffix("/after") } }).count == 3)
+        #expect(try await TestCluster.eventually({ Self.state(nodes[0], accounts[0].id) }, until: { $0.contains { $0.hasSuffix("/after") } }).count == 3)
 
         let joined = try await TestCluster.addNode(to: database, clock: clock)
         for account in accounts {
             let expected = Self.state(nodes[0], account.id)
             #expect(!expected.isEmpty)
-            let rebuilt = try await Self.eventually({ Self.state(joined, account.id) }, until: { $0 == expected })
+            let rebuilt = try await TestCluster.eventually({ Self.state(joined, account.id) }, until: { $0 == expected })
             #expect(rebuilt == expected, "account \(account.name) rebuilt exactly")
         }
         for tab in tabs + [lateTab] { tab.close() }

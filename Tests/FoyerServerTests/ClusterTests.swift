@@ -11,12 +11,7 @@ struct ClusterTests {
     /// What `read` returns once it equals `expected`, or after 5 s: each node applies the
     /// log on its own, so another node may be a moment behind the one a test heard from.
     private static func settled<T: Equatable>(_ expected: T, _ read: () -> T) async throws -> T {
-        var value = read()
-        for _ in 0..<50 where value != expected {
-            try await Task.sleep(for: .milliseconds(100))
-            value = read()
-        }
-        return value
+        try await TestCluster.eventually(within: .seconds(5), { read() }, until: { $0 == expected })
     }
 
     @Test func aTabOnOneNodeShowsOnADashboardOfAnother() async throws {

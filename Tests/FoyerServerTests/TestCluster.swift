@@ -31,6 +31,19 @@ enum TestCluster {
         }
     }
 
+    /// What `read` returns once `done` holds of it, or after `within`: each node applies
+    /// the log, renews leases and writes snapshots on its own schedule, so a test polls
+    /// (every 100 ms) the state it waits for rather than sleeping a guessed time.
+    static func eventually<T>(within: Duration = .seconds(20), _ read: () async throws -> T, until done: (T) -> Bool) async throws -> T {
+        let deadline = ContinuousClock.now + within
+        var value = try await read()
+        while !done(value), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            value = try await read()
+        }
+        return value
+    }
+
     /// Stops every node, then drops the database.
     static func stop(_ database: ScratchDatabase, _ nodes: [TestServer]) async {
         for node in nodes { await node.stop() }

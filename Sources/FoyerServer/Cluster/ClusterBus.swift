@@ -153,9 +153,7 @@ final class ClusterBus: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        // The ownership loop released this node's leases as it ended; once more in case
-        // the database did not answer then.
-        if isStopping { try? await log.releaseLeases(node: node) }
+        // (The ownership loop released this node's leases as it ended.)
         try? await log.removeNode(node)
     }
 
